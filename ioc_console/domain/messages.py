@@ -41,6 +41,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Một phản ánh không thể trùng với chính nó.",
         "en": "A report cannot be a duplicate of itself.",
     },
+    "duplicate.unknown_original": {
+        "vi": "Không tìm thấy phản ánh gốc số «{original}».",
+        "en": "There is no original report numbered “{original}”.",
+    },
     "forward.same_agency": {
         "vi": "Phản ánh đã được chuyển cho đơn vị này rồi.",
         "en": "The report is already forwarded to this agency.",
@@ -82,6 +86,8 @@ _FIELD_LABELS: dict[str, dict[str, str]] = {
     "question": {"vi": "thông tin cần bổ sung", "en": "information requested"},
     "info": {"vi": "thông tin bổ sung", "en": "information supplied"},
     "phone": {"vi": "số điện thoại", "en": "phone number"},
+    "satisfied": {"vi": "mức độ hài lòng", "en": "satisfaction"},
+    "comment": {"vi": "ý kiến", "en": "comment"},
 }
 
 
