@@ -624,6 +624,14 @@ def _entries(where: _Where, data: object) -> list[tuple[_Where, dict[str, object
     return result
 
 
+def _named(where: _Where, obj: Mapping[str, object], *keys: str) -> _Where:
+    """Name the entry by its code (or codes) as early as possible, so that every error can say which."""
+    values = [obj.get(key) for key in keys]
+    if all(isinstance(v, str) and (_CODE.match(v) or v == ANY) for v in values):
+        return where.at(" / ".join(str(v) for v in values))
+    return where
+
+
 def _timezone_exists(name: str) -> bool:
     try:
         ZoneInfo(name)
@@ -799,6 +807,7 @@ class _PackReader:
         for index, item in enumerate(items):
             where = _Where("pack.json", None, index, "calendar_overrides.")
             obj = _object(where, item)
+            where = _named(where, obj, "day")
             _keys(where, obj, ("day", "working"), ("note",))
             day = _date(where, obj, "day")
             where = where.at(day.isoformat())
@@ -817,6 +826,7 @@ class _PackReader:
         units: dict[str, Unit] = {}
         places: dict[str, tuple[_Where, int]] = {}
         for where, obj in _entries(_Where("units.json"), data):
+            where = _named(where, obj, "code")
             _keys(where, obj, ("code", "name", "kind", "lat", "lon"), ("parent",))
             code = _code(where, obj, "code")
             where = where.at(code)
@@ -870,6 +880,7 @@ class _PackReader:
         categories: dict[str, Category] = {}
         first: dict[str, int] = {}
         for where, obj in _entries(_Where("categories.json"), data):
+            where = _named(where, obj, "code")
             _keys(where, obj, ("code", "name", "name_en"), ("active", "description", "group"))
             code = _code(where, obj, "code")
             where = where.at(code)
@@ -892,6 +903,7 @@ class _PackReader:
         agencies: dict[str, Agency] = {}
         first: dict[str, int] = {}
         for where, obj in _entries(_Where("agencies.json"), data):
+            where = _named(where, obj, "code")
             _keys(where, obj, ("code", "name", "kind", "units"), ("short_name", "phone", "email"))
             code = _code(where, obj, "code")
             where = where.at(code)
@@ -933,6 +945,7 @@ class _PackReader:
         rules: list[RoutingRule] = []
         first: dict[tuple[str, str], int] = {}
         for where, obj in _entries(_Where("routing.json"), data):
+            where = _named(where, obj, "category", "unit")
             _keys(where, obj, ("category", "unit", "agency"))
             category = _code(where, obj, "category", wildcard=True)
             unit = _code(where, obj, "unit", wildcard=True)
