@@ -311,7 +311,10 @@ _PACK_MESSAGES: dict[str, tuple[str, str]] = {
         "không tìm thấy thư mục gói dữ liệu địa bàn",
         "the jurisdiction pack folder does not exist",
     ),
-    "pack.missing_file": ("gói dữ liệu thiếu tệp này", "the pack has no such file"),
+    "pack.missing_file": (
+        "thư mục gói dữ liệu «{folder}» không có tệp này",
+        'the pack folder "{folder}" has no such file',
+    ),
     "pack.unreadable": ("không đọc được tệp ({detail})", "cannot read the file ({detail})"),
     "pack.encoding": ("tệp không phải văn bản UTF-8", "the file is not UTF-8 text"),
     "pack.json_syntax": ("lỗi cú pháp JSON ({detail})", "JSON syntax error ({detail})"),
@@ -659,7 +662,7 @@ class _PackReader:
     def read(self, name: str) -> object:
         path = self.folder / name
         if not path.is_file():
-            raise PackError("pack.missing_file", file=name, path=path)
+            raise PackError("pack.missing_file", file=name, path=path, folder=str(self.folder))
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:

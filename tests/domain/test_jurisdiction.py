@@ -408,6 +408,7 @@ def test_missing_file_and_missing_folder(tmp_path: Path) -> None:
     (folder / "agencies.json").unlink()
     error = _load_error(folder)
     assert (error.file, error.code) == ("agencies.json", "pack.missing_file")
+    assert error.message("en") == f'agencies.json: the pack folder "{folder}" has no such file'
     error = _load_error(tmp_path / "nowhere")
     assert error.code == "pack.not_found"
     assert "nowhere" in error.message("vi")
