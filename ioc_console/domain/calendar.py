@@ -158,6 +158,7 @@ class WorkingCalendar:
         self._span: tuple[int, int, list[int]] = (0, -1, [])
         # Close of office hours of working days already asked for (a deadline is one of them).
         self._closes: dict[int, datetime] = {}
+        self._midnights: dict[int, datetime] = {}
 
     @classmethod
     def for_jurisdiction(cls, jurisdiction: Jurisdiction) -> WorkingCalendar:
@@ -217,6 +218,11 @@ class WorkingCalendar:
 
     def _nth_working_after(self, ordinal: int, n: int) -> int:
         """Ordinal of the n-th working day (n >= 1) strictly after the day ``ordinal``."""
+        _, hi, ordinals = self._span
+        if ordinals and ordinals[0] <= ordinal:
+            index = bisect_right(ordinals, ordinal) + n - 1
+            if index < len(ordinals):
+                return ordinals[index]
         year = date.fromordinal(ordinal).year
         _, hi, ordinals = self._cover(year, year)
         while True:
@@ -233,8 +239,11 @@ class WorkingCalendar:
         return moment.astimezone(self.tz)
 
     def _at(self, ordinal: int, seconds: float) -> datetime:
-        day = date.fromordinal(ordinal)
-        return datetime.combine(day, time(0), tzinfo=self.tz) + timedelta(seconds=seconds)
+        midnight = self._midnights.get(ordinal)
+        if midnight is None:
+            midnight = datetime.combine(date.fromordinal(ordinal), time(0), tzinfo=self.tz)
+            self._midnights[ordinal] = midnight
+        return midnight + timedelta(seconds=seconds)
 
     def _close(self, ordinal: int) -> datetime:
         found = self._closes.get(ordinal)
