@@ -1,0 +1,462 @@
+"""The console's main window: the report queue with its filters, and the selected report's details.
+
+The window opens at once in a loading state; the composition root hands it the opened data
+(:meth:`MainWindow.show_workspace`) or the reason it could not be opened (:meth:`show_error`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ioc_console.domain.deadlines import DeadlineState
+from ioc_console.domain.report import Report
+
+from ioc_console.gui.detail_pane import ReportDetailPane
+from ioc_console.gui.filter_bar import QueueFilterBar
+from ioc_console.gui.look import DeadlineLook
+from ioc_console.gui.operations import DatabaseExecutor, Op
+from ioc_console.gui.present import DeadlineClock, Names
+from ioc_console.gui.queue_model import NumberRole, ReportQueueModel
+from ioc_console.gui.queue_source import COLUMNS, QueueSource
+
+log = logging.getLogger(__name__)
+
+#: Keys of the window's own geometry in QSettings (nothing else of the window is kept there).
+GEOMETRY_KEY = "main_window/geometry"
+SPLITTER_KEY = "main_window/splitter"
+HEADER_KEY = "main_window/queue_header"
+LANGUAGE_KEY = "ui/language"
+
+#: Refresh the queue this often so that deadline states move on without anyone asking.
+REFRESH_MS = 60_000
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    queue_ready(): the queue's first page for the current filter is on screen.
+    report_selected(str): the user selected the report with this number.
+    report_shown(str): the detail pane shows the report with this number.
+    language_chosen(str): the user chose a language for the next start.
+    closing(): the window is closing (the console shuts down after it).
+    """
+
+    queue_ready = Signal()
+    report_selected = Signal(str)
+    report_shown = Signal(str)
+    language_chosen = Signal(str)
+    closing = Signal()
+
+    def __init__(
+        self,
+        settings: QSettings,
+        executor: DatabaseExecutor,
+        lang: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._executor = executor
+        self._lang = lang
+        self._wanted_report: str | None = None
+        self.queue_model: ReportQueueModel | None = None
+        self.queue_view: QTableView | None = None
+        self.filter_bar: QueueFilterBar | None = None
+        self.detail: ReportDetailPane | None = None
+        self.splitter: QSplitter | None = None
+        self._source: QueueSource | None = None
+
+        self.setWindowTitle(self.tr("IOC Console — Phản ánh hiện trường"))
+        self.setObjectName("main_window")
+        self._pages = QStackedWidget(self)
+        self.setCentralWidget(self._pages)
+        self._loading = self._loading_page()
+        self._pages.addWidget(self._loading)
+        self._build_menus()
+        self._build_status_bar()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.resize(1366, 768)
+        geometry = settings.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+
+    # -- building ----------------------------------------------------------------------------------
+
+    def _loading_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        self.loading_label = QLabel(self.tr("Đang mở dữ liệu…"), page)
+        self.loading_label.setObjectName("loading_label")
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.loading_label.setWordWrap(True)
+        bar = QProgressBar(page)
+        bar.setRange(0, 0)
+        bar.setMaximumWidth(360)
+        bar.setTextVisible(False)
+        self._loading_bar = bar
+        layout.addWidget(self.loading_label)
+        layout.addWidget(bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+        return page
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&Tệp"))
+        self.refresh_action = QAction(self.tr("&Làm mới danh sách"), self)
+        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.setEnabled(False)
+        self.refresh_action.triggered.connect(self.refresh)
+        file_menu.addAction(self.refresh_action)
+        self.find_action = QAction(self.tr("&Tìm kiếm"), self)
+        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        self.find_action.setEnabled(False)
+        self.find_action.triggered.connect(self._on_find_triggered)
+        file_menu.addAction(self.find_action)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("&Thoát"), self)
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        language_menu = self.menuBar().addMenu(self.tr("&Ngôn ngữ"))
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        # Each language is named in itself, so that anyone can find their own.
+        for code, name in (("vi", "Tiếng Việt"), ("en", "English")):
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setChecked(code == self._lang)
+            action.setData(code)
+            group.addAction(action)
+            language_menu.addAction(action)
+            self.language_actions[code] = action
+        group.triggered.connect(self._on_language_triggered)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Trợ giúp"))
+        about = QAction(self.tr("&Giới thiệu IOC Console"), self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self._on_about_triggered)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.overdue_button = QToolButton(bar)
+        self.overdue_button.setObjectName("status_overdue")
+        self.overdue_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.overdue_button.setAutoRaise(True)
+        self.overdue_button.setToolTip(self.tr("Chỉ hiện các phản ánh quá hạn"))
+        self.overdue_button.clicked.connect(lambda: self._show_deadline_state(DeadlineState.OVERDUE))
+        self.due_soon_button = QToolButton(bar)
+        self.due_soon_button.setObjectName("status_due_soon")
+        self.due_soon_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.due_soon_button.setAutoRaise(True)
+        self.due_soon_button.setToolTip(self.tr("Chỉ hiện các phản ánh sắp đến hạn"))
+        self.due_soon_button.clicked.connect(lambda: self._show_deadline_state(DeadlineState.DUE_SOON))
+        self.source_label = QLabel(bar)
+        self.source_label.setTextFormat(Qt.TextFormat.PlainText)
+        for widget in (self.overdue_button, self.due_soon_button, self.source_label):
+            widget.setVisible(False)
+            bar.addPermanentWidget(widget)
+
+    def show_progress(self, text: str) -> None:
+        """Loading state: what is being done while the data opens."""
+        self.loading_label.setText(text)
+
+    def show_error(self, title: str, text: str) -> None:
+        """The data could not be opened: say why, in words; nothing was changed on disk."""
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        heading = QLabel(title, page)
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        heading.setFont(font)
+        body = QLabel(text, page)
+        body.setObjectName("error_text")
+        body.setTextFormat(Qt.TextFormat.PlainText)
+        body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        body.setWordWrap(True)
+        body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(heading)
+        layout.addWidget(body)
+        layout.addStretch(3)
+        self._pages.addWidget(page)
+        self._pages.setCurrentWidget(page)
+
+    def show_workspace(
+        self, source: QueueSource, names: Names, clock: DeadlineClock, look: DeadlineLook, source_text: str
+    ) -> None:
+        """The data is open: build the queue and the detail pane over it, and run the first query."""
+        self._source = source
+        workspace = QWidget(self)
+        layout = QVBoxLayout(workspace)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.filter_bar = QueueFilterBar(names, workspace)
+        layout.addWidget(self.filter_bar)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, workspace)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter, 1)
+
+        self.queue_model = ReportQueueModel(source, self._executor, look, self)
+        view = QTableView(self.splitter)
+        view.setObjectName("queue_view")
+        self.queue_view = view
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setCornerButtonEnabled(False)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        view.setModel(self.queue_model)
+        self._size_columns(view)
+        header_state = self._settings.value(HEADER_KEY)
+        if isinstance(header_state, QByteArray) and not header_state.isEmpty():
+            header.restoreState(header_state)
+        view.setSortingEnabled(False)
+        header.setSortIndicatorShown(True)
+        current = self.queue_model.filter
+        header.setSortIndicator(
+            COLUMNS.index(current.sort),
+            Qt.SortOrder.DescendingOrder if current.descending else Qt.SortOrder.AscendingOrder,
+        )
+        header.sortIndicatorChanged.connect(self._on_queue_sort_indicator_changed)
+        header.setSectionsClickable(True)
+
+        self.detail = ReportDetailPane(names, clock, look, self.splitter)
+        self.detail.setObjectName("detail_pane")
+        self.detail.setMinimumWidth(340)
+        self.splitter.addWidget(view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        splitter_state = self._settings.value(SPLITTER_KEY)
+        if isinstance(splitter_state, QByteArray) and not splitter_state.isEmpty():
+            self.splitter.restoreState(splitter_state)
+        else:
+            total = max(self.width(), 1000)
+            self.splitter.setSizes([int(total * 0.62), int(total * 0.38)])
+
+        view.selectionModel().selectionChanged.connect(self._on_queue_selection_changed)
+        self.queue_model.count_changed.connect(self.filter_bar.set_count)
+        self.queue_model.loading_changed.connect(self._on_queue_loading_changed)
+        self.queue_model.reset_done.connect(self._on_queue_reset_done)
+        self.queue_model.query_failed.connect(self._on_queue_query_failed)
+        self.filter_bar.filter_edited.connect(self._on_filter_edited)
+
+        self.overdue_button.setIcon(look.icon(DeadlineState.OVERDUE))
+        self.due_soon_button.setIcon(look.icon(DeadlineState.DUE_SOON))
+        self.source_label.setText(source_text)
+        for widget in (self.overdue_button, self.due_soon_button, self.source_label):
+            widget.setVisible(True)
+
+        self._pages.addWidget(workspace)
+        self._pages.setCurrentWidget(workspace)
+        self.refresh_action.setEnabled(True)
+        self.find_action.setEnabled(True)
+        self.queue_model.set_filter(self.filter_bar.apply_to(self.queue_model.filter))
+        self._refresh_counters()
+        self._refresh_timer.start()
+
+    def _size_columns(self, view: QTableView) -> None:
+        metrics = view.fontMetrics()
+        icon = 16 + 12
+        samples = {
+            "number": "2026-0000001",
+            "received": "00/00/0000 00:00",
+            "category": "Hạ tầng đô thị ·",
+            "unit": "Phường Phước Mỹ – Phan Rang",
+            "channel": "Đường dây nóng 1022",
+            "status": "Đã chuyển xử lý",
+            "agency": "UBND TP Phan Rang–Tháp Chàm",
+            "deadline": "00/00/0000 00:00 · Sắp đến hạn",
+        }
+        header = view.horizontalHeader()
+        for column, key in enumerate(COLUMNS):
+            width = metrics.horizontalAdvance(samples[key]) + 18 + (icon if key == "deadline" else 0)
+            header_width = (
+                metrics.horizontalAdvance(str(self.queue_model.headerData(column, Qt.Orientation.Horizontal)))
+                + 28
+            )
+            header.resizeSection(column, max(width, header_width))
+
+    # -- state ---------------------------------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        if self.queue_model is None:
+            return
+        self.queue_model.refresh()
+        self._refresh_counters()
+
+    def _refresh_counters(self) -> None:
+        source = self._source
+        if source is None or self._executor.closed:
+            return
+        Op(source.counters, self).on_success(self._on_counters).on_failure(
+            lambda error: log.error("counting deadlines failed", exc_info=error)
+        ).run(self._executor)
+
+    def _on_counters(self, counts: tuple[int, int]) -> None:
+        overdue, due_soon = counts
+        self.overdue_button.setText(self.tr("Quá hạn: %s") % f"{overdue:,}".replace(",", "."))
+        self.due_soon_button.setText(self.tr("Sắp đến hạn: %s") % f"{due_soon:,}".replace(",", "."))
+
+    def _show_deadline_state(self, state: DeadlineState) -> None:
+        if self.filter_bar is None:
+            return
+        combo = self.filter_bar.deadline
+        index = combo.findData(state)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    def select_report(self, number: str) -> None:
+        """Show report ``number`` in the detail pane (as if selected in the queue)."""
+        if self._source is None or self.detail is None:
+            return
+        self._wanted_report = number
+        source = self._source
+        Op(lambda: source.report(number), self).on_success(self._on_report_loaded).on_failure(
+            lambda error: self._on_report_failed(number, error)
+        ).run(self._executor)
+
+    def _on_report_loaded(self, report: Report | None) -> None:
+        if self.detail is None or report is None or report.number != self._wanted_report:
+            return
+        self.detail.show_report(report)
+        self.report_shown.emit(report.number)
+
+    def _on_report_failed(self, number: str, error: BaseException) -> None:
+        log.error("loading report %s failed", number, exc_info=error)
+        self.statusBar().showMessage(self.tr("Không đọc được phản ánh %s.") % number, 10_000)
+
+    # -- slots ---------------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_filter_edited(self) -> None:
+        if self.queue_model is not None and self.filter_bar is not None:
+            self.queue_model.set_filter(self.filter_bar.apply_to(self.queue_model.filter))
+
+    @Slot(int, Qt.SortOrder)
+    def _on_queue_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if self.queue_model is not None:
+            self.queue_model.sort(column, order)
+
+    @Slot(bool)
+    def _on_queue_loading_changed(self, loading: bool) -> None:
+        if loading and self.filter_bar is not None:
+            self.filter_bar.set_count(None)
+
+    @Slot()
+    def _on_queue_reset_done(self) -> None:
+        # Keep the selected report selected when it is still among the rows.
+        if self._wanted_report is not None and self.queue_model is not None and self.queue_view is not None:
+            row = self.queue_model.row_of(self._wanted_report)
+            if row is not None:
+                self.queue_view.selectionModel().blockSignals(True)
+                self.queue_view.selectRow(row)
+                self.queue_view.selectionModel().blockSignals(False)
+        self.queue_ready.emit()
+
+    @Slot(str)
+    def _on_queue_query_failed(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15_000)
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_queue_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes or self.queue_model is None:
+            return
+        index: QModelIndex = indexes[0]
+        number: Any = self.queue_model.data(index.siblingAtColumn(0), NumberRole)
+        if not number:
+            return
+        self.report_selected.emit(number)
+        self.select_report(number)
+
+    @Slot()
+    def _on_find_triggered(self) -> None:
+        if self.filter_bar is not None:
+            self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.filter_bar.search.selectAll()
+
+    @Slot(QAction)
+    def _on_language_triggered(self, action: QAction) -> None:
+        code = str(action.data())
+        self._settings.setValue(LANGUAGE_KEY, code)
+        self.language_chosen.emit(code)
+        if code != self._lang:
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                self.tr("Ngôn ngữ"),
+                self.tr("Ngôn ngữ mới được áp dụng khi mở lại IOC Console.")
+                + "\n"
+                + ("The new language applies when IOC Console is opened again." if code == "en" else ""),
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+
+    @Slot()
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("Giới thiệu IOC Console"),
+            self.tr(
+                "IOC Console — bàn làm việc của Trung tâm Giám sát, điều hành đô thị thông minh "
+                "cho dịch vụ Phản ánh hiện trường: tiếp nhận, phân loại, chuyển xử lý và theo dõi "
+                "hạn trả lời phản ánh của người dân."
+            ),
+        )
+
+    def save_geometry(self) -> None:
+        self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        if self.splitter is not None:
+            self._settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        if self.queue_view is not None:
+            self._settings.setValue(HEADER_KEY, self.queue_view.horizontalHeader().saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._refresh_timer.stop()
+        self.save_geometry()
+        super().closeEvent(event)
+        self.closing.emit()

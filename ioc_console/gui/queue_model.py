@@ -1,0 +1,253 @@
+"""The report queue as a table model over the local store.
+
+The model never holds the whole queue. It knows the current filter, the total count, and a few
+pages of display-ready rows fetched from the store by (filter, offset, limit) on the database
+worker. ``rowCount()`` is the true total, so the scroll bar is honest and End jumps to the last
+report; a row whose page is not loaded yet shows a placeholder and asks for its page, which then
+arrives through ``dataChanged``. Sorting re-queries the store with ``ORDER BY``; nothing is sorted
+or filtered in Python.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from ioc_console.gui.look import DeadlineLook
+from ioc_console.gui.operations import DatabaseExecutor, Op
+from ioc_console.gui.queue_source import COLUMNS, QueueFilter, QueuePage, QueueRow, QueueSource
+
+log = logging.getLogger(__name__)
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Custom roles: the report number of a row, and its deadline state (a DeadlineState or None).
+NumberRole = Qt.ItemDataRole.UserRole + 1
+DeadlineStateRole = Qt.ItemDataRole.UserRole + 2
+
+
+class ReportQueueModel(QAbstractTableModel):
+    """Rows of the report queue, paged from the store.
+
+    Signals:
+        count_changed(int): the number of reports matching the filter is known.
+        loading_changed(bool): a new filter is being queried (True) or its first page arrived.
+        query_failed(str): the store could not answer; the text is for the user.
+        reset_done(): the model was reset to a new filter's first page.
+    """
+
+    count_changed = Signal(int)
+    loading_changed = Signal(bool)
+    query_failed = Signal(str)
+    reset_done = Signal()
+
+    PAGE_SIZE = 200
+    MAX_PAGES = 40
+
+    def __init__(
+        self,
+        source: QueueSource,
+        executor: DatabaseExecutor,
+        look: DeadlineLook,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._executor = executor
+        self._look = look
+        self._filter = QueueFilter()
+        self._generation = 0
+        self._total = 0
+        self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
+        self._requested: set[int] = set()
+        self._loaded_once = False
+        self._headers = (
+            self.tr("Số"),
+            self.tr("Tiếp nhận"),
+            self.tr("Lĩnh vực"),
+            self.tr("Địa bàn"),
+            self.tr("Kênh"),
+            self.tr("Trạng thái"),
+            self.tr("Đơn vị xử lý"),
+            self.tr("Hạn trả lời"),
+        )
+        assert len(self._headers) == len(COLUMNS)
+
+    # -- the query -------------------------------------------------------------------------------
+
+    @property
+    def filter(self) -> QueueFilter:
+        return self._filter
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @property
+    def loaded_once(self) -> bool:
+        return self._loaded_once
+
+    def set_filter(self, new: QueueFilter) -> None:
+        """Query the store for ``new``; the rows are replaced when its first page arrives."""
+        self._filter = new
+        self._generation += 1
+        generation = self._generation
+        self.loading_changed.emit(True)
+        source, size = self._source, self.PAGE_SIZE
+        Op(lambda: source.first_page(new, size), self).on_success(
+            lambda page: self._on_first_page(generation, page)
+        ).on_failure(lambda error: self._on_failed(generation, error)).run(self._executor)
+
+    def refresh(self) -> None:
+        """Query the current filter again (new data, or deadline states moved on)."""
+        self.set_filter(self._filter)
+
+    def _on_first_page(self, generation: int, page: QueuePage) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._total = page.total
+        self._pages = OrderedDict({0: page.rows}) if page.rows else OrderedDict()
+        self._requested = set()
+        self.endResetModel()
+        self._loaded_once = True
+        self.count_changed.emit(self._total)
+        self.loading_changed.emit(False)
+        self.reset_done.emit()
+
+    def _on_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        log.error("queue query failed", exc_info=error)
+        self.loading_changed.emit(False)
+        self.query_failed.emit(self.tr("Không đọc được danh sách phản ánh: %s") % error)
+
+    def _request_page(self, page_no: int) -> None:
+        if page_no in self._requested or self._executor.closed:
+            return
+        self._requested.add(page_no)
+        generation, current = self._generation, self._filter
+        source, size = self._source, self.PAGE_SIZE
+        Op(lambda: source.fetch(current, page_no * size, size), self).on_success(
+            lambda rows: self._on_page(generation, page_no, rows)
+        ).on_failure(lambda error: self._on_page_failed(generation, page_no, error)).run(self._executor)
+
+    def _on_page(self, generation: int, page_no: int, rows: list[QueueRow]) -> None:
+        if generation != self._generation:
+            return
+        self._requested.discard(page_no)
+        first = page_no * self.PAGE_SIZE
+        if first >= self._total:
+            return
+        # The store may have changed under us; never show more rows than the model announced.
+        rows = rows[: min(self.PAGE_SIZE, self._total - first)]
+        self._pages[page_no] = rows
+        self._pages.move_to_end(page_no)
+        while len(self._pages) > self.MAX_PAGES:
+            self._pages.popitem(last=False)
+        if rows:
+            last = first + len(rows) - 1
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+    def _on_page_failed(self, generation: int, page_no: int, error: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._requested.discard(page_no)
+        log.error("loading queue page %d failed", page_no, exc_info=error)
+
+    def row_at(self, row: int) -> QueueRow | None:
+        """The loaded row at ``row``, or None while its page is on its way."""
+        page = self._pages.get(row // self.PAGE_SIZE)
+        if page is None:
+            return None
+        offset = row % self.PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def row_of(self, number: str) -> int | None:
+        """The row showing report ``number`` among the loaded pages."""
+        for page_no, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row.number == number:
+                    return page_no * self.PAGE_SIZE + offset
+        return None
+
+    # -- QAbstractItemModel ----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._total
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._headers[section]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._total:
+            return None
+        row = self.row_at(index.row())
+        column = index.column()
+        if row is None:
+            self._request_page(index.row() // self.PAGE_SIZE)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "…" if column == 0 else ""
+            return None
+        state = row.deadline_state
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.cells[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Only pack names and computed text: citizen text never reaches a (rich text) tooltip.
+            return row.tooltips[column] or None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if column == COLUMNS.index("deadline"):
+                return self._look.icon(state)
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._look.background(state)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COLUMNS.index("deadline"):
+                return self._look.foreground(state)
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            if column == COLUMNS.index("deadline") and self._look.is_flagged(state):
+                return self._look.bold
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return row.cells[column]
+        if role == NumberRole:
+            return row.number
+        if role == DeadlineStateRole:
+            return state
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        wanted = replace(self._filter, sort=COLUMNS[column], descending=order == Qt.SortOrder.DescendingOrder)
+        if wanted != self._filter:
+            self.set_filter(wanted)

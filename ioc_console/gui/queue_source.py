@@ -1,0 +1,84 @@
+"""What the queue asks of the store, and the display-ready rows it gets back (no Qt).
+
+:class:`QueueSource` runs on the database worker: it turns the console's :class:`QueueFilter` into
+the store's query, and each row the store returns into a :class:`QueueRow` whose cells are already
+the words the table shows, so that painting a row costs a tuple lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from ioc_console.domain.deadlines import DeadlineState
+from ioc_console.domain.lifecycle import Channel, Status
+from ioc_console.domain.report import Report
+
+#: The queue's columns, also the store's sort keys.
+COLUMNS = ("number", "received", "category", "unit", "channel", "status", "agency", "deadline")
+
+#: Periods of receipt the queue can be limited to.
+PERIODS = ("all", "today", "7d", "30d", "month", "year")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The queue's filter, search text and sort order."""
+
+    statuses: frozenset[Status] = frozenset()
+    category: str | None = None
+    agency: str | None = None
+    unit: str | None = None
+    channel: Channel | None = None
+    deadline: DeadlineState | None = None
+    period: str = "all"
+    text: str = ""
+    sort: str = "received"
+    descending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    number: str
+    cells: tuple[str, ...]
+    tooltips: tuple[str, ...]
+    deadline_state: DeadlineState | None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    total: int
+    rows: list[QueueRow] = field(default_factory=list)
+
+
+def period_start(period: str, now: datetime) -> datetime | None:
+    """The earliest receipt time of ``period`` (local midnight based), or None for all time."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "today":
+        return midnight
+    if period == "7d":
+        return midnight - timedelta(days=6)
+    if period == "30d":
+        return midnight - timedelta(days=29)
+    if period == "month":
+        return midnight.replace(day=1)
+    if period == "year":
+        return midnight.replace(month=1, day=1)
+    return None
+
+
+class QueueSource(Protocol):
+    """What the queue and the detail pane ask of the data; every method runs on the worker."""
+
+    def first_page(self, query: QueueFilter, limit: int) -> QueuePage:
+        """The number of reports matching ``query`` and the first ``limit`` of them."""
+        ...
+
+    def fetch(self, query: QueueFilter, offset: int, limit: int) -> list[QueueRow]: ...
+
+    def counters(self) -> tuple[int, int]:
+        """Open reports overdue, and due soon, by their reply deadline."""
+        ...
+
+    def report(self, number: str) -> Report | None: ...

@@ -1,0 +1,82 @@
+"""Fixtures of the GUI tests: the demo pack, a database worker, and reports built by the domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ioc_console.domain.calendar import WorkingCalendar
+from ioc_console.domain.deadlines import apply_action, compute_deadlines
+from ioc_console.domain.jurisdiction import Jurisdiction, load_pack
+from ioc_console.domain.lifecycle import Action, Actor, Channel, Role
+from ioc_console.domain.report import Contact, Location, Report
+from ioc_console.resources import default_pack_path
+
+from ioc_console.gui.operations import DatabaseExecutor
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+#: The offscreen platform says this whenever a top-level window is shown; it is not our warning.
+OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/gui/" in item.nodeid:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(scope="session")
+def jurisdiction() -> Jurisdiction:
+    return load_pack(default_pack_path())
+
+
+@pytest.fixture
+def executor():
+    executor = DatabaseExecutor()
+    yield executor
+    executor.shutdown()
+
+
+@pytest.fixture
+def make_report(jurisdiction: Jurisdiction):
+    """``make_report(number=..., description=...)``: a report handled up to "in progress"."""
+    return lambda **kw: handled_report(jurisdiction, **kw)
+
+
+@pytest.fixture
+def tz() -> ZoneInfo:
+    return TZ
+
+
+def handled_report(j: Jurisdiction, number: str = "PA-TEST-1", description: str = "Đèn đường hỏng") -> Report:
+    """A report taken through receipt, classification, forwarding and acceptance by the domain."""
+    calendar = WorkingCalendar.for_jurisdiction(j)
+    policy = j.policy
+    received = datetime(2026, 3, 9, 8, 15, tzinfo=TZ)
+    report = Report(
+        number=number,
+        channel=Channel.ZALO,
+        category="environment",
+        description=description,
+        location=Location(11.5761, 108.9843, "12 Nguyễn Trãi", "22747"),
+        received_at=received,
+        contact=Contact("Nguyễn Văn An", "0905123456"),
+    )
+    report.due_at, report.stage_due_at = compute_deadlines(report, calendar, policy)
+    operator = Actor("Trần Thị Bình", Role.OPERATOR)
+    agency = j.route("urban-infrastructure", "22747")
+    assert agency is not None
+    liaison = Actor("Lê Văn Cường", Role.LIAISON, agency.code)
+    steps = [
+        (Action.CLASSIFY, operator, {"category": "urban-infrastructure"}, 9),
+        (Action.FORWARD, operator, {"agency": agency.code}, 10),
+        (Action.ACCEPT, liaison, {}, 14),
+        (Action.NOTE_PROGRESS, liaison, {"note": "Đã cử tổ kiểm tra hiện trường"}, 16),
+    ]
+    for action, actor, payload, hour in steps:
+        apply_action(report, action, actor, payload, received.replace(hour=hour), calendar, policy)
+    return report
