@@ -14,11 +14,12 @@ offers for Vietnam) supplies, for every year it knows:
   (``weekend_workdays``): e.g. Friday 2 May 2025 off against Saturday 26 April 2025 worked, and
   Monday 31 August 2026 off against Saturday 22 August 2026 worked.
 
-Checked against the government's decisions for the years the product is used in (2020–2026),
-the package knows every day the public sector had off or worked on a weekend: Tết 2025
-(25 January – 2 February: weekdays 27–31 January off), Tết 2026 (14–22 February: weekdays
-16–20 February off), the 2025 swap above, National Day 2025 (1–2 September) and 2026
-(31 August swapped, 1–2 September). Nothing had to be added for those years.
+Checked against the government's announcements for 2019–2026, the package knows every day the
+public sector had off or worked on a weekend: among them Tết 2025 (25 January – 2 February:
+weekdays 27–31 January off), Tết 2026 (14–22 February: weekdays 16–20 February off), the 2025
+swap above, National Day 2025 (1–2 September) and 2026 (31 August swapped, 1–2 September), and
+the 2019 and 2024 swaps (Saturdays 5 January 2019, 4 May 2019 and 4 May 2024 worked). Nothing had
+to be added for those years.
 
 The jurisdiction pack's ``CalendarOverride(day, working, note)`` entries are applied on top and
 always win: a province's own decision (a day off for a local event, or a decree the installed
@@ -74,9 +75,9 @@ class _PackageYear:
 @lru_cache(maxsize=512)
 def _package_year(year: int, lang: str) -> _PackageYear:
     language = _LANG.get(lang, "vi")
-    # The swap of a day off early in January is decided with the next year's calendar (e.g. Friday
-    # 2 January 2015 off against Saturday 27 December 2014): populate the next year too.
-    table = holidays.country_holidays("VN", years=(year, year + 1), language=language)
+    # A swap can straddle the new year (Friday 2 January 2015 off against Saturday 27 December 2014;
+    # Monday 31 December 2018 against Saturday 5 January 2019): populate the neighbouring years too.
+    table = holidays.country_holidays("VN", years=(year - 1, year, year + 1), language=language)
     days = {d: str(name) for d, name in table.items() if d.year == year}
     swapped_for: dict[date, date | None] = {}
     for worked in sorted(table.weekend_workdays):

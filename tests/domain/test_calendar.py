@@ -47,7 +47,7 @@ def cal() -> WorkingCalendar:
         (date(2026, 2, 16), False),
         (date(2026, 2, 20), False),
         (date(2026, 2, 23), True),
-        (date(2025, 9, 1), False),  # National Day is two days since 2025's calendar: 1–2 Sep 2025
+        (date(2025, 9, 1), False),  # National Day: two days (Labour Code 2019): 1–2 Sep 2025
         (date(2025, 9, 2), False),
         (date(2025, 9, 3), True),
         (date(2026, 8, 31), False),  # 2026: Mon 31 Aug off, swapped with Sat 22 Aug
@@ -91,6 +91,8 @@ def test_working_weekend_days_name_the_day_they_stand_for(cal: WorkingCalendar) 
         (date(2026, 8, 22), "Working day in exchange for the day off of 2026-08-31")
     ]
     assert cal.working_weekend_days(2027) == []
+    # A swap across the new year: Mon 31 Dec 2018 off, Sat 5 Jan 2019 worked.
+    assert cal.working_weekend_days(2019)[0] == (date(2019, 1, 5), "Làm việc bù cho ngày nghỉ 31/12/2018")
 
 
 def test_weekday_names() -> None:
