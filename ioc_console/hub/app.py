@@ -1,0 +1,173 @@
+"""The hub's ASGI application: :func:`create_app` is its one composition root."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ioc_console.hub import api, open311
+from ioc_console.hub.db import Database
+from ioc_console.hub.errors import HubError
+from ioc_console.hub.events import Broadcaster
+from ioc_console.hub.jurisdiction_store import PackHolder, install_pack
+from ioc_console.hub.service import HubService
+from ioc_console.hub.settings import HubSettings
+
+log = logging.getLogger(__name__)
+
+VERSION = "1"
+
+
+class BodyTooLarge(StarletteHTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"body larger than {limit} bytes")
+        self.limit = limit
+
+
+def _is_upload(method: str, path: str) -> bool:
+    return method == "POST" and path.startswith("/api/v1/reports/") and path.endswith("/attachments")
+
+
+class BodyLimit:
+    """Refuses bodies over the limit (413) by their Content-Length or while they stream in."""
+
+    def __init__(self, app: ASGIApp, default: int, upload: int) -> None:
+        self.app = app
+        self.default = default
+        self.upload = upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.upload if _is_upload(scope["method"], scope["path"]) else self.default
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1
+                if declared < 0 or declared > limit:
+                    response = _error_for(scope["path"], BodyTooLarge(limit) if declared >= 0 else None)
+                    await response(scope, receive, send)
+                    return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _error_for(path: str, error: StarletteHTTPException | None) -> Response:
+    if error is None:
+        hub = HubError(400, "body.malformed", detail="Content-Length")
+    elif isinstance(error, BodyTooLarge):
+        hub = HubError(413, "body.too_large", limit=error.limit)
+    elif error.status_code == 404:
+        hub = HubError(404, "not_found")
+    elif error.status_code == 405:
+        hub = HubError(405, "method.not_allowed")
+    else:
+        hub = HubError(error.status_code, "body.malformed", detail=str(error.detail)[:200])
+    return _hub_response(path, hub)
+
+
+def _hub_response(path: str, error: HubError) -> Response:
+    if path.startswith("/open311"):
+        status = error.status if error.status in (400, 403, 404, 405, 413) else 400
+        return open311.error_response(open311.fmt_of(path), status, open311.describe(error))
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+def _validation_field(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def create_app(settings: HubSettings) -> FastAPI:
+    """Build the hub: database, jurisdiction, services, live events and both APIs."""
+    db = Database(settings.database_url, pool_size=settings.pool_size)
+    packs = PackHolder()
+    service = HubService(settings, db, packs)
+    broadcaster = Broadcaster(service, settings.poll_interval)
+    service.notify = broadcaster.poke
+
+    def start() -> None:
+        if settings.auto_init:
+            db.migrate()
+            if settings.pack_path is not None:
+                with db.read() as conn:
+                    from ioc_console.hub.db import latest_pack
+
+                    stored = latest_pack(conn)
+                if stored is None:
+                    install_pack(db, settings.pack_path, by="auto-init", at=settings.clock())
+        db.check_schema()
+        with db.read() as conn:
+            packs.load(conn)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(start)
+        await broadcaster.start()
+        log.info("hub ready on %s (%s)", db.safe_url, packs.current.jurisdiction.name)
+        try:
+            yield
+        finally:
+            await broadcaster.stop()
+            db.dispose()
+
+    app = FastAPI(
+        title="IOC hub",
+        version=VERSION,
+        description="Open311 GeoReport v2 and the staff API of the IOC Console hub.",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.state.broadcaster = broadcaster
+    app.add_middleware(BodyLimit, default=settings.max_body_bytes, upload=settings.max_attachment_bytes)
+
+    @app.exception_handler(HubError)
+    async def on_hub_error(request: Request, error: HubError) -> Response:
+        return _hub_response(request.url.path, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, error: RequestValidationError) -> Response:
+        problems = error.errors()
+        first = problems[0] if problems else {"loc": ("body",), "type": "", "msg": ""}
+        field = _validation_field(first.get("loc", ()))
+        if first.get("type") == "json_invalid":
+            hub = HubError(400, "body.malformed", detail=str(first.get("msg", ""))[:200])
+        else:
+            detail = f"{first.get('msg', '')}".strip()[:200]
+            hub = HubError(422, "field.invalid", field=field, detail=detail)
+        return _hub_response(request.url.path, hub)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, error: StarletteHTTPException) -> Response:
+        return _error_for(request.url.path, error)
+
+    @app.exception_handler(open311.Open311Error)
+    async def on_open311(request: Request, error: open311.Open311Error) -> Response:
+        return open311.error_response(open311.fmt_of(request.url.path), error.status, error.description)
+
+    app.include_router(open311.build_router(service))
+    app.include_router(api.build_router(service, broadcaster))
+    return app
