@@ -215,7 +215,7 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
             )
         except DomainError as error:
             raise from_domain(error) from None
-        fingerprint = HubService.fingerprint("", "intake", 0, body.model_dump())
+        fingerprint = HubService.fingerprint("", "intake", body.model_dump())
         answer = service.intake(
             principal,
             body.idempotency_key,

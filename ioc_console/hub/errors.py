@@ -168,7 +168,9 @@ class HubError(Exception):
     def message(self, lang: str = "vi") -> str:
         if self.code in _HUB_MESSAGES:
             return _render(self.code, lang, self.params)
-        params = {k: v for k, v in self.params.items() if k != "field"}
+        params = {k: v for k, v in self.params.items() if k not in ("field", "field_label")}
+        if self.field is not None:
+            params["field_label"] = label_of(self.field, lang)
         return DomainError(self.code, field=self.field, **params).message(lang)
 
     def body(self) -> dict[str, Any]:

@@ -85,7 +85,8 @@ class Open311Error(Exception):
 
 def describe(error: HubError) -> str:
     vi, en = error.message("vi"), error.message("en")
-    return vi if vi == en else f"{vi} / {en}"
+    text = vi if vi == en else f"{vi} / {en}"
+    return f"{error.field}: {text}" if error.field else text
 
 
 def _bad(error: DomainError | HubError, status: int = 400) -> Open311Error:
@@ -150,6 +151,11 @@ def redact(text: str, contact: Mapping[str, Any]) -> str:
         value = str(contact.get(key) or "").strip()
         if len(value) >= 3:
             text = re.sub(re.escape(value), REDACTED, text, flags=re.IGNORECASE)
+    # Each capitalised word of the name on its own too ("bà Bích"); lower-case words are left alone,
+    # so that "trần nhà" (a ceiling) is not mistaken for the family name Trần.
+    for word in str(contact.get("name") or "").split():
+        if len(word) >= 2 and word[0].isupper():
+            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", REDACTED, text)
     text = _PII_EMAIL.sub(REDACTED, text)
     return _PII_PHONE.sub(REDACTED, text)
 
@@ -207,6 +213,25 @@ class View:
                 "unit_name": self.j.units[row.unit_code].name if row.unit_code in self.j.units else None,
             },
         }
+
+
+def service_definition_of(category: Any) -> dict[str, Any]:
+    """A category's Open311 service definition; its attributes when the pack gives it some."""
+    attributes = []
+    for order, attribute in enumerate(getattr(category, "attributes", ()) or (), start=1):
+        attributes.append(
+            {
+                "variable": bool(getattr(attribute, "variable", True)),
+                "code": getattr(attribute, "code", ""),
+                "datatype": getattr(attribute, "datatype", "string"),
+                "required": bool(getattr(attribute, "required", False)),
+                "datatype_description": getattr(attribute, "datatype_description", None),
+                "order": getattr(attribute, "order", order),
+                "description": getattr(attribute, "description", ""),
+                "values": [{"key": k, "name": n} for k, n in getattr(attribute, "values", ())],
+            }
+        )
+    return {"service_code": category.code, "attributes": attributes}
 
 
 # -- parameters --------------------------------------------------------------------------------------
@@ -337,21 +362,7 @@ def build_router(service: HubService) -> APIRouter:
         category = service.pack.jurisdiction.categories.get(code)
         if category is None or not category.active:
             raise Open311Error(404, f"service_code {code[:40]!r} not found")
-        attributes = []
-        for order, attribute in enumerate(getattr(category, "attributes", ()) or (), start=1):
-            attributes.append(
-                {
-                    "variable": bool(getattr(attribute, "variable", True)),
-                    "code": getattr(attribute, "code", ""),
-                    "datatype": getattr(attribute, "datatype", "string"),
-                    "required": bool(getattr(attribute, "required", False)),
-                    "datatype_description": getattr(attribute, "datatype_description", None),
-                    "order": getattr(attribute, "order", order),
-                    "description": getattr(attribute, "description", ""),
-                    "values": [{"key": k, "name": n} for k, n in getattr(attribute, "values", ())],
-                }
-            )
-        return render(fmt, "service_definition", {"service_code": category.code, "attributes": attributes})
+        return render(fmt, "service_definition", service_definition_of(category))
 
     @router.post("/v2/requests.{fmt}")
     async def post_request(request: Request, fmt: str) -> Response:
@@ -642,5 +653,6 @@ __all__ = [
     "fmt_of",
     "redact",
     "render",
+    "service_definition_of",
     "to_xml",
 ]

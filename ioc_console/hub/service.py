@@ -556,8 +556,10 @@ class HubService:
         return data
 
     @staticmethod
-    def fingerprint(number: str, action: str, base_version: int, payload: Mapping[str, Any]) -> str:
-        text = json.dumps([number, action, base_version, payload], sort_keys=True, default=str)
+    def fingerprint(number: str, action: str, payload: Mapping[str, Any]) -> str:
+        """What an idempotency key stands for. The base version is left out on purpose: a client that
+        lost the answer and retries on top of the version it now sees must get the first answer."""
+        text = json.dumps([number, action, payload], sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def act(
@@ -577,7 +579,7 @@ class HubService:
             raise HubError(404, "not_found") from None
         if action not in STAFF_ACTIONS:
             raise HubError(404, "not_found")
-        fp = self.fingerprint(number, action.value, base_version, payload)
+        fp = self.fingerprint(number, action.value, payload)
         try:
             data = self._prepare_payload(action, payload)
         except DomainError as error:
