@@ -531,13 +531,17 @@ class HubService:
             raw = data["location"]
             if not isinstance(raw, dict):
                 raise invalid("location", "expected an object with lat, lon, address, unit_code")
-            loc = resolve_location(
-                jurisdiction,
-                lat=raw.get("lat"),
-                lon=raw.get("lon"),
-                address=raw.get("address"),
-                unit_code=raw.get("unit_code"),
-            )
+            try:
+                loc = resolve_location(
+                    jurisdiction,
+                    lat=raw.get("lat"),
+                    lon=raw.get("lon"),
+                    address=raw.get("address"),
+                    unit_code=raw.get("unit_code"),
+                )
+            except ValidationError as error:
+                # Named after the payload's field, whichever part of it was wrong.
+                raise ValidationError(error.code, field="location", **dict(error.params)) from None
             data["location"] = {
                 "lat": loc.lat,
                 "lon": loc.lon,

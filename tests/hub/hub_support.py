@@ -115,15 +115,17 @@ class Hub:
     users: dict[str, tuple[Role, str | None]]
     server: BackgroundHub
     _tokens: dict[str, str] = field(default_factory=dict)
-    _clients: list[httpx.Client] = field(default_factory=list)
+    _clients: dict[tuple[str | None, str], httpx.Client] = field(default_factory=dict)
 
     def client(self, user: str | None = None, console: str = "test-console") -> httpx.Client:
-        headers = {"X-Console-Id": console}
-        if user is not None:
-            headers["Authorization"] = f"Bearer {self.token(user)}"
-        c = httpx.Client(base_url=self.url, headers=headers, timeout=30)
-        self._clients.append(c)
-        return c
+        """A client signed in as ``user`` (kept for the module: connections are reused)."""
+        key = (user, console)
+        if key not in self._clients:
+            headers = {"X-Console-Id": console}
+            if user is not None:
+                headers["Authorization"] = f"Bearer {self.token(user)}"
+            self._clients[key] = httpx.Client(base_url=self.url, headers=headers, timeout=30)
+        return self._clients[key]
 
     def token(self, user: str) -> str:
         if user not in self._tokens:
@@ -144,8 +146,7 @@ class Hub:
         }
         data.update(fields)
         data = {k: v for k, v in data.items() if v is not None}
-        with httpx.Client(base_url=self.url, timeout=30) as c:
-            r = c.post("/open311/v2/requests.json", data=data)
+        r = self.client().post("/open311/v2/requests.json", data=data)
         assert r.status_code == 201, r.text
         number: str = r.json()[0]["service_request_id"]
         return number
@@ -178,7 +179,7 @@ class Hub:
         return result
 
     def close(self) -> None:
-        for c in self._clients:
+        for c in self._clients.values():
             c.close()
 
 
@@ -220,3 +221,27 @@ def start_hub(url: str, backend: str, **settings: Any) -> Hub:
     return Hub(
         url=server.url, db_url=url, backend=backend, clock=clock, api_key=key, users=USERS, server=server
     )
+
+
+def in_state(hub: Hub, state: str, agency: str = AGENCY_A) -> str:
+    """A new report brought to ``state`` through the API (forwarded to ``agency`` when that applies)."""
+    number = hub.submit()
+    if state == "new":
+        return number
+    if state == "needs_info":
+        hub.ok("op", number, "request_info", {"question": "Xin cho biết địa chỉ cụ thể"})
+        return number
+    liaison = "lia_a" if agency == AGENCY_A else "lia_b"
+    hub.ok("op", number, "forward", {"agency": agency})
+    if state == "forwarded":
+        return number
+    hub.ok(liaison, number, "accept")
+    if state == "in_progress":
+        return number
+    hub.ok(liaison, number, "resolve", {"result": "Đã xử lý tại hiện trường"})
+    if state == "resolved":
+        return number
+    hub.ok("op", number, "publish_reply", {"reply": "Phản ánh đã được xử lý."})
+    if state == "closed":
+        return number
+    raise ValueError(state)
