@@ -159,6 +159,7 @@ class _Setting:
     slowness: dict[str, float]
     routes: dict[tuple[str, str], Agency | None] = field(default_factory=dict)
     hints: dict[tuple[str, str], Agency | None] = field(default_factory=dict)
+    issue_places: dict[str, tuple[list[Place], tuple[float, ...]]] = field(default_factory=dict)
     agencies_by_unit: dict[str, list[Agency]] = field(default_factory=dict)
 
     def serving(self, unit: str) -> list[Agency]:
@@ -296,15 +297,17 @@ class _Planner:
         self.calendar = setting.calendar
         self.steps: list[_Step] = []
         self.t = received
+        #: Number of the next photo attachment (the report's own photos come first).
+        self.next_photo = 1
 
     def office(self, hours: float) -> datetime:
         """Advance by ``hours`` of office time (staff work in office hours of working days)."""
-        self.t = self.calendar.add_working_hours(self.t, max(hours, 0.05))
+        self.t = self.calendar.add_working_hours(self.t, max(hours, 0.05)).replace(microsecond=0)
         return self.t
 
     def wall(self, hours: float) -> datetime:
         """Advance by ``hours`` of real time (citizens answer and rate whenever they like)."""
-        self.t = self.t + timedelta(hours=max(hours, 0.05))
+        self.t = (self.t + timedelta(hours=max(hours, 0.05))).replace(microsecond=0)
         return self.t
 
     def add(
@@ -334,18 +337,23 @@ def _local(place: Place, agency: Agency) -> str:
     return f"UBND {place.label}"
 
 
+def _matches_hint(hint: str, agency: Agency) -> bool:
+    if hint == "committee":
+        return agency.kind in ("commune_committee", "district_committee")
+    kind, _, fragment = hint.partition(":")
+    return agency.kind == kind and fragment in fold(agency.code + " " + agency.name)
+
+
 def _hinted_agency(setting: _Setting, issue: Issue, place: Place, routed: Agency | None) -> Agency | None:
     """The agency that really handles the issue when it is not the routed one (water, power...)."""
-    if not issue.agency_hint:
+    hint = issue.agency_hint
+    if not hint:
         return None
-    key = (issue.agency_hint, place.unit.code)
+    key = (hint, place.unit.code)
     if key not in setting.hints:
-        found = None
-        for agency in setting.serving(place.unit.code):
-            if issue.agency_hint in fold(agency.code + " " + agency.name):
-                found = agency
-                break
-        setting.hints[key] = found
+        setting.hints[key] = next(
+            (a for a in setting.serving(place.unit.code) if _matches_hint(hint, a)), None
+        )
     hinted = setting.hints[key]
     if hinted is None or (routed is not None and hinted.code == routed.code):
         return None
@@ -397,9 +405,22 @@ class _Generator:
         self.sequence[year] = seq
         return f"{NUMBER_PREFIX}-{year}-{seq:06d}"
 
-    def pick_place(self) -> Place:
+    def pick_place(self, issue: Issue) -> Place:
+        """A unit weighted by population, among those where the issue can happen."""
         s = self.setting
-        return self.rng.choices(s.places, cum_weights=s.place_weights)[0]
+        if issue.site != "landmark" and not issue.setting:
+            return self.rng.choices(s.places, cum_weights=s.place_weights)[0]
+        found = s.issue_places.get(issue.key)
+        if found is None:
+            fitting = s.places
+            if issue.setting:
+                kinds = ("ward", "township") if issue.setting == "urban" else ("commune", "township")
+                fitting = [p for p in fitting if p.unit.kind in kinds] or fitting
+            if issue.site == "landmark":
+                fitting = [p for p in fitting if any(lm.tags & issue.tags for lm in p.landmarks)] or fitting
+            found = (fitting, tuple(accumulate(p.weight for p in fitting)))
+            s.issue_places[issue.key] = found
+        return self.rng.choices(found[0], cum_weights=found[1])[0]
 
     def pick_category(self) -> tuple[Category, str]:
         s = self.setting
@@ -440,16 +461,16 @@ class _Generator:
             place, issue, category = duplicate_of.place, duplicate_of.issue, duplicate_of.category
             where = duplicate_of.spot if rng.random() < 0.6 else spot(rng, place, issue.tags, site=issue.site)
         else:
-            place = self.pick_place()
             cat, kind = self.pick_category()
             category = cat.code
             issue = self.pick_issue(kind)
+            place = self.pick_place(issue)
             where = spot(rng, place, issue.tags, site=issue.site)
         point = coordinates(rng, place, s.jurisdiction.bbox)
         who, contact = self.contact(channel, place)
         with_photo = not junk and rng.random() < issue.photo * _PHOTO_FACTOR[channel]
         if junk:
-            description = texts.spam(rng, contact.phone or mobile(rng))
+            description = texts.spam(rng, contact.phone or mobile(rng), channel)
             title = ""
             if s.other_category is not None:
                 category = s.other_category
@@ -505,6 +526,7 @@ class _Generator:
         self.receive(report, receiver)
         draft = _Draft(number, issue, category, place, where, point, received)
         planner = _Planner(rng, s, received)
+        planner.next_photo = len(attachments) + 1
         if junk:
             self.plan_junk(planner)
         elif duplicate_of is not None:
@@ -603,14 +625,17 @@ class _Generator:
                 reason = "Công dân không bổ sung thông tin theo đề nghị, không đủ cơ sở chuyển đơn vị xử lý."
                 p.add(Action.REJECT, op, {"reason": reason})
                 return
-            p.wall(p.delay(8.0, 1.2))
+            by_phone = report.channel is Channel.HOTLINE or rng.random() < 0.3
+            if by_phone:
+                p.office(p.delay(4.0, 1.0))  # the operator calls back and writes the answer down
+            else:
+                p.wall(p.delay(8.0, 1.2))
             answer = rng.choice(vocab.ANSWERS[key]).format(
                 address=draft.spot.address,
                 date=texts.day_month(draft.received - timedelta(days=rng.randint(20, 60)))[5:],
                 ticket=f"{rng.randint(1, 999):03d}/BN",
             )
             channel_actor = s.staff.channels[report.channel]
-            by_phone = report.channel is Channel.HOTLINE or rng.random() < 0.3
             p.add(Action.PROVIDE_INFO, op if by_phone else channel_actor, {"info": answer})
             p.office(p.delay(0.8))
 
@@ -671,8 +696,8 @@ class _Generator:
         payload: dict[str, Any] = {"result": result}
         after = None
         if proof:
-            first = len(report.attachments) + 1
-            photos = _photos(rng, report.number, p.t, rng.choice((1, 2)), "result", first)
+            photos = _photos(rng, report.number, p.t, rng.choice((1, 2)), "result", p.next_photo)
+            p.next_photo += len(photos)
             payload["photos"] = [a.id for a in photos]
 
             def attach(r: Report, photos: list[Attachment] = photos) -> None:
@@ -781,9 +806,9 @@ def new_report(jurisdiction: Jurisdiction, rng: random.Random, at: datetime) -> 
     tz = generator.setting.tz
     at = at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
     channel = rng.choices(_CHANNELS[:4], weights=(50, 25, 15, 10))[0]
-    place = generator.pick_place()
     category, kind = generator.pick_category()
     issue = generator.pick_issue(kind)
+    place = generator.pick_place(issue)
     where = spot(rng, place, issue.tags, site=issue.site)
     lat, lon = coordinates(rng, place, jurisdiction.bbox)
     who, contact = generator.contact(channel, place)

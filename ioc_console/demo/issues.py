@@ -7,7 +7,7 @@ Every :class:`Issue` is one kind of problem with several ways to state it. Templ
 * ``{when}``: the time of day of the report ("sáng nay", "tối qua");
 * ``{dur}``: how long it has lasted ("mấy ngày nay");
 * in results, ``{local}`` (the local committee or the neighbourhood board), ``{date}`` (when it was
-  done, d/m/yyyy) and ``{fine}`` (an administrative fine).
+  done, d/m/yyyy), ``{fine}`` (an administrative fine) and ``{fine_total}`` (fines of several cases).
 
 A category of the jurisdiction is matched to one of the kinds below by its code or name, so a pack
 with other codes still gets fitting texts; an unknown category falls back to daily-life matters.
@@ -78,17 +78,21 @@ class Issue:
     ask: tuple[str, ...]
     #: (what the agency did, the outcome) pairs for the result.
     results: tuple[tuple[str, str], ...]
-    #: "street" (a spot), "area" (a neighbourhood), "office" (an administration's desk).
+    #: "street" (a spot), "landmark" (only where a landmark with one of ``tags`` is), "area" (a
+    #: neighbourhood), "office" (an administration's desk).
     site: str = "street"
     #: Chance the IOC raises the priority (hazards).
     urgent: float = 0.0
     #: Chance the citizen attaches photos.
     photo: float = 0.5
-    #: Folded fragment of the agency that really handles it when routing by category is not enough.
+    #: The agency that really handles it when routing by category is not enough: "committee" (the
+    #: nearest people's committee) or "<kind>:<folded fragment of its name>", e.g. "utility:cap nuoc".
     agency_hint: str = ""
     weight: float = 1.0
     #: The problem is an event of the moment (uses {when}) rather than a lasting state ({dur}).
     event: bool = False
+    #: "urban" (wards and townships only), "rural" (communes and townships only) or "" (anywhere).
+    setting: str = ""
 
 
 def _issue(
@@ -283,7 +287,7 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         photo=0.75,
-        agency_hint="moi truong",
+        agency_hint="utility:moi truong",
         weight=1.6,
     ),
     _issue(
@@ -294,7 +298,7 @@ ISSUES: tuple[Issue, ...] = (
         (
             "Có người đổ trộm xà bần, rác thải {at} vào ban đêm",
             "Bãi đất trống {at} trở thành nơi đổ rác tự phát",
-            "Một số người dân vứt rác, xác động vật xuống {at}",
+            "Một số người dân vứt rác, xác động vật bừa bãi {at}",
         ),
         (
             "Lại đổ trộm xà bần {at} nữa rồi, camera đâu hết?",
@@ -319,6 +323,7 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         photo=0.7,
+        agency_hint="committee",
     ),
     _issue(
         "wastewater",
@@ -349,7 +354,7 @@ ISSUES: tuple[Issue, ...] = (
                 "cơ sở bị xử phạt {fine} đồng và buộc đấu nối nước thải vào hệ thống thu gom",
             ),
         ),
-        agency_hint="moi truong",
+        agency_hint="utility:moi truong",
     ),
     _issue(
         "livestock-smell",
@@ -378,6 +383,8 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         weight=0.7,
+        agency_hint="committee",
+        setting="rural",
     ),
     _issue(
         "burning-waste",
@@ -399,6 +406,7 @@ ISSUES: tuple[Issue, ...] = (
         ),
         event=True,
         weight=0.5,
+        agency_hint="committee",
     ),
     _issue(
         "beach-litter",
@@ -424,6 +432,7 @@ ISSUES: tuple[Issue, ...] = (
         ),
         photo=0.8,
         weight=0.7,
+        site="landmark",
     ),
     _issue(
         "fish-processing-smell",
@@ -440,10 +449,12 @@ ISSUES: tuple[Issue, ...] = (
         (
             (
                 "chủ trì kiểm tra hồ sơ môi trường của các cơ sở chế biến",
-                "có 2 cơ sở chưa có hệ thống xử lý nước thải; đã xử phạt tổng cộng {fine} đồng và yêu cầu khắc phục",
+                "có 2 cơ sở chưa có hệ thống xử lý nước thải; đã xử phạt tổng cộng {fine_total} đồng và yêu cầu khắc phục",
             ),
         ),
         weight=0.4,
+        site="landmark",
+        agency_hint="department:tai nguyen",
     ),
     # --------------------------------------------------------------------------- infrastructure
     _issue(
@@ -475,8 +486,9 @@ ISSUES: tuple[Issue, ...] = (
                 "đã thay thế bộ hẹn giờ bị hỏng; toàn tuyến hoạt động lại từ {date}",
             ),
         ),
-        agency_hint="moi truong",
+        agency_hint="utility:moi truong",
         weight=1.4,
+        setting="urban",
     ),
     _issue(
         "potholes",
@@ -485,12 +497,12 @@ ISSUES: tuple[Issue, ...] = (
         "road",
         (
             "Mặt đường {at} xuất hiện nhiều ổ gà, ổ voi",
-            "Đoạn đường {at} bị sụt lún, bong tróc lớp nhựa",
+            "Mặt đường {at} bị sụt lún, bong tróc lớp nhựa",
             "Sau khi thi công lắp đặt đường ống, mặt đường {at} không được hoàn trả, còn nguyên hố đào",
         ),
         (
             "Ổ gà to như cái nia {at}, té xe mấy vụ rồi",
-            "Đường {name} nát bét, làm hoài không xong!",
+            "{Name} nát bét, làm hoài không xong!",
         ),
         (
             "Trời mưa nước đọng không nhìn thấy ổ gà, rất dễ gây tai nạn",
@@ -574,8 +586,9 @@ ISSUES: tuple[Issue, ...] = (
         ),
         urgent=0.6,
         photo=0.8,
-        agency_hint="moi truong",
+        agency_hint="utility:moi truong",
         weight=0.8,
+        setting="urban",
     ),
     _issue(
         "fallen-tree",
@@ -611,7 +624,7 @@ ISSUES: tuple[Issue, ...] = (
         ),
         urgent=0.5,
         photo=0.8,
-        agency_hint="moi truong",
+        agency_hint="utility:moi truong",
         event=True,
         weight=0.8,
     ),
@@ -637,7 +650,7 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         urgent=0.4,
-        agency_hint="cap nuoc",
+        agency_hint="utility:cap nuoc",
         event=True,
         weight=0.6,
     ),
@@ -660,6 +673,7 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         weight=0.5,
+        setting="urban",
     ),
     # ---------------------------------------------------------------------------------- traffic
     _issue(
@@ -689,6 +703,7 @@ ISSUES: tuple[Issue, ...] = (
         ),
         urgent=0.5,
         weight=0.8,
+        setting="urban",
     ),
     _issue(
         "sidewalk-encroach",
@@ -716,12 +731,13 @@ ISSUES: tuple[Issue, ...] = (
             ),
             (
                 "tổ chức kiểm tra, lập biên bản các trường hợp vi phạm",
-                "đã xử phạt 4 trường hợp với tổng số tiền {fine} đồng và duy trì kiểm tra thường xuyên",
+                "đã xử phạt 4 trường hợp với tổng số tiền {fine_total} đồng và duy trì kiểm tra thường xuyên",
             ),
         ),
         photo=0.6,
-        agency_hint="ubnd",
+        agency_hint="committee",
         weight=1.2,
+        setting="urban",
     ),
     _issue(
         "racing",
@@ -769,7 +785,7 @@ ISSUES: tuple[Issue, ...] = (
         (
             (
                 "phối hợp với lực lượng cảnh sát giao thông tổ chức kiểm tra",
-                "đã xử lý 6 phương tiện chở quá tải, không che phủ thùng xe; tổng số tiền phạt {fine} đồng",
+                "đã xử lý 6 phương tiện chở quá tải, không che phủ thùng xe; tổng số tiền phạt {fine_total} đồng",
             ),
         ),
         weight=0.6,
@@ -793,8 +809,9 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         urgent=0.2,
-        agency_hint="ubnd",
+        agency_hint="committee",
         weight=0.6,
+        setting="rural",
     ),
     _issue(
         "dangerous-junction",
@@ -945,6 +962,7 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         weight=0.4,
+        setting="urban",
     ),
     # ---------------------------------------------------------------------------------- tourism
     _issue(
@@ -1013,7 +1031,7 @@ ISSUES: tuple[Issue, ...] = (
         (
             (
                 "phối hợp với đồn biên phòng và {local} kiểm tra các phương tiện",
-                "đã đình chỉ hoạt động 2 phương tiện không đủ điều kiện an toàn và xử phạt {fine} đồng",
+                "đã đình chỉ hoạt động 2 phương tiện không đủ điều kiện an toàn và xử phạt tổng cộng {fine_total} đồng",
             ),
         ),
         site="landmark",
@@ -1189,7 +1207,7 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         site="area",
-        agency_hint="cap nuoc",
+        agency_hint="utility:cap nuoc",
         photo=0.3,
         weight=1.3,
     ),
@@ -1220,7 +1238,7 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         site="area",
-        agency_hint="dien luc",
+        agency_hint="utility:dien luc",
         urgent=0.15,
         weight=1.2,
     ),
@@ -1243,7 +1261,7 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         site="area",
-        agency_hint="ubnd",
+        agency_hint="committee",
         photo=0.2,
         weight=0.6,
     ),
@@ -1288,6 +1306,7 @@ ISSUES: tuple[Issue, ...] = (
             ),
         ),
         weight=0.5,
+        setting="urban",
     ),
     _issue(
         "school-fees",
@@ -1295,10 +1314,10 @@ ISSUES: tuple[Issue, ...] = (
         "Trường học thu các khoản ngoài quy định",
         "school",
         (
-            "Trường học {at} thu nhiều khoản đóng góp đầu năm ngoài quy định",
-            "Phụ huynh {at} phải đóng tiền quỹ lớp, tiền máy lạnh quá cao",
+            "{Name} thu nhiều khoản đóng góp đầu năm ngoài quy định",
+            "Phụ huynh học sinh {at} phải đóng tiền quỹ lớp, tiền máy lạnh quá cao",
         ),
-        ("Đầu năm học đóng tiền mệt xỉu, trường thu đủ thứ khoản!",),
+        ("Đầu năm học {name} thu đủ thứ khoản, phụ huynh đóng tiền mệt xỉu!",),
         ("Gây khó khăn cho các gia đình",),
         ("Đề nghị kiểm tra việc thu chi đầu năm",),
         (
@@ -1307,6 +1326,7 @@ ISSUES: tuple[Issue, ...] = (
                 "nhà trường đã dừng thu các khoản không đúng quy định và hoàn trả cho phụ huynh",
             ),
         ),
+        site="landmark",
         photo=0.1,
         weight=0.4,
     ),

@@ -137,7 +137,7 @@ _COMMUNE_SPOTS = (
     ("cầu tràn đầu thôn", "road river"),
 )
 
-_ROADS = ("đường", "Quốc lộ")
+_ROADS = ("đường", "Quốc lộ")  # a landmark that is itself a road
 
 _KIND_WORDS = {
     "province": "tỉnh",
@@ -343,10 +343,10 @@ def spot(rng: random.Random, place: Place, tags: frozenset[str], *, site: str = 
         if roll < 0.35:
             house = f"số {number}"
             return Spot(f"trước nhà {house} {road_name}", road_name, f"{house} {road_name}, {tail}", house)
-        if roll < 0.55 and not road.startswith("Quốc lộ"):
+        if roll < 0.55 and not road.startswith(_ROADS):
             alley = f"hẻm {number}"
             return Spot(f"trong {alley} {road_name}", f"{alley} {road_name}", f"{alley} {road_name}, {tail}")
-        if roll < 0.75 and landmark is not None:
+        if roll < 0.75 and landmark is not None and not landmark.startswith(_ROADS):
             return Spot(
                 f"trên {road_name}, đoạn gần {landmark}", road_name, f"{road_name} (gần {landmark}), {tail}"
             )

@@ -53,7 +53,7 @@ _SALUTES = (
     "Kính gửi các cơ quan chức năng.",
     "Kính gửi Trung tâm IOC {province}!",
     "Kính gửi UBND {unit}.",
-    "Kính thưa quý cơ quan,",
+    "Kính gửi quý cơ quan.",
 )
 _POLITE_LEADS = (
     "Tôi xin phản ánh sự việc như sau: ",
@@ -270,7 +270,10 @@ def title(issue: Issue, spot: Spot) -> str:
     return f"{issue.title} – {spot.name}"
 
 
-def spam(rng: random.Random, phone: str) -> str:
+def spam(rng: random.Random, phone: str, channel: Channel) -> str:
+    """A message the IOC rejects: advertising and noise, or a matter outside the service's scope."""
+    if channel is Channel.HOTLINE:
+        return "Công dân gọi điện đề nghị: " + lower_first(rng.choice(vocab.OUT_OF_SCOPE)) + "."
     if rng.random() < 0.55:
         return rng.choice(vocab.SPAM).format(phone=phone or "0912345678")
     return rng.choice(vocab.OUT_OF_SCOPE)
@@ -282,6 +285,11 @@ def day_month(at: datetime) -> str:
 
 def fine(rng: random.Random) -> str:
     amount = rng.choice((500_000, 750_000, 1_000_000, 1_500_000, 2_000_000, 3_500_000, 5_000_000, 7_500_000))
+    return f"{amount:,}".replace(",", ".")
+
+
+def fine_total(rng: random.Random) -> str:
+    amount = rng.randrange(8, 80) * 1_000_000 + rng.choice((0, 500_000))
     return f"{amount:,}".replace(",", ".")
 
 
@@ -316,7 +324,7 @@ def result(
     """The agency's report of what it did: "Qua kiểm tra thực tế, UBND phường ... Kết quả: ..."."""
     index = rng.randrange(len(issue.results)) if chosen is None else chosen
     action, outcome = issue.results[index]
-    values = {"local": local, "date": day_month(done), "fine": fine(rng)}
+    values = {"local": local, "date": day_month(done), "fine": fine(rng), "fine_total": fine_total(rng)}
     action = action.format_map(values)
     outcome = outcome.format_map(values)
     lead = rng.choice(_RESULT_LEADS).format(
