@@ -73,6 +73,7 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 _PII_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PII_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?!\d)")
 REDACTED = "[…]"
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 MAX_FIELDS = 200
 
 
@@ -403,6 +404,45 @@ def build_router(service: HubService) -> APIRouter:
             ],
             201,
         )
+
+    async def channel_step(request: Request, number: str, fmt: str, action: Action) -> Response:
+        check_fmt(fmt)
+        try:
+            form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=MAX_DESCRIPTION * 4)
+        except HTTPException:
+            raise
+        except Exception as error:
+            raise Open311Error(400, f"the request body cannot be read: {str(error)[:100]}") from None
+        key = _param(form, "api_key")
+        channel = await run_in_threadpool(service.channel_for_key, key or "")
+        if channel is None:
+            raise Open311Error(403, "Invalid api_key received -- can't proceed.")
+        if action is Action.RATE:
+            raw = (_param(form, "satisfied") or "").lower()
+            if raw not in _BOOLEANS:
+                raise Open311Error(400, "satisfied: use true or false / Cần cho biết có hài lòng không")
+            payload: dict[str, Any] = {"satisfied": _BOOLEANS[raw], "comment": _param(form, "comment") or ""}
+        else:
+            payload = {"info": _param(form, "info") or ""}
+        try:
+            await run_in_threadpool(service.channel_act, channel, number, action, payload)
+        except DomainError as error:
+            raise _bad(error) from None
+        except HubError as error:
+            raise _bad(error, 404 if error.status == 404 else 400) from None
+        query = select(schema.reports).where(schema.reports.c.number == number)
+        rows = await run_in_threadpool(_fetch, service, query)
+        return render(fmt, "service_requests", [View(service).request(rows[0])])
+
+    @router.post("/v2/requests/{number}/rating.{fmt}")
+    async def post_rating(request: Request, number: str, fmt: str) -> Response:
+        """Extension: the citizen's satisfaction with a closed request (``satisfied``, ``comment``)."""
+        return await channel_step(request, number, fmt, Action.RATE)
+
+    @router.post("/v2/requests/{number}/info.{fmt}")
+    async def post_info(request: Request, number: str, fmt: str) -> Response:
+        """Extension: information the citizen supplies when the IOC asked for it (``info``)."""
+        return await channel_step(request, number, fmt, Action.PROVIDE_INFO)
 
     @router.get("/v2/requests.{fmt}")
     async def get_requests(request: Request, fmt: str) -> Response:

@@ -641,89 +641,7 @@ class HubService:
                     ),
                     version=row.version,
                 )
-            report = report_from_wire(json.loads(row.doc))
-            attach_ids: list[str] = list(data.get("attachments") or [])
-            blobs: list[Any] = []
-            if attach_ids:
-                blobs = list(
-                    conn.execute(
-                        select(
-                            schema.attachments.c.id,
-                            schema.attachments.c.content_type,
-                            schema.attachments.c.size,
-                            schema.attachments.c.uploaded_at,
-                        ).where(
-                            schema.attachments.c.id.in_(attach_ids),
-                            schema.attachments.c.report_id == row.id,
-                            schema.attachments.c.attached.is_(False),
-                        )
-                    )
-                )
-                found = {b.id for b in blobs}
-                missing = [i for i in attach_ids if i not in found]
-                if missing:
-                    raise HubError(422, "attachment.unusable", field="attachments", id=missing[0])
-
-            def exists(original: str) -> bool:
-                return (
-                    conn.execute(
-                        select(schema.reports.c.id).where(schema.reports.c.number == original)
-                    ).first()
-                    is not None
-                )
-
-            try:
-                event = apply_action(
-                    report,
-                    action,
-                    principal.actor,
-                    data,
-                    now,
-                    pack.calendar,
-                    pack.jurisdiction.policy,
-                    report_exists=exists,
-                )
-            except DomainError as error:
-                raise from_domain(
-                    error, extra=current if isinstance(error, TransitionError) else None
-                ) from None
-            stage = _ATTACHMENT_STAGE.get(action, "report")
-            order = {i: n for n, i in enumerate(attach_ids)}
-            for blob in sorted(blobs, key=lambda b: order[b.id]):
-                report.attachments.append(
-                    Attachment(
-                        id=blob.id,
-                        kind="photo",
-                        content_type=blob.content_type,
-                        size=int(blob.size),
-                        url=f"/api/v1/attachments/{blob.id}",
-                        added_at=now,
-                        stage=stage,
-                    )
-                )
-            if attach_ids:
-                conn.execute(
-                    update(schema.attachments)
-                    .where(schema.attachments.c.id.in_(attach_ids))
-                    .values(attached=True, stage=stage)
-                )
-            before = row.visible_agency
-            after = visible_agency(report)
-            seq = Database.next_value(conn, schema.SEQ)
-            conn.execute(
-                update(schema.reports)
-                .where(schema.reports.c.id == row.id)
-                .values(**self._row_values(report, principal.actor), seq=seq)
-            )
-            conn.execute(insert(schema.events).values(**self._event_values(row.id, event)))
-            if before is not None and before != after:
-                self._tombstone(conn, before, row.id, seq)
-            if after is not None and before != after:
-                conn.execute(
-                    delete(schema.removals).where(
-                        schema.removals.c.agency == after, schema.removals.c.report_id == row.id
-                    )
-                )
+            report, event, seq = self._apply_locked(conn, row, principal.actor, action, data, now, current)
             body = _dumps({"report": report_to_wire(report), "event": event_to_wire(event), "seq": seq})
             self._store_answer(conn, principal, key, fp, 200, body)
             self.audit(
@@ -738,6 +656,130 @@ class HubService:
             )
         self.notify()
         return Answer(200, body)
+
+    def _apply_locked(
+        self,
+        conn: Connection,
+        row: Any,
+        actor: Actor,
+        action: Action,
+        data: dict[str, Any],
+        now: datetime,
+        current: dict[str, Any],
+    ) -> tuple[Report, Event, int]:
+        """Apply a checked action to the locked report row and write the change (new seq last)."""
+        pack = self.pack
+        report = report_from_wire(json.loads(row.doc))
+        attach_ids: list[str] = list(data.get("attachments") or [])
+        blobs: list[Any] = []
+        if attach_ids:
+            blobs = list(
+                conn.execute(
+                    select(
+                        schema.attachments.c.id,
+                        schema.attachments.c.content_type,
+                        schema.attachments.c.size,
+                        schema.attachments.c.uploaded_at,
+                    ).where(
+                        schema.attachments.c.id.in_(attach_ids),
+                        schema.attachments.c.report_id == row.id,
+                        schema.attachments.c.attached.is_(False),
+                    )
+                )
+            )
+            found = {b.id for b in blobs}
+            missing = [i for i in attach_ids if i not in found]
+            if missing:
+                raise HubError(422, "attachment.unusable", field="attachments", id=missing[0])
+
+        def exists(original: str) -> bool:
+            return (
+                conn.execute(select(schema.reports.c.id).where(schema.reports.c.number == original)).first()
+                is not None
+            )
+
+        try:
+            event = apply_action(
+                report,
+                action,
+                actor,
+                data,
+                now,
+                pack.calendar,
+                pack.jurisdiction.policy,
+                report_exists=exists,
+            )
+        except DomainError as error:
+            raise from_domain(error, extra=current if isinstance(error, TransitionError) else None) from None
+        stage = _ATTACHMENT_STAGE.get(action, "report")
+        order = {i: n for n, i in enumerate(attach_ids)}
+        for blob in sorted(blobs, key=lambda b: order[b.id]):
+            report.attachments.append(
+                Attachment(
+                    id=blob.id,
+                    kind="photo",
+                    content_type=blob.content_type,
+                    size=int(blob.size),
+                    url=f"/api/v1/attachments/{blob.id}",
+                    added_at=now,
+                    stage=stage,
+                )
+            )
+        if attach_ids:
+            conn.execute(
+                update(schema.attachments)
+                .where(schema.attachments.c.id.in_(attach_ids))
+                .values(attached=True, stage=stage)
+            )
+        before = row.visible_agency
+        after = visible_agency(report)
+        seq = Database.next_value(conn, schema.SEQ)
+        conn.execute(
+            update(schema.reports)
+            .where(schema.reports.c.id == row.id)
+            .values(**self._row_values(report, actor), seq=seq)
+        )
+        conn.execute(insert(schema.events).values(**self._event_values(row.id, event)))
+        if before is not None and before != after:
+            self._tombstone(conn, before, row.id, seq)
+        if after is not None and before != after:
+            conn.execute(
+                delete(schema.removals).where(
+                    schema.removals.c.agency == after, schema.removals.c.report_id == row.id
+                )
+            )
+        return report, event, seq
+
+    def channel_act(
+        self, channel: ChannelInfo, number: str, action: Action, payload: dict[str, Any]
+    ) -> Report:
+        """An action a citizen takes through a channel (rating, supplying information)."""
+        try:
+            data = self._prepare_payload(action, payload)
+        except DomainError as error:
+            raise from_domain(error) from None
+        actor = Actor(channel.name, Role.CHANNEL)
+        with self.db.write() as conn:
+            row = conn.execute(
+                select(schema.reports)
+                .where(schema.reports.c.number == number)
+                .with_for_update(key_share=True)
+            ).first()
+            if row is None:
+                raise HubError(404, "report.not_found", number=number[:40])
+            report, _event, seq = self._apply_locked(conn, row, actor, action, data, self.now(), {})
+            self.audit(
+                conn,
+                who=channel.name,
+                role=Role.CHANNEL,
+                console="",
+                action=action.value,
+                target=number,
+                outcome=200,
+                detail={"version": report.version, "seq": seq},
+            )
+        self.notify()
+        return report
 
     def _tombstone(self, conn: Connection, agency: str, report_id: int, seq: int) -> None:
         exists = conn.execute(
