@@ -10,18 +10,15 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +27,7 @@ from ioc_console.domain.deadlines import DeadlineState, deadline_state
 from ioc_console.domain.report import Report
 
 from ioc_console.gui.history_model import HistoryModel
+from ioc_console.gui.history_view import HistoryView
 from ioc_console.gui.look import ICON_SIZE, DeadlineLook
 from ioc_console.gui.present import DeadlineClock, Names
 
@@ -87,9 +85,12 @@ class _Deadline(QWidget):
         layout.addWidget(self.text, 1)
 
     def show_deadline(self, text: str, state: DeadlineState | None) -> None:
-        self.icon.setPixmap(self._look.icon(state).pixmap(ICON_SIZE, ICON_SIZE))
+        flagged = self._look.is_flagged(state)
+        self.icon.setVisible(flagged)
+        if flagged:
+            self.icon.setPixmap(self._look.icon(state).pixmap(ICON_SIZE, ICON_SIZE))
         self.text.setText(text)
-        brush = self._look.foreground(state) if self._look.is_flagged(state) else None
+        brush = self._look.foreground(state) if flagged else None
         style = f"color: {brush.color().name()}; font-weight: bold;" if brush is not None else ""
         self.text.setStyleSheet(style)
 
@@ -198,21 +199,9 @@ class ReportDetailPane(QWidget):
         history_layout = QVBoxLayout(history_box)
         history_layout.setContentsMargins(6, 6, 6, 6)
         self.history_model = HistoryModel(self)
-        self.history = QTableView(history_box)
+        self.history = HistoryView(history_box)
         self.history.setObjectName("detail_history")
         self.history.setModel(self.history_model)
-        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.setWordWrap(True)
-        self.history.setAlternatingRowColors(True)
-        self.history.verticalHeader().setVisible(False)
-        self.history.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        header = self.history.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(HistoryModel.COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(True)
-        self.history.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         history_layout.addWidget(self.history)
         layout.addWidget(history_box)
         layout.addStretch(1)
@@ -271,7 +260,6 @@ class ReportDetailPane(QWidget):
         self._set_block(self.result, report.result)
         self._set_block(self.reply, report.reply)
         self.history_model.set_events(report.history, names)
-        self._fit_history()
         self._stack.setCurrentIndex(1)
 
     def _show_deadline(
@@ -307,15 +295,3 @@ class ReportDetailPane(QWidget):
     def _set_block(self, edit: QPlainTextEdit, text: str) -> None:
         edit.setPlainText(text)
         self._boxes[edit].setVisible(bool(text.strip()))
-
-    def _fit_history(self) -> None:
-        self.history.resizeRowsToContents()
-        height = self.history.horizontalHeader().height() + 2 * self.history.frameWidth()
-        for row in range(self.history_model.rowCount()):
-            height += self.history.rowHeight(row)
-        self.history.setFixedHeight(height + 2)
-
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        super().resizeEvent(event)
-        if self._report is not None:
-            self._fit_history()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -172,7 +172,7 @@ class QueueFilterBar(QWidget):
         if count is None:
             self.count.setText(self.tr("Đang đếm…"))
         else:
-            self.count.setText(self.tr("%1 phản ánh", "", count).replace("%1", QLocale().toString(count)))
+            self.count.setText(self.tr("%Ln phản ánh", "", count))
 
     @Slot(str)
     def _on_search_text_changed(self, _text: str) -> None:

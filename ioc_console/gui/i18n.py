@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator
 
 from ioc_console.resources import resource_path
 
@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 ENV_VAR = "IOC_CONSOLE_LANG"
+#: Lengthen every translated string by this factor (e.g. 1.4) to check that layouts still fit.
+SCALE_ENV_VAR = "IOC_CONSOLE_TRANS_SCALE"
 CATALOG = "ioc_console"
 
 
@@ -67,3 +69,53 @@ def install_translators(
             installed.append(translator)
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if lang == "vi" else QLocale.Language.English))
     return lang, installed
+
+
+class StretchingTranslator(QTranslator):
+    """A pseudo-locale: each string comes back longer by ``scale`` (padding after its last character).
+
+    Installed last, it stretches whatever the real catalogs gave; placeholders are left alone.
+    """
+
+    def __init__(self, scale: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._scale = scale
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        if not source:
+            return source
+        text = source
+        for translator in _real_translators(self):
+            found = translator.translate(context, source, disambiguation, n)
+            if found:
+                text = found
+                break
+        extra = max(0, round(len(text) * (self._scale - 1.0)))
+        return text + ("·" * extra if extra else "")
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def _real_translators(pseudo: StretchingTranslator) -> list[QTranslator]:
+    parent = pseudo.parent()
+    if parent is None:
+        return []
+    return [t for t in parent.findChildren(QTranslator) if t is not pseudo]
+
+
+def install_stretching(app: QCoreApplication, env: Mapping[str, str]) -> QTranslator | None:
+    """Install the pseudo-locale when ``IOC_CONSOLE_TRANS_SCALE`` asks for it."""
+    raw = env.get(SCALE_ENV_VAR)
+    if not raw:
+        return None
+    try:
+        scale = float(raw)
+    except ValueError:
+        log.warning("ignoring %s=%r: not a number", SCALE_ENV_VAR, raw)
+        return None
+    if not 1.0 < scale <= 3.0:
+        return None
+    translator = StretchingTranslator(scale, app)
+    app.installTranslator(translator)
+    return translator

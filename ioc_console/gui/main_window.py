@@ -9,8 +9,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QLocale,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -31,7 +41,7 @@ from ioc_console.domain.report import Report
 
 from ioc_console.gui.detail_pane import ReportDetailPane
 from ioc_console.gui.filter_bar import QueueFilterBar
-from ioc_console.gui.look import DeadlineLook
+from ioc_console.gui.look import ICON_SIZE, DeadlineLook
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.queue_model import NumberRole, ReportQueueModel
@@ -43,6 +53,7 @@ log = logging.getLogger(__name__)
 GEOMETRY_KEY = "main_window/geometry"
 SPLITTER_KEY = "main_window/splitter"
 HEADER_KEY = "main_window/queue_header"
+HEADER_COLUMNS_KEY = "main_window/queue_columns"
 LANGUAGE_KEY = "ui/language"
 
 #: Refresh the queue this often so that deadline states move on without anyone asking.
@@ -247,7 +258,12 @@ class MainWindow(QMainWindow):
         view.setModel(self.queue_model)
         self._size_columns(view)
         header_state = self._settings.value(HEADER_KEY)
-        if isinstance(header_state, QByteArray) and not header_state.isEmpty():
+        # Column widths and order as the user left them, unless the columns have changed since.
+        if (
+            isinstance(header_state, QByteArray)
+            and not header_state.isEmpty()
+            and self._settings.value(HEADER_COLUMNS_KEY) == ",".join(COLUMNS)
+        ):
             header.restoreState(header_state)
         view.setSortingEnabled(False)
         header.setSortIndicatorShown(True)
@@ -271,7 +287,7 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter_state)
         else:
             total = max(self.width(), 1000)
-            self.splitter.setSizes([int(total * 0.62), int(total * 0.38)])
+            self.splitter.setSizes([int(total * 0.64), int(total * 0.36)])
 
         view.selectionModel().selectionChanged.connect(self._on_queue_selection_changed)
         self.queue_model.count_changed.connect(self.filter_bar.set_count)
@@ -296,25 +312,28 @@ class MainWindow(QMainWindow):
 
     def _size_columns(self, view: QTableView) -> None:
         metrics = view.fontMetrics()
-        icon = 16 + 12
+        bold = view.font()
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        # Typical widest contents; longer ones are elided, with the whole text in the detail pane.
         samples = {
-            "number": "2026-0000001",
+            "number": "PA-2026-000000",
             "received": "00/00/0000 00:00",
-            "category": "Hạ tầng đô thị ·",
-            "unit": "Phường Phước Mỹ – Phan Rang",
-            "channel": "Đường dây nóng 1022",
-            "status": "Đã chuyển xử lý",
-            "agency": "UBND TP Phan Rang–Tháp Chàm",
             "deadline": "00/00/0000 00:00 · Sắp đến hạn",
+            "status": "Đã chuyển xử lý",
+            "category": "Vệ sinh môi trường",
+            "unit": "Phường Phước Mỹ – Phan Rang",
+            "agency": "UBND huyện Ninh Phước",
+            "channel": "Đường dây nóng 1022",
         }
         header = view.horizontalHeader()
         for column, key in enumerate(COLUMNS):
-            width = metrics.horizontalAdvance(samples[key]) + 18 + (icon if key == "deadline" else 0)
-            header_width = (
-                metrics.horizontalAdvance(str(self.queue_model.headerData(column, Qt.Orientation.Horizontal)))
-                + 28
-            )
-            header.resizeSection(column, max(width, header_width))
+            if key == "deadline":
+                width = bold_metrics.horizontalAdvance(samples[key]) + ICON_SIZE + 24
+            else:
+                width = metrics.horizontalAdvance(samples[key]) + 16
+            title = str(self.queue_model.headerData(column, Qt.Orientation.Horizontal))
+            header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 30))
 
     # -- state ---------------------------------------------------------------------------------------
 
@@ -335,8 +354,8 @@ class MainWindow(QMainWindow):
 
     def _on_counters(self, counts: tuple[int, int]) -> None:
         overdue, due_soon = counts
-        self.overdue_button.setText(self.tr("Quá hạn: %s") % f"{overdue:,}".replace(",", "."))
-        self.due_soon_button.setText(self.tr("Sắp đến hạn: %s") % f"{due_soon:,}".replace(",", "."))
+        self.overdue_button.setText(self.tr("Quá hạn: %s") % QLocale().toString(overdue))
+        self.due_soon_button.setText(self.tr("Sắp đến hạn: %s") % QLocale().toString(due_soon))
 
     def _show_deadline_state(self, state: DeadlineState) -> None:
         if self.filter_bar is None:
@@ -453,6 +472,7 @@ class MainWindow(QMainWindow):
             self._settings.setValue(SPLITTER_KEY, self.splitter.saveState())
         if self.queue_view is not None:
             self._settings.setValue(HEADER_KEY, self.queue_view.horizontalHeader().saveState())
+            self._settings.setValue(HEADER_COLUMNS_KEY, ",".join(COLUMNS))
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -26,7 +26,14 @@ from PySide6.QtCore import (
 
 from ioc_console.gui.look import DeadlineLook
 from ioc_console.gui.operations import DatabaseExecutor, Op
-from ioc_console.gui.queue_source import COLUMNS, QueueFilter, QueuePage, QueueRow, QueueSource
+from ioc_console.gui.queue_source import (
+    COLUMNS,
+    DEADLINE_COLUMN,
+    QueueFilter,
+    QueuePage,
+    QueueRow,
+    QueueSource,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,17 +79,17 @@ class ReportQueueModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._requested: set[int] = set()
         self._loaded_once = False
-        self._headers = (
-            self.tr("Số"),
-            self.tr("Tiếp nhận"),
-            self.tr("Lĩnh vực"),
-            self.tr("Địa bàn"),
-            self.tr("Kênh"),
-            self.tr("Trạng thái"),
-            self.tr("Đơn vị xử lý"),
-            self.tr("Hạn trả lời"),
-        )
-        assert len(self._headers) == len(COLUMNS)
+        titles = {
+            "number": self.tr("Số"),
+            "received": self.tr("Tiếp nhận"),
+            "category": self.tr("Lĩnh vực"),
+            "unit": self.tr("Địa bàn"),
+            "channel": self.tr("Kênh"),
+            "status": self.tr("Trạng thái"),
+            "agency": self.tr("Đơn vị xử lý"),
+            "deadline": self.tr("Hạn trả lời"),
+        }
+        self._headers = tuple(titles[key] for key in COLUMNS)
 
     # -- the query -------------------------------------------------------------------------------
 
@@ -224,17 +231,17 @@ class ReportQueueModel(QAbstractTableModel):
             # Only pack names and computed text: citizen text never reaches a (rich text) tooltip.
             return row.tooltips[column] or None
         if role == Qt.ItemDataRole.DecorationRole:
-            if column == COLUMNS.index("deadline"):
+            if column == DEADLINE_COLUMN:
                 return self._look.icon(state)
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._look.background(state)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == COLUMNS.index("deadline"):
+            if column == DEADLINE_COLUMN:
                 return self._look.foreground(state)
             return None
         if role == Qt.ItemDataRole.FontRole:
-            if column == COLUMNS.index("deadline") and self._look.is_flagged(state):
+            if column == DEADLINE_COLUMN and self._look.is_flagged(state):
                 return self._look.bold
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole:

@@ -15,8 +15,10 @@ from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.lifecycle import Channel, Status
 from ioc_console.domain.report import Report
 
-#: The queue's columns, also the store's sort keys.
-COLUMNS = ("number", "received", "category", "unit", "channel", "status", "agency", "deadline")
+#: The queue's columns, left to right. The deadline comes early so that its state (icon and words)
+#: stays in sight on a narrow screen; the columns after it may scroll.
+COLUMNS = ("number", "received", "deadline", "status", "category", "unit", "agency", "channel")
+DEADLINE_COLUMN = COLUMNS.index("deadline")
 
 #: Periods of receipt the queue can be limited to.
 PERIODS = ("all", "today", "7d", "30d", "month", "year")
