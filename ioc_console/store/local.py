@@ -1,0 +1,1194 @@
+"""The console's local store: an SQLite cache of what its user may see, and the outbox.
+
+One :class:`LocalStore` holds one connection to one file, in WAL mode, and is safe to share between
+threads (calls are serialised by a lock; the GUI makes them from its single database worker).
+
+Opening checks the file before anything is written to it: that it is an SQLite database, that its
+schema revision is one this version knows (a newer one is never downgraded), that it passes SQLite's
+quick integrity check, and that no other program holds its write lock. Only then is it switched to
+WAL and migrated to the current revision, in one transaction. Whatever goes wrong, the user's file
+is left as it was; the error (:mod:`ioc_console.store.errors`) says what happened in words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    case,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
+
+from ioc_console.domain.deadlines import DeadlineState
+from ioc_console.domain.jurisdiction import Jurisdiction
+from ioc_console.domain.lifecycle import Action, Channel, Priority, Role, Status
+from ioc_console.domain.report import Attachment, Contact, Event, Location, Report
+from ioc_console.domain.text import normalize_phone
+from ioc_console.store.convert import (
+    PRIORITY_RANK,
+    STATUS_RANK,
+    TERMINAL_VALUES,
+    dump_json,
+    from_micros,
+    from_micros_or_none,
+    load_json,
+    to_micros,
+)
+from ioc_console.store.errors import (
+    StoreClosed,
+    StoreCorrupt,
+    StoreError,
+    StoreIOError,
+    StoreLocked,
+    StoreTooNew,
+)
+from ioc_console.store.folding import fast_fold
+from ioc_console.store.models import (
+    FTS_TABLE,
+    AgencyRecord,
+    AttachmentRecord,
+    CategoryRecord,
+    EventRecord,
+    MetaRecord,
+    OutboxRecord,
+    ReportRecord,
+    UnitAncestorRecord,
+    UnitRecord,
+)
+from ioc_console.store.queries import (
+    DESCRIPTION_CHARS,
+    ROW_COLUMNS,
+    ReportQuery,
+    ReportRow,
+    conditions,
+    order_by,
+)
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+MIGRATIONS: Final = Path(__file__).with_name("migrations")
+_SQLITE_HEADER = b"SQLite format 3\x00"
+#: Reports written per batch of the bulk path (bounds memory for long iterators).
+_CHUNK = 4000
+#: Numbers per ``IN (...)`` lookup of existing rows.
+_LOOKUP = 500
+
+_JURISDICTION_KEY = "jurisdiction.fingerprint"
+_NAMES_KEY = "jurisdiction.names"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    ACKNOWLEDGED = "acknowledged"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A local action for the hub. ``key`` is its idempotency key; ``created_at`` is aware, in UTC."""
+
+    id: int
+    key: str
+    report_number: str
+    action: Action
+    payload: dict[str, Any]
+    base_version: int | None
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+    state: OutboxState
+
+
+#: The schema revisions this version knows, oldest first: the files of ``migrations/versions`` (a
+#: test checks that they agree), so that opening an up-to-date store does not import Alembic.
+REVISIONS: Final = ("0001_initial",)
+HEAD: Final = REVISIONS[-1]
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration for the store, built in code (no alembic.ini)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+# -- errors -----------------------------------------------------------------------------------------
+
+
+def _sqlite_error(error: BaseException) -> BaseException:
+    return error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+
+
+def _translate(path: Path, error: BaseException) -> StoreError | None:
+    """The store error a user should see for an SQLite error, or None for a programming error."""
+    original = _sqlite_error(error)
+    if not isinstance(original, sqlite3.DatabaseError):
+        return None
+    text = str(original).lower()
+    if "locked" in text or "busy" in text:
+        return StoreLocked(path, str(original))
+    if "malformed" in text or "not a database" in text or "encrypted" in text or "corrupt" in text:
+        return StoreCorrupt(path, str(original))
+    if (
+        "disk" in text
+        or "full" in text
+        or "readonly" in text
+        or "read-only" in text
+        or "unable to open" in text
+        or "i/o" in text
+    ):
+        return StoreIOError(path, str(original))
+    return None
+
+
+# -- opening ----------------------------------------------------------------------------------------
+
+
+def _check_header(path: Path) -> None:
+    """An existing non-empty file must start as an SQLite database does (read only, never written)."""
+    if not path.exists():
+        return
+    if not path.is_file():
+        raise StoreIOError(path, "not a file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise StoreIOError(path, error.strerror or str(error)) from error
+    if header and (len(header) < 100 or not header.startswith(_SQLITE_HEADER)):
+        raise StoreCorrupt(path, "not an SQLite database")
+
+
+def _inspect(raw: sqlite3.Connection, path: Path, check: bool) -> str | None:
+    """The file's revision (None for a new, empty database), after reads only."""
+    tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return None
+    if "alembic_version" not in tables:
+        raise StoreCorrupt(path, "no schema revision", foreign=True)
+    revisions = [row[0] for row in raw.execute("SELECT version_num FROM alembic_version")]
+    if len(revisions) != 1:
+        raise StoreCorrupt(path, f"{len(revisions)} schema revisions")
+    revision = str(revisions[0])
+    if revision not in REVISIONS:
+        raise StoreTooNew(path, revision)
+    if check:
+        problems = [row[0] for row in raw.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise StoreCorrupt(path, "; ".join(str(p) for p in problems[:3]))
+    return revision
+
+
+def _connect(path: Path, timeout: float) -> sqlite3.Connection:
+    raw = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    raw.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    raw.execute("PRAGMA foreign_keys = ON")
+    return raw
+
+
+def _configure(raw: sqlite3.Connection) -> None:
+    """Pragmas that may write (the WAL switch changes the header): only after the checks."""
+    mode = raw.execute("PRAGMA journal_mode = WAL").fetchone()
+    if mode is None or str(mode[0]).lower() != "wal":
+        raise sqlite3.OperationalError("database is locked (cannot switch to WAL)")
+    raw.execute("PRAGMA synchronous = NORMAL")
+    raw.execute("PRAGMA temp_store = MEMORY")
+    raw.execute("PRAGMA cache_size = -65536")
+    raw.execute("PRAGMA mmap_size = 268435456")
+
+
+# -- rows -------------------------------------------------------------------------------------------
+
+_R = ReportRecord.__table__
+_OUTBOX = OutboxRecord.__table__
+#: Columns written by the bulk path, in the order of :meth:`_Reference.row`.
+REPORT_COLUMNS: Final = (
+    "id",
+    "number",
+    "received_at",
+    "category",
+    "category_rank",
+    "unit_code",
+    "unit_rank",
+    "district_code",
+    "channel",
+    "status",
+    "status_rank",
+    "closed",
+    "agency",
+    "agency_rank",
+    "priority",
+    "priority_rank",
+    "title",
+    "description",
+    "address",
+    "lat",
+    "lon",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "phone_digits",
+    "reply",
+    "result",
+    "satisfied",
+    "rating_comment",
+    "duplicate_of",
+    "version",
+    "updated_at",
+    "stage_started_at",
+    "due_at",
+    "stage_due_at",
+    "paused_since",
+    "paused_seconds",
+    "closed_at",
+    "first_contact_at",
+    "forwarded_at",
+    "search_text",
+)
+_SEARCH_INDEX = REPORT_COLUMNS.index("search_text")
+EVENT_COLUMNS: Final = (
+    "report_number",
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "action",
+    "from_status",
+    "to_status",
+    "data",
+)
+ATTACHMENT_COLUMNS: Final = (
+    "report_number",
+    "id",
+    "position",
+    "kind",
+    "content_type",
+    "size",
+    "url",
+    "added_at",
+    "stage",
+)
+
+
+def _compile_upsert(table: Any, columns: tuple[str, ...], keys: list[str], keep: tuple[str, ...]) -> str:
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE`` of ``columns`` from the models, as qmark SQL."""
+    statement = sqlite_insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: statement.excluded[name] for name in columns if name not in keys and name not in keep},
+    )
+    compiled = statement.compile(
+        dialect=sqlite_dialect.dialect(paramstyle="qmark"), column_keys=list(columns)
+    )
+    order = compiled.positiontup
+    if order is None or tuple(order) != columns:
+        raise RuntimeError(f"unexpected parameter order {order} for {table.name}")
+    return str(compiled)
+
+
+_UPSERT_REPORT: Final = _compile_upsert(_R, REPORT_COLUMNS, ["number"], keep=("id",))
+_UPSERT_EVENT: Final = _compile_upsert(
+    EventRecord.__table__, EVENT_COLUMNS, ["report_number", "seq"], keep=()
+)
+_INSERT_ATTACHMENT: Final = _compile_upsert(
+    AttachmentRecord.__table__, ATTACHMENT_COLUMNS, ["report_number", "id"], keep=()
+)
+_FTS_INSERT: Final = f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (?, ?)"
+_FTS_DELETE: Final = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', ?, ?)"
+_DELETE_EVENTS_AFTER: Final = "DELETE FROM report_events WHERE report_number = ? AND seq > ?"
+_DELETE_ATTACHMENTS: Final = "DELETE FROM report_attachments WHERE report_number = ?"
+
+
+@dataclass
+class _Reference:
+    """What the bulk path needs of the jurisdiction, as plain dictionaries."""
+
+    category_rank: dict[str, int]
+    agency_rank: dict[str, int]
+    unit_rank: dict[str, int]
+    district: dict[str, str | None]
+    #: Folded names of a unit and the units above it (the top-level unit left out).
+    place_text: dict[str, str]
+    category_text: dict[str, str]
+
+    @classmethod
+    def empty(cls) -> _Reference:
+        return cls({}, {}, {}, {}, {}, {})
+
+    @classmethod
+    def of(cls, j: Jurisdiction) -> _Reference:
+        ranks = _unit_ranks(j)
+        district: dict[str, str | None] = {}
+        place: dict[str, str] = {}
+        for code in j.units:
+            chain = _chain(j, code)
+            district[code] = chain[-2] if len(chain) >= 2 else None
+            named = chain[:-1] or chain
+            place[code] = " ".join(fast_fold(j.units[c].name) for c in named)
+        return cls(
+            category_rank={code: rank for rank, code in enumerate(j.categories)},
+            agency_rank={code: rank for rank, code in enumerate(j.agencies)},
+            unit_rank=ranks,
+            district=district,
+            place_text=place,
+            category_text={code: fast_fold(c.name) for code, c in j.categories.items()},
+        )
+
+    def search_text(
+        self, number: str, title: str, description: str, address: str, unit: str | None, category: str
+    ) -> str:
+        folded = fast_fold(f"{number} {title} {description} {address}")
+        place = self.place_text.get(unit, "") if unit is not None else ""
+        return f"{folded} {place} {self.category_text.get(category, '')}".strip()
+
+    def row(self, report_id: int, r: Report) -> tuple[Any, ...]:
+        location = r.location
+        contact = r.contact
+        unit = location.unit_code
+        status = r.status
+        category = r.category
+        phone = normalize_phone(contact.phone) or None
+        return (
+            report_id,
+            r.number,
+            to_micros(r.received_at),
+            category,
+            self.category_rank.get(category),
+            unit,
+            self.unit_rank.get(unit) if unit is not None else None,
+            self.district.get(unit) if unit is not None else None,
+            r.channel.value,
+            status.value,
+            STATUS_RANK[status],
+            status.value in TERMINAL_VALUES,
+            r.agency,
+            self.agency_rank.get(r.agency) if r.agency is not None else None,
+            r.priority.value,
+            PRIORITY_RANK[r.priority],
+            r.title,
+            r.description,
+            location.address,
+            location.lat,
+            location.lon,
+            contact.name,
+            contact.phone,
+            contact.email,
+            phone,
+            r.reply,
+            r.result,
+            r.satisfied,
+            r.rating_comment,
+            r.duplicate_of,
+            r.version,
+            _micros(r.updated_at),
+            _micros(r.stage_started_at),
+            _micros(r.due_at),
+            _micros(r.stage_due_at),
+            _micros(r.paused_since),
+            r.paused_seconds,
+            _micros(r.closed_at),
+            _micros(r.first_contact_at),
+            _micros(r.forwarded_at),
+            self.search_text(r.number, r.title, r.description, location.address, unit, category),
+        )
+
+
+def _micros(value: datetime | None) -> int | None:
+    return None if value is None else to_micros(value)
+
+
+def _chain(j: Jurisdiction, code: str) -> list[str]:
+    """The unit and the codes above it, up to the top (stops at unknown parents and cycles)."""
+    chain = [code]
+    parent = j.units[code].parent
+    while parent is not None and parent in j.units and parent not in chain:
+        chain.append(parent)
+        parent = j.units[parent].parent
+    return chain
+
+
+def _unit_ranks(j: Jurisdiction) -> dict[str, int]:
+    """Depth-first order of the pack's units: a district, then its wards and communes."""
+    children: dict[str | None, list[str]] = {}
+    for code, unit in j.units.items():
+        parent = unit.parent if unit.parent in j.units else None
+        children.setdefault(parent, []).append(code)
+    ranks: dict[str, int] = {}
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        code = stack.pop()
+        if code in ranks:
+            continue
+        ranks[code] = len(ranks)
+        stack.extend(reversed(children.get(code, [])))
+    for code in j.units:  # units caught in a parent cycle
+        ranks.setdefault(code, len(ranks))
+    return ranks
+
+
+def _fingerprint(value: Any) -> str:
+    return hashlib.sha256(dump_json(value).encode()).hexdigest()
+
+
+def _jurisdiction_data(j: Jurisdiction) -> dict[str, Any]:
+    return {
+        "id": j.id,
+        "units": [[u.code, u.name, u.kind, u.parent, u.lat, u.lon] for u in j.units.values()],
+        "agencies": [
+            [a.code, a.name, a.short_name, a.kind, list(a.units), a.phone, a.email]
+            for a in j.agencies.values()
+        ],
+        "categories": [
+            [c.code, c.name, c.name_en, c.active, c.description, c.group] for c in j.categories.values()
+        ],
+    }
+
+
+def _names_data(j: Jurisdiction) -> dict[str, Any]:
+    """What the search text depends on: unit names and parents, category names."""
+    return {
+        "units": [[u.code, u.name, u.parent] for u in j.units.values()],
+        "categories": [[c.code, c.name] for c in j.categories.values()],
+    }
+
+
+# -- the store --------------------------------------------------------------------------------------
+
+
+class LocalStore:
+    """The console's local SQLite cache. Create with :meth:`open`; end with :meth:`close`."""
+
+    def __init__(self, path: Path, raw: sqlite3.Connection) -> None:
+        self.path = path
+        self._raw: sqlite3.Connection | None = raw
+        self._lock = threading.RLock()
+        self._begin = "BEGIN"
+        self._engine: Engine = create_engine("sqlite+pysqlite://", creator=lambda: raw, poolclass=StaticPool)
+        event.listen(self._engine, "begin", self._on_begin)
+        self._conn: Connection | None = self._engine.connect()
+        self._reference = _Reference.empty()
+
+    def _on_begin(self, connection: Connection) -> None:
+        connection.exec_driver_sql(self._begin)
+
+    # -- life ---------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, timeout: float = 5.0, check: bool = True) -> LocalStore:
+        """Open (creating or migrating) the store at ``path``.
+
+        Raises :class:`StoreLocked` when another program holds the file for longer than ``timeout``
+        seconds, :class:`StoreTooNew` when the file's schema is newer than this version knows,
+        :class:`StoreCorrupt` when it is not an SQLite database, not a console store, or fails the
+        quick integrity check (``check=False`` skips that check, which reads the whole file), and
+        :class:`StoreIOError` when the disk refuses. The file is never overwritten on error.
+        """
+        path = Path(path)
+        _check_header(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreIOError(path, error.strerror or str(error)) from error
+        raw: sqlite3.Connection | None = None
+        try:
+            raw = _connect(path, timeout)
+            _inspect(raw, path, check)
+            _configure(raw)
+        except (sqlite3.Error, StoreError) as error:
+            if raw is not None:
+                raw.close()
+            if isinstance(error, StoreError):
+                raise
+            translated = _translate(path, error)
+            if translated is None:
+                raise
+            raise translated from error
+        store = cls(path, raw)
+        try:
+            store._migrate(check)
+            store._reference = store._read_reference()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _migrate(self, check: bool) -> None:
+        with self._transaction(write=True) as conn:
+            raw = self._driver(conn)
+            revision = _inspect(raw, self.path, check=False)  # again, now under the write lock
+            if revision != HEAD:
+                from alembic import command
+
+                config = alembic_config()
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+
+    def close(self) -> None:
+        """Close the connection (the WAL is checkpointed into the file). Safe to call twice."""
+        with self._lock:
+            conn, self._conn = self._conn, None
+            raw, self._raw = self._raw, None
+            if conn is not None:
+                conn.close()
+            self._engine.dispose()
+            if raw is not None:
+                raw.close()
+
+    def __enter__(self) -> LocalStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    # -- transactions -------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        """One transaction on the store's connection; SQLite errors become :class:`StoreError`."""
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                raise StoreClosed(self.path)
+            self._begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+            try:
+                with conn.begin():
+                    yield conn
+            except (DBAPIError, sqlite3.Error) as error:
+                translated = _translate(self.path, error)
+                if translated is None:
+                    raise
+                raise translated from error
+
+    @staticmethod
+    def _driver(conn: Connection) -> sqlite3.Connection:
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        return raw
+
+    # -- jurisdiction -------------------------------------------------------------------------------
+
+    def load_jurisdiction(self, j: Jurisdiction) -> None:
+        """Store the jurisdiction's units, agencies and categories, and refresh what depends on them.
+
+        Reports' sort ranks and district codes follow the new reference data; when unit or category
+        names changed, every report's search text is rebuilt (seconds for 200,000 reports). Loading
+        the same jurisdiction again does nothing.
+        """
+        fingerprint = _fingerprint(_jurisdiction_data(j))
+        names = _fingerprint(_names_data(j))
+        with self._transaction(write=True) as conn:
+            if self._get_meta(conn, _JURISDICTION_KEY) == fingerprint:
+                self._reference = _Reference.of(j)
+                return
+            reference = _Reference.of(j)
+            for model in (UnitAncestorRecord, UnitRecord, AgencyRecord, CategoryRecord):
+                conn.execute(delete(model))
+            if j.units:
+                conn.execute(
+                    insert(UnitRecord),
+                    [
+                        {
+                            "code": u.code,
+                            "name": u.name,
+                            "kind": u.kind,
+                            "parent": u.parent,
+                            "lat": u.lat,
+                            "lon": u.lon,
+                            "rank": reference.unit_rank[u.code],
+                            "district_code": reference.district[u.code],
+                        }
+                        for u in j.units.values()
+                    ],
+                )
+                conn.execute(
+                    insert(UnitAncestorRecord),
+                    [
+                        {"unit_code": code, "ancestor_code": ancestor, "depth": depth}
+                        for code in j.units
+                        for depth, ancestor in enumerate(_chain(j, code))
+                    ],
+                )
+            if j.agencies:
+                conn.execute(
+                    insert(AgencyRecord),
+                    [
+                        {
+                            "code": a.code,
+                            "name": a.name,
+                            "short_name": a.short_name,
+                            "kind": a.kind,
+                            "units": dump_json(list(a.units)),
+                            "phone": a.phone,
+                            "email": a.email,
+                            "rank": reference.agency_rank[a.code],
+                        }
+                        for a in j.agencies.values()
+                    ],
+                )
+            if j.categories:
+                conn.execute(
+                    insert(CategoryRecord),
+                    [
+                        {
+                            "code": c.code,
+                            "name": c.name,
+                            "name_en": c.name_en,
+                            "active": c.active,
+                            "description": c.description,
+                            "group_name": c.group,
+                            "rank": reference.category_rank[c.code],
+                        }
+                        for c in j.categories.values()
+                    ],
+                )
+            R = ReportRecord
+            conn.execute(
+                update(R).values(
+                    category_rank=select(CategoryRecord.rank)
+                    .where(CategoryRecord.code == R.category)
+                    .scalar_subquery(),
+                    agency_rank=select(AgencyRecord.rank)
+                    .where(AgencyRecord.code == R.agency)
+                    .scalar_subquery(),
+                    unit_rank=select(UnitRecord.rank).where(UnitRecord.code == R.unit_code).scalar_subquery(),
+                    district_code=select(UnitRecord.district_code)
+                    .where(UnitRecord.code == R.unit_code)
+                    .scalar_subquery(),
+                )
+            )
+            if self._get_meta(conn, _NAMES_KEY) != names:
+                self._rebuild_search(conn, reference)
+            self._set_meta(conn, _NAMES_KEY, names)
+            self._set_meta(conn, _JURISDICTION_KEY, fingerprint)
+            self._set_meta(conn, "jurisdiction.id", j.id)
+            self._set_meta(conn, "jurisdiction.timezone", j.timezone)
+            self._reference = reference
+
+    def _rebuild_search(self, conn: Connection, reference: _Reference) -> None:
+        raw = self._driver(conn)
+        rows = raw.execute(
+            "SELECT id, number, title, description, address, unit_code, category, search_text FROM reports"
+        ).fetchall()
+        changed = []
+        for report_id, number, title, description, address, unit, category, old in rows:
+            new = reference.search_text(number, title, description, address, unit, category)
+            if new != old:
+                changed.append((new, report_id))
+        if changed:
+            raw.executemany("UPDATE reports SET search_text = ? WHERE id = ?", changed)
+        raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+    def _read_reference(self) -> _Reference:
+        """The reference data as stored (so that a reopened store ranks reports without the pack)."""
+        with self._transaction(write=False) as conn:
+            units = {
+                row.code: row
+                for row in conn.execute(
+                    select(
+                        UnitRecord.code,
+                        UnitRecord.name,
+                        UnitRecord.parent,
+                        UnitRecord.rank,
+                        UnitRecord.district_code,
+                    )
+                )
+            }
+            categories = conn.execute(
+                select(CategoryRecord.code, CategoryRecord.name, CategoryRecord.rank)
+            ).all()
+            agencies = conn.execute(select(AgencyRecord.code, AgencyRecord.rank)).all()
+        place: dict[str, str] = {}
+        for code in units:
+            chain = [code]
+            parent = units[code].parent
+            while parent is not None and parent in units and parent not in chain:
+                chain.append(parent)
+                parent = units[parent].parent
+            named = chain[:-1] or chain
+            place[code] = " ".join(fast_fold(units[c].name) for c in named)
+        return _Reference(
+            category_rank={c.code: c.rank for c in categories},
+            agency_rank={a.code: a.rank for a in agencies},
+            unit_rank={code: u.rank for code, u in units.items()},
+            district={code: u.district_code for code, u in units.items()},
+            place_text=place,
+            category_text={c.code: fast_fold(c.name) for c in categories},
+        )
+
+    # -- reports ------------------------------------------------------------------------------------
+
+    def upsert_reports(
+        self, reports: Iterable[Report], *, with_history: bool = True, force: bool = False
+    ) -> int:
+        """Insert or update reports in one transaction; the number written.
+
+        A report older than the stored one (lower ``version``) is skipped unless ``force`` (the hub's
+        copy after it refused a local action). With ``with_history`` the reports' histories and
+        attachments are complete and replace what is stored; without, those stay as they are.
+        ``pending`` flags are the outbox's business and are kept.
+        """
+        with self._transaction(write=True) as conn:
+            return self._upsert(self._driver(conn), reports, with_history, force)
+
+    def _upsert(
+        self, raw: sqlite3.Connection, reports: Iterable[Report], with_history: bool, force: bool
+    ) -> int:
+        reference = self._reference
+        empty = raw.execute("SELECT 1 FROM reports LIMIT 1").fetchone() is None
+        next_id = int(raw.execute("SELECT coalesce(max(id), 0) + 1 FROM reports").fetchone()[0])
+        #: number -> (id, version, search_text) of rows written by this call
+        written: dict[str, tuple[int, int, str]] = {}
+        total = 0
+        batch: list[Report] = []
+        for report in reports:
+            batch.append(report)
+            if len(batch) >= _CHUNK:
+                total, next_id = self._upsert_batch(
+                    raw, batch, written, empty, with_history, force, reference, total, next_id
+                )
+                batch = []
+        if batch:
+            total, next_id = self._upsert_batch(
+                raw, batch, written, empty, with_history, force, reference, total, next_id
+            )
+        return total
+
+    def _upsert_batch(
+        self,
+        raw: sqlite3.Connection,
+        batch: list[Report],
+        written: dict[str, tuple[int, int, str]],
+        empty: bool,
+        with_history: bool,
+        force: bool,
+        reference: _Reference,
+        total: int,
+        next_id: int,
+    ) -> tuple[int, int]:
+        # The last copy of a number in the batch wins (the newest, unless forced, by version).
+        chosen: dict[str, Report] = {}
+        for report in batch:
+            previous = chosen.get(report.number)
+            if previous is None or force or report.version >= previous.version:
+                chosen[report.number] = report
+        stored: dict[str, tuple[int, int, str]] = {}
+        if not empty:
+            numbers = [n for n in chosen if n not in written]
+            for start in range(0, len(numbers), _LOOKUP):
+                part = numbers[start : start + _LOOKUP]
+                marks = ",".join("?" * len(part))
+                for number, report_id, version, text in raw.execute(
+                    f"SELECT number, id, version, search_text FROM reports WHERE number IN ({marks})", part
+                ):
+                    stored[number] = (report_id, version, text)
+        rows: list[tuple[Any, ...]] = []
+        fts_delete: list[tuple[int, str]] = []
+        fts_insert: list[tuple[int, str]] = []
+        existing: list[Report] = []
+        fresh: list[Report] = []
+        row_of = reference.row
+        for number, report in chosen.items():
+            known = written.get(number) or stored.get(number)
+            if known is None:
+                report_id = next_id
+                next_id += 1
+                row = row_of(report_id, report)
+                fts_insert.append((report_id, row[_SEARCH_INDEX]))
+                fresh.append(report)
+            else:
+                report_id, version, old_text = known
+                if not force and report.version < version:
+                    continue
+                row = row_of(report_id, report)
+                text = row[_SEARCH_INDEX]
+                if text != old_text:
+                    fts_delete.append((report_id, old_text))
+                    fts_insert.append((report_id, text))
+                existing.append(report)
+            rows.append(row)
+            written[number] = (report_id, report.version, row[_SEARCH_INDEX])
+        raw.executemany(_UPSERT_REPORT, rows)
+        if fts_delete:
+            raw.executemany(_FTS_DELETE, fts_delete)
+        raw.executemany(_FTS_INSERT, fts_insert)
+        if with_history:
+            self._write_history(raw, existing, fresh)
+        return total + len(rows), next_id
+
+    @staticmethod
+    def _write_history(raw: sqlite3.Connection, existing: list[Report], fresh: list[Report]) -> None:
+        if existing:
+            raw.executemany(
+                _DELETE_EVENTS_AFTER,
+                [(r.number, max((e.seq for e in r.history), default=0)) for r in existing],
+            )
+            raw.executemany(_DELETE_ATTACHMENTS, [(r.number,) for r in existing])
+        events: list[tuple[Any, ...]] = []
+        attachments: list[tuple[Any, ...]] = []
+        for group in (existing, fresh):
+            for r in group:
+                number = r.number
+                for e in r.history:
+                    events.append(
+                        (
+                            number,
+                            e.seq,
+                            to_micros(e.at),
+                            e.actor,
+                            e.role.value,
+                            e.action.value,
+                            None if e.from_status is None else e.from_status.value,
+                            e.to_status.value,
+                            dump_json(e.data) if e.data else "{}",
+                        )
+                    )
+                for position, a in enumerate(r.attachments):
+                    attachments.append(
+                        (
+                            number,
+                            a.id,
+                            position,
+                            a.kind,
+                            a.content_type,
+                            a.size,
+                            a.url,
+                            _micros(a.added_at),
+                            a.stage,
+                        )
+                    )
+        if events:
+            raw.executemany(_UPSERT_EVENT, events)
+        if attachments:
+            raw.executemany(_INSERT_ATTACHMENT, attachments)
+
+    def get_report(self, number: str) -> Report | None:
+        """The whole report with its history and attachments (instants in UTC), or None."""
+        R = ReportRecord
+        with self._transaction(write=False) as conn:
+            row = conn.execute(select(_R).where(R.number == number)).one_or_none()
+            if row is None:
+                return None
+            events = conn.execute(
+                select(EventRecord.__table__)
+                .where(EventRecord.report_number == number)
+                .order_by(EventRecord.seq)
+            ).all()
+            attachments = conn.execute(
+                select(AttachmentRecord.__table__)
+                .where(AttachmentRecord.report_number == number)
+                .order_by(AttachmentRecord.position)
+            ).all()
+            return _report(row, events, attachments)
+
+    def query(self, q: ReportQuery) -> list[ReportRow]:
+        """One page of reports matching ``q``, in its order."""
+        statement = self._select(q)
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(statement).all()
+        return [_row(r) for r in rows]
+
+    def query_plan(self, q: ReportQuery) -> list[str]:
+        """SQLite's plan for :meth:`query` of ``q`` (EXPLAIN QUERY PLAN details), for diagnostics."""
+        statement = self._select(q)
+        compiled = statement.compile(
+            dialect=self._engine.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        parameters = compiled.construct_params()
+        positional = [parameters[name] for name in compiled.positiontup or ()]
+        with self._transaction(write=False) as conn:
+            raw = self._driver(conn)
+            return [str(row[3]) for row in raw.execute(f"EXPLAIN QUERY PLAN {compiled}", positional)]
+
+    def _select(self, q: ReportQuery) -> Select[*tuple[Any, ...]]:
+        statement = select(*ROW_COLUMNS).where(*conditions(q)).order_by(*order_by(q.sort, q.descending))
+        if q.limit is not None:
+            statement = statement.limit(q.limit)
+        if q.offset:
+            statement = statement.offset(q.offset)
+        return statement
+
+    def numbers(self, q: ReportQuery) -> list[str]:
+        """The numbers of the reports matching ``q``, in its order (for the map and selections)."""
+        statement = (
+            select(ReportRecord.number).where(*conditions(q)).order_by(*order_by(q.sort, q.descending))
+        )
+        if q.limit is not None:
+            statement = statement.limit(q.limit)
+        if q.offset:
+            statement = statement.offset(q.offset)
+        with self._transaction(write=False) as conn:
+            return list(conn.execute(statement).scalars())
+
+    def count(self, q: ReportQuery) -> int:
+        """How many reports match ``q`` (its sort and page ignored)."""
+        statement = select(func.count()).select_from(ReportRecord).where(*conditions(q))
+        with self._transaction(write=False) as conn:
+            return int(conn.execute(statement).scalar_one())
+
+    def deadline_counts(self, q: ReportQuery, now: datetime, boundary: datetime) -> dict[DeadlineState, int]:
+        """Reports matching ``q`` by the state of their reply deadline at ``now``; every state present.
+
+        The query's own deadline filter, sort and page are ignored.
+        """
+        R = ReportRecord
+        now_us, boundary_us = to_micros(now), to_micros(boundary)
+        state = case(
+            (R.closed.is_(True), DeadlineState.NONE.value),
+            (R.due_at.is_(None), DeadlineState.NONE.value),
+            (R.due_at < now_us, DeadlineState.OVERDUE.value),
+            (R.due_at <= boundary_us, DeadlineState.DUE_SOON.value),
+            else_=DeadlineState.ON_TRACK.value,
+        ).label("state")
+        statement = select(state, func.count()).where(*conditions(q, with_deadline=False)).group_by(state)
+        counts = dict.fromkeys(DeadlineState, 0)
+        with self._transaction(write=False) as conn:
+            for value, n in conn.execute(statement):
+                counts[DeadlineState(value)] = int(n)
+        return counts
+
+    # -- outbox -------------------------------------------------------------------------------------
+
+    def enqueue_action(
+        self,
+        number: str,
+        action: Action,
+        payload: Mapping[str, Any],
+        base_version: int | None,
+        *,
+        report: Report | None = None,
+        at: datetime | None = None,
+    ) -> OutboxEntry:
+        """Record a local action for the hub and mark its report pending, in one transaction.
+
+        ``report``, when given, is the report as the action left it locally (shown at once); it is
+        written in the same transaction, whatever its version.
+        """
+        created = at if at is not None else datetime.now(UTC)
+        key = str(uuid.uuid4())
+        body = dump_json(dict(payload))
+        with self._transaction(write=True) as conn:
+            if report is not None:
+                if report.number != number:
+                    raise ValueError("the report given is not the one the action is for")
+                self._upsert(self._driver(conn), [report], True, True)
+            entry_id = conn.execute(
+                insert(OutboxRecord)
+                .values(
+                    key=key,
+                    report_number=number,
+                    action=action.value,
+                    payload=body,
+                    base_version=base_version,
+                    created_at=to_micros(created),
+                    attempts=0,
+                    state=OutboxState.PENDING.value,
+                )
+                .returning(OutboxRecord.id)
+            ).scalar_one()
+            conn.execute(update(ReportRecord).where(ReportRecord.number == number).values(pending=True))
+            return self._entry(conn, entry_id)
+
+    def pending_actions(self) -> list[OutboxEntry]:
+        """Actions not yet acknowledged nor refused, oldest first (the order to send them in)."""
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                select(_OUTBOX)
+                .where(OutboxRecord.state == OutboxState.PENDING.value)
+                .order_by(OutboxRecord.id)
+            ).all()
+            return [_entry(r) for r in rows]
+
+    def outbox_entry(self, entry_id: int) -> OutboxEntry | None:
+        """One outbox entry whatever its state, or None."""
+        with self._transaction(write=False) as conn:
+            found = conn.execute(select(_OUTBOX).where(OutboxRecord.id == entry_id)).one_or_none()
+            return None if found is None else _entry(found)
+
+    def mark_acknowledged(self, entry_id: int) -> None:
+        """The hub applied the action: it leaves the queue; the report is pending while others wait."""
+        self._finish(entry_id, OutboxState.ACKNOWLEDGED, None)
+
+    def mark_rejected(self, entry_id: int, reason: str) -> None:
+        """The hub refused the action for good (conflict, permission, validation): keep the reason."""
+        self._finish(entry_id, OutboxState.REJECTED, reason)
+
+    def mark_failed(self, entry_id: int, error: str) -> None:
+        """Sending failed (network, server down): count the attempt, keep it pending."""
+        with self._transaction(write=True) as conn:
+            conn.execute(
+                update(OutboxRecord)
+                .where(OutboxRecord.id == entry_id)
+                .values(attempts=OutboxRecord.attempts + 1, last_error=error)
+            )
+
+    def _finish(self, entry_id: int, state: OutboxState, reason: str | None) -> None:
+        box = OutboxRecord
+        with self._transaction(write=True) as conn:
+            number = conn.execute(select(box.report_number).where(box.id == entry_id)).scalar_one_or_none()
+            if number is None:
+                raise KeyError(entry_id)
+            values: dict[str, Any] = {"state": state.value}
+            if reason is not None:
+                values["last_error"] = reason
+            conn.execute(update(box).where(box.id == entry_id).values(**values))
+            waiting = conn.execute(
+                select(func.count()).where(
+                    box.report_number == number, box.state == OutboxState.PENDING.value
+                )
+            ).scalar_one()
+            conn.execute(
+                update(ReportRecord).where(ReportRecord.number == number).values(pending=bool(waiting))
+            )
+
+    def _entry(self, conn: Connection, entry_id: int) -> OutboxEntry:
+        return _entry(conn.execute(select(_OUTBOX).where(OutboxRecord.id == entry_id)).one())
+
+    # -- meta ---------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """A stored setting (e.g. the sync cursor), or None."""
+        with self._transaction(write=False) as conn:
+            return self._get_meta(conn, key)
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Store a setting; None removes it."""
+        with self._transaction(write=True) as conn:
+            self._set_meta(conn, key, value)
+
+    @staticmethod
+    def _get_meta(conn: Connection, key: str) -> str | None:
+        return conn.execute(select(MetaRecord.value).where(MetaRecord.key == key)).scalar_one_or_none()
+
+    @staticmethod
+    def _set_meta(conn: Connection, key: str, value: str | None) -> None:
+        if value is None:
+            conn.execute(delete(MetaRecord).where(MetaRecord.key == key))
+            return
+        statement = sqlite_insert(MetaRecord).values(key=key, value=value)
+        conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def _row(r: Any) -> ReportRow:
+    description = r.description
+    return ReportRow(
+        number=r.number,
+        received_at=from_micros(r.received_at),
+        category=r.category,
+        unit_code=r.unit_code,
+        district_code=r.district_code,
+        channel=Channel(r.channel),
+        status=Status(r.status),
+        agency=r.agency,
+        priority=Priority(r.priority),
+        due_at=from_micros_or_none(r.due_at),
+        stage_due_at=from_micros_or_none(r.stage_due_at),
+        updated_at=from_micros_or_none(r.updated_at),
+        closed=bool(r.closed),
+        pending=bool(r.pending),
+        title=r.title,
+        description=description if len(description) <= DESCRIPTION_CHARS else description[:DESCRIPTION_CHARS],
+        address=r.address,
+        lat=r.lat,
+        lon=r.lon,
+    )
+
+
+def _report(r: Any, events: Iterable[Any], attachments: Iterable[Any]) -> Report:
+    return Report(
+        number=r.number,
+        channel=Channel(r.channel),
+        category=r.category,
+        description=r.description,
+        location=Location(lat=r.lat, lon=r.lon, address=r.address, unit_code=r.unit_code),
+        received_at=from_micros(r.received_at),
+        status=Status(r.status),
+        contact=Contact(name=r.contact_name, phone=r.contact_phone, email=r.contact_email),
+        agency=r.agency,
+        priority=Priority(r.priority),
+        title=r.title,
+        reply=r.reply,
+        result=r.result,
+        satisfied=r.satisfied,
+        rating_comment=r.rating_comment,
+        duplicate_of=r.duplicate_of,
+        version=r.version,
+        updated_at=from_micros_or_none(r.updated_at),
+        stage_started_at=from_micros_or_none(r.stage_started_at),
+        due_at=from_micros_or_none(r.due_at),
+        stage_due_at=from_micros_or_none(r.stage_due_at),
+        paused_since=from_micros_or_none(r.paused_since),
+        paused_seconds=r.paused_seconds,
+        closed_at=from_micros_or_none(r.closed_at),
+        first_contact_at=from_micros_or_none(r.first_contact_at),
+        forwarded_at=from_micros_or_none(r.forwarded_at),
+        attachments=[
+            Attachment(
+                id=a.id,
+                kind=a.kind,
+                content_type=a.content_type,
+                size=a.size,
+                url=a.url,
+                added_at=from_micros_or_none(a.added_at),
+                stage=a.stage,
+            )
+            for a in attachments
+        ],
+        history=[
+            Event(
+                seq=e.seq,
+                at=from_micros(e.at),
+                actor=e.actor,
+                role=Role(e.role),
+                action=Action(e.action),
+                from_status=None if e.from_status is None else Status(e.from_status),
+                to_status=Status(e.to_status),
+                data=load_json(e.data),
+            )
+            for e in events
+        ],
+    )
+
+
+def _entry(r: Any) -> OutboxEntry:
+    return OutboxEntry(
+        id=r.id,
+        key=r.key,
+        report_number=r.report_number,
+        action=Action(r.action),
+        payload=load_json(r.payload),
+        base_version=r.base_version,
+        created_at=from_micros(r.created_at),
+        attempts=r.attempts,
+        last_error=r.last_error,
+        state=OutboxState(r.state),
+    )

@@ -1,0 +1,277 @@
+"""What the queue asks of the store (:class:`ReportQuery`) and what it gets back (:class:`ReportRow`).
+
+Every filter, sort and page is done in SQL. Each sort key reads an index in either direction with
+ties broken by receipt time and then by row id, so paging is stable and never needs a sort of the
+whole table (a test checks the query plans).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, get_args
+
+from sqlalchemy import ColumnElement, Select, and_, false, literal_column, or_, select, table
+from sqlalchemy import text as sql_text
+from sqlalchemy.sql.elements import UnaryExpression
+
+from ioc_console.domain.deadlines import DeadlineState
+from ioc_console.domain.lifecycle import Channel, Priority, Status
+from ioc_console.domain.text import digits, normalize_phone
+from ioc_console.store.convert import to_micros
+from ioc_console.store.folding import match_expression
+from ioc_console.store.models import FTS_TABLE, ReportRecord, UnitAncestorRecord
+
+SortKey = Literal[
+    "number",
+    "received_at",
+    "category",
+    "unit",
+    "channel",
+    "status",
+    "agency",
+    "due_at",
+    "priority",
+    "updated_at",
+]
+SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
+
+#: Characters a typed phone number may contain besides digits.
+_PHONE_CHARS = frozenset("0123456789 +.-()")
+#: Digits needed before the search also looks at phone numbers.
+MIN_PHONE_DIGITS = 3
+#: Characters of the description a row carries.
+DESCRIPTION_CHARS = 200
+
+
+def _frozen(values: Iterable[Any] | None, kind: Any = None) -> frozenset[Any]:
+    if values is None:
+        return frozenset()
+    if isinstance(values, str):
+        values = (values,)
+    if kind is None:
+        return frozenset(values)
+    return frozenset(None if v is None else kind(v) for v in values)
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """A filter, a search, an order and a page of reports. Empty sets do not filter.
+
+    * ``statuses``, ``categories``, ``channels``: any of these values.
+    * ``agencies``: any of these agency codes; ``None`` among them matches reports with no agency.
+    * ``units``: a unit code matches reports in that unit and in every unit below it (a district
+      finds its wards and communes) once the jurisdiction is loaded; unknown codes match exactly.
+    * ``deadline_states``: by the citizen's reply deadline ``due_at``, at ``now`` with the due-soon
+      ``boundary`` (both required with this filter; see
+      :func:`ioc_console.domain.deadlines.deadline_state`): overdue = open and ``due_at < now``, due
+      soon = open and ``now <= due_at <= boundary``, on track = open and ``due_at > boundary``, none
+      = closed or no deadline running.
+    * ``received_from`` (inclusive) and ``received_to`` (exclusive): aware datetimes.
+    * ``text``: folded full-text search (every word, the last one as a prefix) over number, title,
+      description, address, the unit's names and the category's name; or a report number (exact or
+      prefix); or, with ``search_phone``, the citizen's phone in any formatting.
+    * ``sort``: one of :data:`SORT_KEYS`; ties by receipt time, then by arrival in the store.
+      Codes sort in a meaningful order, not alphabetically: statuses along the lifecycle,
+      priority from low to urgent, categories, agencies and units in the jurisdiction's order.
+      ``due_at`` sorts reports without a deadline first (SQLite's NULL order).
+    * ``offset``, ``limit``: the page; ``limit=None`` is everything from ``offset`` on.
+    """
+
+    statuses: frozenset[Status] = frozenset()
+    categories: frozenset[str] = frozenset()
+    agencies: frozenset[str | None] = frozenset()
+    units: frozenset[str] = frozenset()
+    channels: frozenset[Channel] = frozenset()
+    deadline_states: frozenset[DeadlineState] = frozenset()
+    now: datetime | None = None
+    boundary: datetime | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    text: str = ""
+    search_phone: bool = True
+    sort: SortKey = "received_at"
+    descending: bool = True
+    offset: int = 0
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        # Accept any iterable (lists, sets, a single string) and values as enums or their strings.
+        object.__setattr__(self, "statuses", _frozen(self.statuses, Status))
+        object.__setattr__(self, "categories", _frozen(self.categories))
+        object.__setattr__(self, "agencies", _frozen(self.agencies))
+        object.__setattr__(self, "units", _frozen(self.units))
+        object.__setattr__(self, "channels", _frozen(self.channels, Channel))
+        object.__setattr__(self, "deadline_states", _frozen(self.deadline_states, DeadlineState))
+        if self.sort not in SORT_KEYS:
+            raise ValueError(f"unknown sort key {self.sort!r}; expected one of {', '.join(SORT_KEYS)}")
+        if self.offset < 0 or (self.limit is not None and self.limit < 0):
+            raise ValueError("offset and limit cannot be negative")
+        if self.deadline_states and (self.now is None or self.boundary is None):
+            raise ValueError("a deadline filter needs now and boundary")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """What the queue shows of a report. Instants are aware datetimes in UTC."""
+
+    number: str
+    received_at: datetime
+    category: str
+    unit_code: str | None
+    district_code: str | None
+    channel: Channel
+    status: Status
+    agency: str | None
+    priority: Priority
+    due_at: datetime | None
+    stage_due_at: datetime | None
+    updated_at: datetime | None
+    #: The status is terminal (closed, rejected, duplicate).
+    closed: bool
+    #: A local action is waiting for the hub's acknowledgement.
+    pending: bool
+    title: str
+    #: The first :data:`DESCRIPTION_CHARS` characters.
+    description: str
+    address: str
+    lat: float | None
+    lon: float | None
+
+
+R = ReportRecord
+
+ROW_COLUMNS = (
+    R.number,
+    R.received_at,
+    R.category,
+    R.unit_code,
+    R.district_code,
+    R.channel,
+    R.status,
+    R.agency,
+    R.priority,
+    R.due_at,
+    R.stage_due_at,
+    R.updated_at,
+    R.closed,
+    R.pending,
+    R.title,
+    R.description,
+    R.address,
+    R.lat,
+    R.lon,
+)
+
+_SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
+    "number": (R.number,),
+    "received_at": (R.received_at, R.id),
+    "category": (R.category_rank, R.received_at, R.id),
+    "unit": (R.unit_rank, R.received_at, R.id),
+    "channel": (R.channel, R.received_at, R.id),
+    "status": (R.status_rank, R.received_at, R.id),
+    "agency": (R.agency_rank, R.received_at, R.id),
+    "due_at": (R.due_at, R.id),
+    "priority": (R.priority_rank, R.received_at, R.id),
+    "updated_at": (R.updated_at, R.id),
+}
+
+
+def order_by(sort: str, descending: bool) -> list[UnaryExpression[Any]]:
+    return [column.desc() if descending else column.asc() for column in _SORT_COLUMNS[sort]]
+
+
+def deadline_condition(state: DeadlineState, now: int, boundary: int) -> ColumnElement[bool]:
+    """``state`` of the reply deadline in SQL, with ``now`` and ``boundary`` in microseconds."""
+    if state is DeadlineState.NONE:
+        return or_(R.closed.is_(True), R.due_at.is_(None))
+    open_ = R.closed.is_(False)
+    if state is DeadlineState.OVERDUE:
+        return and_(open_, R.due_at < now)
+    if state is DeadlineState.DUE_SOON:
+        return and_(open_, R.due_at >= now, R.due_at <= boundary)
+    return and_(open_, R.due_at > boundary)
+
+
+def _prefix_range(column: Any, prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``, as a range an index can answer (not LIKE)."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
+
+
+def phone_prefix(text: str) -> str | None:
+    """The national-form digits of a typed phone number, or None if ``text`` is not one."""
+    stripped = text.strip()
+    if not stripped or not set(stripped) <= _PHONE_CHARS:
+        return None
+    found = digits(stripped)
+    # "+84 9..." is a national "09..." however few digits follow; normalize_phone needs them all.
+    found = "0" + found[2:] if stripped.startswith("+") and found.startswith("84") else normalize_phone(found)
+    return found if len(found) >= MIN_PHONE_DIGITS else None
+
+
+def search_condition(text: str, search_phone: bool) -> ColumnElement[bool] | None:
+    """Folded full text, or the report number, or (for staff) the phone: None if nothing to search."""
+    if not text.strip():
+        return None
+    alternatives: list[ColumnElement[bool]] = []
+    expression = match_expression(text)
+    if expression is not None:
+        matching: Select[Any] = (
+            select(literal_column("rowid"))
+            .select_from(table(FTS_TABLE))
+            .where(sql_text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=expression))
+        )
+        alternatives.append(R.id.in_(matching.scalar_subquery()))
+    number = "".join(text.split()).upper()
+    if any(ch.isdigit() for ch in number):
+        alternatives.append(_prefix_range(R.number, number))
+    if search_phone:
+        phone = phone_prefix(text)
+        if phone is not None:
+            alternatives.append(_prefix_range(R.phone_digits, phone))
+    if not alternatives:
+        return false()
+    return or_(*alternatives)
+
+
+def conditions(q: ReportQuery, *, with_deadline: bool = True) -> list[ColumnElement[bool]]:
+    """The WHERE terms of ``q`` (its deadline filter left out when ``with_deadline`` is false)."""
+    terms: list[ColumnElement[bool]] = []
+    if q.statuses:
+        terms.append(R.status.in_(sorted(s.value for s in q.statuses)))
+    if q.categories:
+        terms.append(R.category.in_(sorted(q.categories)))
+    if q.agencies:
+        named = sorted(a for a in q.agencies if a is not None)
+        either: list[ColumnElement[bool]] = []
+        if named:
+            either.append(R.agency.in_(named))
+        if None in q.agencies:
+            either.append(R.agency.is_(None))
+        terms.append(or_(*either))
+    if q.units:
+        codes = sorted(q.units)
+        below = select(UnitAncestorRecord.unit_code).where(UnitAncestorRecord.ancestor_code.in_(codes))
+        terms.append(or_(R.unit_code.in_(codes), R.unit_code.in_(below.scalar_subquery())))
+    if q.channels:
+        terms.append(R.channel.in_(sorted(c.value for c in q.channels)))
+    if with_deadline and q.deadline_states:
+        assert q.now is not None and q.boundary is not None
+        now, boundary = to_micros(q.now), to_micros(q.boundary)
+        terms.append(
+            or_(*(deadline_condition(s, now, boundary) for s in sorted(q.deadline_states, key=_order)))
+        )
+    if q.received_from is not None:
+        terms.append(R.received_at >= to_micros(q.received_from))
+    if q.received_to is not None:
+        terms.append(R.received_at < to_micros(q.received_to))
+    found = search_condition(q.text, q.search_phone)
+    if found is not None:
+        terms.append(found)
+    return terms
+
+
+def _order(state: DeadlineState) -> int:
+    return list(DeadlineState).index(state)

@@ -1,0 +1,340 @@
+"""The queue's queries: every filter, every sort both ways, paging, and plans that read indexes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from store_support import CITY, COMMUNE_PHUONG_HAI, NINH_HAI, T0, WARD_DO_VINH, make_report
+
+from ioc_console.domain.deadlines import DeadlineState, deadline_state
+from ioc_console.domain.jurisdiction import Jurisdiction
+from ioc_console.domain.lifecycle import Channel, Priority, Status
+from ioc_console.domain.report import Report
+from ioc_console.store import SORT_KEYS, LocalStore, ReportQuery
+
+N = 150
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[Report]:
+    return [make_report(i) for i in range(N)]
+
+
+@pytest.fixture(scope="module")
+def filled(
+    tmp_path_factory: pytest.TempPathFactory, pack: Jurisdiction, reports: list[Report]
+) -> Iterator[LocalStore]:
+    """One store with the reports, shared by the tests that only read."""
+    store = LocalStore.open(tmp_path_factory.mktemp("queries") / "console.sqlite3")
+    store.load_jurisdiction(pack)
+    assert store.upsert_reports(reports, with_history=False) == N
+    yield store
+    store.close()
+
+
+def numbers(rows: list[Any]) -> list[str]:
+    return [row.number for row in rows]
+
+
+def expected_order(reports: list[Report], pack: Jurisdiction, sort: str) -> list[str]:
+    """The order the store must give, computed from the reports and the pack independently."""
+    arrival = {r.number: i for i, r in enumerate(reports)}
+    root = pack.root()
+    unit_order = [root.code] + [u.code for u in pack.descendants(root.code)]
+    categories = list(pack.categories)
+    agencies = list(pack.agencies)
+
+    def rank(values: list[str], value: str | None) -> tuple[int, int]:
+        # SQLite puts NULL (an unknown code) first in ascending order.
+        return (0, 0) if value is None or value not in values else (1, values.index(value))
+
+    def nullable(value: Any) -> tuple[int, Any]:
+        return (0, 0) if value is None else (1, value)
+
+    keys: dict[str, Callable[[Report], Any]] = {
+        "number": lambda r: r.number,
+        "received_at": lambda r: (r.received_at, arrival[r.number]),
+        "category": lambda r: (rank(categories, r.category), r.received_at, arrival[r.number]),
+        "unit": lambda r: (rank(unit_order, r.location.unit_code), r.received_at, arrival[r.number]),
+        "channel": lambda r: (r.channel.value, r.received_at, arrival[r.number]),
+        "status": lambda r: (list(Status).index(r.status), r.received_at, arrival[r.number]),
+        "agency": lambda r: (rank(agencies, r.agency), r.received_at, arrival[r.number]),
+        "due_at": lambda r: (nullable(r.due_at), arrival[r.number]),
+        "priority": lambda r: (list(Priority).index(r.priority), r.received_at, arrival[r.number]),
+        "updated_at": lambda r: (nullable(r.updated_at), arrival[r.number]),
+    }
+    return [r.number for r in sorted(reports, key=keys[sort])]
+
+
+@pytest.mark.parametrize("sort", SORT_KEYS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_by_each_column_both_ways(
+    filled: LocalStore, reports: list[Report], pack: Jurisdiction, sort: str, descending: bool
+) -> None:
+    expected = expected_order(reports, pack, sort)
+    if descending:
+        expected.reverse()
+    got = numbers(filled.query(ReportQuery(sort=sort, descending=descending)))  # type: ignore[arg-type]
+    assert got == expected
+
+
+def test_status_sorts_along_the_lifecycle_not_alphabetically(
+    filled: LocalStore, reports: list[Report]
+) -> None:
+    rows = filled.query(ReportQuery(sort="status", descending=False))
+    seen = list(dict.fromkeys(row.status for row in rows))
+    assert seen == list(Status)  # new, needs info, forwarded, ... not closed, duplicate, forwarded...
+
+
+def test_priority_sorts_from_low_to_urgent(filled: LocalStore, reports: list[Report]) -> None:
+    rows = filled.query(ReportQuery(sort="priority", descending=True))
+    assert rows[0].priority is Priority.URGENT
+    assert rows[-1].priority is Priority.LOW
+
+
+@pytest.mark.parametrize("sort", ["received_at", "status", "due_at", "number"])
+def test_pages_put_together_are_the_whole_order(filled: LocalStore, reports: list[Report], sort: str) -> None:
+    whole = numbers(filled.query(ReportQuery(sort=sort)))  # type: ignore[arg-type]
+    pages: list[str] = []
+    offset = 0
+    while True:
+        page = filled.query(ReportQuery(sort=sort, offset=offset, limit=17))  # type: ignore[arg-type]
+        if not page:
+            break
+        assert len(page) <= 17
+        pages.extend(numbers(page))
+        offset += 17
+    assert pages == whole
+    assert len(whole) == N == filled.count(ReportQuery(sort=sort, offset=5, limit=3))  # type: ignore[arg-type]
+
+
+def check_filter(
+    filled: LocalStore, reports: list[Report], query: ReportQuery, keep: Callable[[Report], bool]
+) -> None:
+    expected = {r.number for r in reports if keep(r)}
+    assert expected, "the filter must select something"
+    assert len(expected) < len(reports), "the filter must leave something out"
+    assert set(numbers(filled.query(query))) == expected
+    assert filled.count(query) == len(expected)
+
+
+def test_filter_by_status(filled: LocalStore, reports: list[Report]) -> None:
+    wanted = {Status.NEW, Status.FORWARDED}
+    check_filter(filled, reports, ReportQuery(statuses=frozenset(wanted)), lambda r: r.status in wanted)
+
+
+def test_filter_by_category(filled: LocalStore, reports: list[Report]) -> None:
+    check_filter(
+        filled,
+        reports,
+        ReportQuery(categories=frozenset({"environment"})),
+        lambda r: r.category == "environment",
+    )
+
+
+def test_filter_by_agency_and_by_no_agency(filled: LocalStore, reports: list[Report]) -> None:
+    check_filter(filled, reports, ReportQuery(agencies=frozenset({"so-xd"})), lambda r: r.agency == "so-xd")
+    check_filter(filled, reports, ReportQuery(agencies=frozenset({None})), lambda r: r.agency is None)
+    check_filter(
+        filled,
+        reports,
+        ReportQuery(agencies=frozenset({"so-tnmt", None})),
+        lambda r: r.agency in ("so-tnmt", None),
+    )
+
+
+def test_filter_by_channel(filled: LocalStore, reports: list[Report]) -> None:
+    check_filter(
+        filled,
+        reports,
+        ReportQuery(channels=frozenset({Channel.HOTLINE})),
+        lambda r: r.channel is Channel.HOTLINE,
+    )
+
+
+def test_filter_by_a_district_finds_its_communes(filled: LocalStore, reports: list[Report]) -> None:
+    check_filter(
+        filled,
+        reports,
+        ReportQuery(units=frozenset({NINH_HAI})),
+        lambda r: r.location.unit_code == COMMUNE_PHUONG_HAI,
+    )
+    # The city: reports placed on the city itself and in its ward.
+    check_filter(
+        filled,
+        reports,
+        ReportQuery(units=frozenset({CITY})),
+        lambda r: r.location.unit_code in (CITY, WARD_DO_VINH),
+    )
+    check_filter(
+        filled,
+        reports,
+        ReportQuery(units=frozenset({WARD_DO_VINH})),
+        lambda r: r.location.unit_code == WARD_DO_VINH,
+    )
+
+
+def test_rows_carry_the_district(filled: LocalStore, reports: list[Report]) -> None:
+    rows = {row.number: row for row in filled.query(ReportQuery())}
+    for r in reports:
+        expected = {WARD_DO_VINH: CITY, CITY: CITY, COMMUNE_PHUONG_HAI: NINH_HAI, None: None}[
+            r.location.unit_code
+        ]
+        assert rows[r.number].district_code == expected
+
+
+def test_filter_by_period(filled: LocalStore, reports: list[Report]) -> None:
+    start, end = T0 + timedelta(days=5), T0 + timedelta(days=12)
+    check_filter(
+        filled,
+        reports,
+        ReportQuery(received_from=start, received_to=end),
+        lambda r: start <= r.received_at < end,
+    )
+    exact = reports[40].received_at
+    assert numbers(
+        filled.query(ReportQuery(received_from=exact, received_to=exact + timedelta(microseconds=1)))
+    ) == [reports[40].number]
+
+
+@pytest.mark.parametrize("state", list(DeadlineState))
+def test_filter_by_deadline_state_agrees_with_the_domain(
+    filled: LocalStore, reports: list[Report], state: DeadlineState
+) -> None:
+    now = T0 + timedelta(days=20)
+    boundary = now + timedelta(days=1)
+
+    def keep(r: Report) -> bool:
+        return deadline_state(r.due_at, now, boundary, r.status.is_terminal) is state
+
+    check_filter(
+        filled, reports, ReportQuery(deadline_states=frozenset({state}), now=now, boundary=boundary), keep
+    )
+
+
+def test_deadline_state_at_the_exact_edges(store: LocalStore) -> None:
+    now = datetime(2025, 5, 5, 9, 0, tzinfo=T0.tzinfo)
+    boundary = now + timedelta(hours=9)
+    edges = {
+        "at-now": now,
+        "before-now": now - timedelta(microseconds=1),
+        "at-boundary": boundary,
+        "after-boundary": boundary + timedelta(microseconds=1),
+    }
+    store.upsert_reports(
+        [
+            make_report(i, number=name, status=Status.NEW, due_at=due)
+            for i, (name, due) in enumerate(edges.items())
+        ]
+    )
+    found = {
+        state: set(numbers(store.query(ReportQuery(deadline_states={state}, now=now, boundary=boundary))))
+        for state in DeadlineState
+    }
+    assert found[DeadlineState.OVERDUE] == {"before-now"}
+    assert found[DeadlineState.DUE_SOON] == {"at-now", "at-boundary"}
+    assert found[DeadlineState.ON_TRACK] == {"after-boundary"}
+
+
+def test_deadline_counts_cover_every_report(filled: LocalStore, reports: list[Report]) -> None:
+    now = T0 + timedelta(days=20)
+    boundary = now + timedelta(days=1)
+    counts = filled.deadline_counts(ReportQuery(), now, boundary)
+    expected = dict.fromkeys(DeadlineState, 0)
+    for r in reports:
+        expected[deadline_state(r.due_at, now, boundary, r.status.is_terminal)] += 1
+    assert counts == expected
+    assert all(counts[s] > 0 for s in DeadlineState)
+    # With another filter, and ignoring the query's own deadline filter.
+    hotline = ReportQuery(
+        channels={Channel.HOTLINE}, deadline_states={DeadlineState.OVERDUE}, now=now, boundary=boundary
+    )
+    hotline_expected = dict.fromkeys(DeadlineState, 0)
+    for r in reports:
+        if r.channel is Channel.HOTLINE:
+            hotline_expected[deadline_state(r.due_at, now, boundary, r.status.is_terminal)] += 1
+    assert filled.deadline_counts(hotline, now, boundary) == hotline_expected
+
+
+def test_filters_combine(filled: LocalStore, reports: list[Report]) -> None:
+    query = ReportQuery(
+        statuses={Status.NEW, Status.REOPENED, Status.FORWARDED, Status.IN_PROGRESS}, units={CITY}
+    )
+    check_filter(
+        filled,
+        reports,
+        query,
+        lambda r: r.status in query.statuses and r.location.unit_code in (CITY, WARD_DO_VINH),
+    )
+
+
+def test_rows_show_what_the_queue_needs(store: LocalStore) -> None:
+    long = make_report(500, description="Rất dài " * 100)
+    store.upsert_reports([long])
+    (row,) = store.query(ReportQuery(text=long.number))
+    assert row.number == long.number
+    assert row.received_at == long.received_at and row.received_at.utcoffset() == timedelta(0)
+    assert row.description == long.description[:200]
+    assert (row.category, row.unit_code, row.channel, row.status, row.agency, row.priority) == (
+        long.category,
+        long.location.unit_code,
+        long.channel,
+        long.status,
+        long.agency,
+        long.priority,
+    )
+    assert (row.due_at, row.stage_due_at, row.closed, row.pending) == (
+        long.due_at,
+        long.stage_due_at,
+        long.status.is_terminal,
+        False,
+    )
+    assert (row.address, row.lat, row.lon, row.title) == (
+        long.location.address,
+        long.location.lat,
+        long.location.lon,
+        long.title,
+    )
+
+
+def test_query_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="sort"):
+        ReportQuery(sort="colour")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="now"):
+        ReportQuery(deadline_states={DeadlineState.OVERDUE})
+    with pytest.raises(ValueError, match="negative"):
+        ReportQuery(offset=-1)
+    # Values may be given as their strings and in any iterable.
+    assert ReportQuery(statuses=["new"], channels=("web",)).statuses == frozenset({Status.NEW})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("sort", SORT_KEYS)
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize(
+    "query",
+    [
+        ReportQuery(),
+        ReportQuery(statuses={Status.NEW, Status.FORWARDED, Status.IN_PROGRESS, Status.RETURNED}),
+        ReportQuery(agencies={"so-xd"}, received_from=T0),
+    ],
+    ids=["all", "statuses", "agency+period"],
+)
+def test_sorts_read_an_index_without_sorting(
+    filled: LocalStore, reports: list[Report], sort: str, descending: bool, query: ReportQuery
+) -> None:
+    plan = filled.query_plan(replace(query, sort=sort, descending=descending, offset=40, limit=200))  # type: ignore[arg-type]
+    text = " | ".join(plan)
+    assert "TEMP B-TREE" not in text, text
+    assert "USING INDEX" in text or "USING COVERING INDEX" in text, text
+
+
+@pytest.mark.parametrize("sort", SORT_KEYS)
+def test_an_equality_filter_searches_its_index_and_sorts_only_its_rows(
+    filled: LocalStore, reports: list[Report], sort: str
+) -> None:
+    plan = filled.query_plan(ReportQuery(channels={Channel.ZALO}, sort=sort, limit=200))  # type: ignore[arg-type]
+    assert plan[0].startswith("SEARCH reports USING INDEX ix_reports_channel_received_at"), plan
