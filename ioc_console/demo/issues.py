@@ -1020,7 +1020,7 @@ ISSUES: tuple[Issue, ...] = (
         "boat-safety",
         "tourism",
         "Tàu du lịch không đảm bảo an toàn",
-        "beach port tourist",
+        "beach port",
         (
             "Tàu chở khách tham quan {at} chở quá số người quy định, không phát áo phao",
             "Dịch vụ cano, mô tô nước {at} hoạt động sát khu vực tắm biển",

@@ -92,7 +92,7 @@ _LANDMARKS: dict[str, tuple[Landmark, ...]] = {
     "ninh son": (
         _lm("chợ Tân Sơn", "market crowd", "Tân Sơn"),
         _lm("Quốc lộ 27", "road", "Tân Sơn", "Quảng Sơn", "Lâm Sơn", "Nhơn Sơn", "Mỹ Sơn"),
-        _lm("đèo Ngoạn Mục", "road tourist", "Lâm Sơn"),
+        _lm("đèo Ngoạn Mục", "road", "Lâm Sơn"),
         _lm("kênh Bắc", "river", "Nhơn Sơn", "Mỹ Sơn", "Quảng Sơn"),
     ),
     "bac ai": (
@@ -364,10 +364,11 @@ def _office(rng: random.Random, place: Place, tail: str) -> Spot:
     roll = rng.random()
     if roll < 0.55 or place.district is None:
         name = f"UBND {place.label}"
-        return Spot(f"tại bộ phận một cửa {name}", name, f"trụ sở {name}, {tail}")
+        where = tail[len(place.label) + 2 :] if tail.startswith(place.label + ", ") else ""
+        return Spot(f"tại bộ phận một cửa {name}", name, f"trụ sở {name}" + (f", {where}" if where else ""))
     district = label(place.district)
     if roll < 0.85:
         name = f"Chi nhánh Văn phòng đăng ký đất đai {district}"
-        return Spot(f"tại {name}", name, f"{name}, {tail}")
-    name = f"Bộ phận một cửa UBND {district}"
-    return Spot(f"tại {name[:1].lower() + name[1:]}", name, f"{name}, {tail}")
+    else:
+        name = f"Bộ phận một cửa UBND {district}"
+    return Spot(f"tại {name[:1].lower() + name[1:]}", name, name)

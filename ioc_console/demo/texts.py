@@ -248,7 +248,9 @@ def describe(
             text = chat(text, rng)
         if rng.random() < 0.25:
             text = lower_first(text)
-    else:  # hotline, written by the operator
+    else:  # hotline, written by the operator, who reports what the caller said
+        core = third_person(core)
+        effect = third_person(effect)
         lead = rng.choice(_HOTLINE_LEADS)
         if "{name}" in lead:
             if who is None:
@@ -264,6 +266,21 @@ def describe(
     if no_tones:
         text = strip_tones(text)
     return Written(text, voice, no_tones, phone_inside)
+
+
+_FIRST_PERSON = (
+    ("Gia đình tôi", "Gia đình công dân"),
+    ("gia đình tôi", "gia đình công dân"),
+    ("Tôi ", "Công dân "),
+    (", tôi ", ", công dân "),
+)
+
+
+def third_person(text: str) -> str:
+    """What a caller said about themselves, as the operator writes it down ("tôi" → "công dân")."""
+    for mine, theirs in _FIRST_PERSON:
+        text = text.replace(mine, theirs)
+    return text
 
 
 def title(issue: Issue, spot: Spot) -> str:
