@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from ioc_console.demo import issues as vocab
 from ioc_console.demo import texts
+from ioc_console.demo.draw import pick, pick_weighted
 from ioc_console.demo.issues import Issue, kind_of
 from ioc_console.demo.people import Person, email, facebook_name, mobile, person
 from ioc_console.demo.photos import demo_photo_size, photo_seed
@@ -57,6 +58,8 @@ _CHANNELS = (Channel.APP, Channel.ZALO, Channel.WEB, Channel.FACEBOOK, Channel.H
 #: Channel mix by day and by night (the hotline is mostly called in office hours).
 _CHANNEL_DAY = tuple(accumulate((30.0, 22.0, 17.0, 15.0, 16.0)))
 _CHANNEL_NIGHT = tuple(accumulate((38.0, 28.0, 14.0, 16.0, 4.0)))
+#: Channels of simulated Open311 posts (adapters of the app, Zalo, the web portal and Facebook).
+_CHANNEL_POSTS = tuple(accumulate((50.0, 25.0, 15.0, 10.0)))
 _HOURS = tuple(range(24))
 #: Reports by hour of the day (0-23): people report while awake, most in the morning.
 _HOUR_WEIGHTS = tuple(
@@ -367,7 +370,7 @@ def _wrong_agency(rng: random.Random, setting: _Setting, place: Place, right: Ag
         for a in setting.serving(place.unit.code)
         if a.code != right.code and a.kind in ("commune_committee", "district_committee", "department")
     ]
-    return rng.choice(candidates[:6]) if candidates else None
+    return pick(rng, candidates[:6]) if candidates else None
 
 
 def _photos(
@@ -409,7 +412,7 @@ class _Generator:
         """A unit weighted by population, among those where the issue can happen."""
         s = self.setting
         if issue.site != "landmark" and not issue.setting:
-            return self.rng.choices(s.places, cum_weights=s.place_weights)[0]
+            return pick_weighted(self.rng, s.places, s.place_weights)
         found = s.issue_places.get(issue.key)
         if found is None:
             fitting = s.places
@@ -420,16 +423,16 @@ class _Generator:
                 fitting = [p for p in fitting if any(lm.tags & issue.tags for lm in p.landmarks)] or fitting
             found = (fitting, tuple(accumulate(p.weight for p in fitting)))
             s.issue_places[issue.key] = found
-        return self.rng.choices(found[0], cum_weights=found[1])[0]
+        return pick_weighted(self.rng, found[0], found[1])
 
     def pick_category(self) -> tuple[Category, str]:
         s = self.setting
-        index = self.rng.choices(range(len(s.categories)), cum_weights=s.category_weights)[0]
+        index = pick_weighted(self.rng, range(len(s.categories)), s.category_weights)
         return s.categories[index], s.category_kinds[index]
 
     def pick_issue(self, kind: str) -> Issue:
         s = self.setting
-        return self.rng.choices(s.issues[kind], cum_weights=s.issue_weights[kind])[0]
+        return pick_weighted(self.rng, s.issues[kind], s.issue_weights[kind])
 
     def contact(self, channel: Channel, place: Place) -> tuple[Person | None, Contact]:
         rng = self.rng
@@ -452,7 +455,7 @@ class _Generator:
         rng = self.rng
         s = self.setting
         hour = received.hour
-        channel = rng.choices(_CHANNELS, cum_weights=_CHANNEL_DAY if 7 <= hour < 21 else _CHANNEL_NIGHT)[0]
+        channel = pick_weighted(rng, _CHANNELS, _CHANNEL_DAY if 7 <= hour < 21 else _CHANNEL_NIGHT)
         number = self.number(received)
         roll = rng.random()
         junk = roll < _JUNK
@@ -509,7 +512,7 @@ class _Generator:
             # Chat messages and calls name the place in words; the operator places it on the map.
             location = Location(None, None, where.address if rng.random() < 0.5 else "", None)
         attachments = (
-            _photos(rng, number, received, rng.choice((1, 1, 1, 2, 2, 3)), "report", 1) if with_photo else []
+            _photos(rng, number, received, pick(rng, (1, 1, 1, 2, 2, 3)), "report", 1) if with_photo else []
         )
         report = Report(
             number=number,
@@ -522,7 +525,7 @@ class _Generator:
             title=title,
             attachments=attachments,
         )
-        receiver = rng.choice(s.staff.operators) if channel is Channel.HOTLINE else s.staff.channels[channel]
+        receiver = pick(rng, s.staff.operators) if channel is Channel.HOTLINE else s.staff.channels[channel]
         self.receive(report, receiver)
         draft = _Draft(number, issue, category, place, where, point, received)
         planner = _Planner(rng, s, received)
@@ -562,19 +565,19 @@ class _Generator:
         candidates = [d for d in self.recent if d.received >= limit]
         if not candidates:
             return None
-        return self.rng.choice(candidates[-40:])
+        return pick(self.rng, candidates[-40:])
 
     # -- histories --------------------------------------------------------------------------------------
 
     def operator(self) -> Actor:
-        return self.rng.choice(self.setting.staff.operators)
+        return pick(self.rng, self.setting.staff.operators)
 
     def progress_note(self, issue: Issue) -> str:
-        return self.rng.choice(vocab.PROGRESS_NOTES + vocab.KIND_PROGRESS_NOTES.get(issue.kind, ()))
+        return pick(self.rng, vocab.PROGRESS_NOTES + vocab.KIND_PROGRESS_NOTES.get(issue.kind, ()))
 
     def plan_junk(self, p: _Planner) -> None:
         p.office(p.delay(1.0))
-        reason = self.rng.choice(vocab.REJECT_SPAM + vocab.REJECT_SCOPE)
+        reason = pick(self.rng, vocab.REJECT_SPAM + vocab.REJECT_SCOPE)
         p.add(Action.REJECT, self.operator(), {"reason": reason})
 
     def plan_duplicate(self, p: _Planner, original: _Draft) -> None:
@@ -606,18 +609,18 @@ class _Generator:
             p.add(Action.RELOCATE, op, {"location": where})
             p.soon()
         if rng.random() < issue.urgent:
-            p.add(Action.SET_PRIORITY, op, {"priority": rng.choice(("high", "high", "urgent"))})
+            p.add(Action.SET_PRIORITY, op, {"priority": pick(rng, ("high", "high", "urgent"))})
             p.soon()
         phone = report.contact.phone
         if phone and rng.random() < 0.08:
             p.office(p.delay(0.3))
-            outcome = rng.choice(vocab.CALL_OUTCOMES).format(address=draft.spot.address)
+            outcome = pick(rng, vocab.CALL_OUTCOMES).format(address=draft.spot.address)
             p.add(Action.LOG_CALL, op, {"outcome": outcome})
             p.soon()
 
         # Waiting for the citizen's information.
         if rng.random() < 0.08:
-            key, question = rng.choice(_OFFICE_QUESTIONS if issue.site == "office" else _PLACE_QUESTIONS)
+            key, question = pick(rng, _OFFICE_QUESTIONS if issue.site == "office" else _PLACE_QUESTIONS)
             p.add(Action.REQUEST_INFO, op, {"question": question.format(you=texts.you(who))})
             if rng.random() < 0.2:
                 # No answer: the IOC closes the file after a week of working days.
@@ -630,7 +633,7 @@ class _Generator:
                 p.office(p.delay(4.0, 1.0))  # the operator calls back and writes the answer down
             else:
                 p.wall(p.delay(8.0, 1.2))
-            answer = rng.choice(vocab.ANSWERS[key]).format(
+            answer = pick(rng, vocab.ANSWERS[key]).format(
                 address=draft.spot.address,
                 date=texts.day_month(draft.received - timedelta(days=rng.randint(20, 60)))[5:],
                 ticket=f"{rng.randint(1, 999):03d}/BN",
@@ -659,7 +662,7 @@ class _Generator:
         if returned:
             liaison = s.staff.liaisons[first.code]
             p.office(p.delay(4.0, 0.8))
-            reason = rng.choice(vocab.RETURN_REASONS).format(other=_agency_text(right))
+            reason = pick(rng, vocab.RETURN_REASONS).format(other=_agency_text(right))
             p.add(Action.RETURN, liaison, {"reason": reason})
             p.office(p.delay(1.5))
             p.add(Action.FORWARD, self.operator(), {"agency": right.code})
@@ -696,7 +699,7 @@ class _Generator:
         payload: dict[str, Any] = {"result": result}
         after = None
         if proof:
-            photos = _photos(rng, report.number, p.t, rng.choice((1, 2)), "result", p.next_photo)
+            photos = _photos(rng, report.number, p.t, pick(rng, (1, 2)), "result", p.next_photo)
             p.next_photo += len(photos)
             payload["photos"] = [a.id for a in photos]
 
@@ -715,11 +718,11 @@ class _Generator:
         if rng.random() < 0.35:
             p.wall(p.delay(20.0, 1.0))
             satisfied = rng.random() < 0.78
-            comment = rng.choice(vocab.RATING_GOOD if satisfied else vocab.RATING_BAD)
+            comment = pick(rng, vocab.RATING_GOOD if satisfied else vocab.RATING_BAD)
             p.add(Action.RATE, s.staff.channels[report.channel], {"satisfied": satisfied, "comment": comment})
             if not satisfied and rng.random() < 0.3 and not any(st.action is Action.REOPEN for st in p.steps):
                 p.office(p.delay(2.0))
-                p.add(Action.REOPEN, op, {"reason": rng.choice(vocab.REOPEN_REASONS)})
+                p.add(Action.REOPEN, op, {"reason": pick(rng, vocab.REOPEN_REASONS)})
                 p.office(p.delay(1.0))
                 p.add(Action.FORWARD, op, {"agency": agency.code})
                 self.plan_agency(p, report, draft, who, agency)
@@ -805,7 +808,7 @@ def new_report(jurisdiction: Jurisdiction, rng: random.Random, at: datetime) -> 
     generator.rng = rng
     tz = generator.setting.tz
     at = at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
-    channel = rng.choices(_CHANNELS[:4], weights=(50, 25, 15, 10))[0]
+    channel = pick_weighted(rng, _CHANNELS[:4], _CHANNEL_POSTS)
     category, kind = generator.pick_category()
     issue = generator.pick_issue(kind)
     place = generator.pick_place(issue)

@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from itertools import accumulate
 
+from ioc_console.demo.draw import pick, pick_weighted
 from ioc_console.demo.style import strip_tones
 
 _FAMILY = (
@@ -142,11 +143,11 @@ class Person:
 def person(rng: random.Random, *, raglai: bool = False) -> Person:
     male = rng.random() < 0.55
     if raglai and rng.random() < 0.7:
-        family = rng.choice(_RAGLAI_FAMILY)
+        family = pick(rng, _RAGLAI_FAMILY)
     else:
-        family = rng.choices(_FAMILY_NAMES, cum_weights=_FAMILY_CUM)[0]
-    middle = rng.choice(_MIDDLE_MALE if male else _MIDDLE_FEMALE)
-    given = rng.choice(_GIVEN_MALE if male else _GIVEN_FEMALE)
+        family = pick_weighted(rng, _FAMILY_NAMES, _FAMILY_CUM)
+    middle = pick(rng, _MIDDLE_MALE if male else _MIDDLE_FEMALE)
+    given = pick(rng, _GIVEN_MALE if male else _GIVEN_FEMALE)
     if middle == given:
         middle = "Văn" if male else "Thị"
     return Person(family, middle, given, male)
@@ -166,7 +167,7 @@ def facebook_name(rng: random.Random, who: Person) -> str:
 
 def mobile(rng: random.Random) -> str:
     """A 10-digit Vietnamese mobile number in national form, e.g. ``0905123456``."""
-    return rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10_000_000):07d}"
+    return pick(rng, _MOBILE_PREFIXES) + f"{rng.randrange(10_000_000):07d}"
 
 
 def typed_phone(rng: random.Random, number: str) -> str:
@@ -187,5 +188,5 @@ def email(rng: random.Random, who: Person) -> str:
     base = strip_tones(who.given + who.family).lower().replace(" ", "")
     if rng.random() < 0.5:
         base = strip_tones(who.family[0] + who.middle[0] + who.given).lower().replace(" ", "")
-    suffix = str(rng.choice((rng.randint(1, 99), rng.randint(1960, 2005))))
-    return f"{base}{suffix}@{rng.choice(_MAIL_DOMAINS)}"
+    suffix = str(pick(rng, (rng.randint(1, 99), rng.randint(1960, 2005))))
+    return f"{base}{suffix}@{pick(rng, _MAIL_DOMAINS)}"

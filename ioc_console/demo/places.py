@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
+from itertools import accumulate
 
+from ioc_console.demo.draw import pick, pick_weighted
 from ioc_console.domain.jurisdiction import Jurisdiction, Unit
 from ioc_console.domain.text import fold
 
@@ -38,7 +40,7 @@ CITY_STREETS = (
     "Võ Thị Sáu", "Trần Hưng Đạo", "Nguyễn Du", "Lê Lai", "Phan Đình Phùng", "Hoàng Hoa Thám",
 )  # fmt: skip
 #: Streets weighted as people mention them (the main axes more often).
-_CITY_STREET_WEIGHTS = (6, 5, 5, 4, 4, 4, 4) + (2,) * (len(CITY_STREETS) - 7)
+_CITY_STREET_CUM = tuple(accumulate((6, 5, 5, 4, 4, 4, 4) + (2,) * (len(CITY_STREETS) - 7)))
 
 
 @dataclass(frozen=True)
@@ -187,10 +189,10 @@ class Place:
         """A landmark of this unit carrying one of ``tags``, or a generic local spot, or ``None``."""
         found = [lm.name for lm in self.landmarks if lm.tags & tags]
         if found:
-            return rng.choice(found)
+            return pick(rng, found)
         spots = [name for name, spot_tags in self.spots if spot_tags & tags]
         if spots:
-            return rng.choice(spots).format(u=self.short, n=rng.randint(1, 8))
+            return pick(rng, spots).format(u=self.short, n=rng.randint(1, 8))
         return None
 
 
@@ -269,10 +271,10 @@ def places(jurisdiction: Jurisdiction) -> list[Place]:
 def street(rng: random.Random, place: Place) -> str:
     """A street or road name (without "đường") people of this unit would name."""
     if place.key == "phan rang":
-        return rng.choices(CITY_STREETS, weights=_CITY_STREET_WEIGHTS)[0]
+        return pick_weighted(rng, CITY_STREETS, _CITY_STREET_CUM)
     roads = [lm.name for lm in place.landmarks if "road" in lm.tags]
     if roads and rng.random() < 0.5:
-        return rng.choice(roads)
+        return pick(rng, roads)
     return ""
 
 
@@ -338,7 +340,7 @@ def spot(rng: random.Random, place: Place, tags: frozenset[str], *, site: str = 
         return Spot(f"gần {landmark}", landmark, f"gần {landmark}, {tail}")
     if road:
         road_name = road if road.startswith(("Quốc lộ", "đường")) else f"đường {road}"
-        number = rng.choice((rng.randint(1, 60), rng.randint(1, 250), rng.randint(1, 500)))
+        number = pick(rng, (rng.randint(1, 60), rng.randint(1, 250), rng.randint(1, 500)))
         roll = rng.random()
         if roll < 0.35:
             house = f"số {number}"

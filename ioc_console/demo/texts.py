@@ -11,8 +11,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
 
 from ioc_console.demo import issues as vocab
+from ioc_console.demo.draw import pick, pick_weighted
 from ioc_console.demo.issues import Issue
 from ioc_console.demo.people import Person, typed_phone
 from ioc_console.demo.places import Spot
@@ -28,6 +30,7 @@ _VOICE_WEIGHTS: dict[Channel, tuple[float, float, float, float]] = {
     Channel.FACEBOOK: (5, 25, 35, 35),
     Channel.HOTLINE: (0, 1, 0, 0),
 }
+_VOICE_CUM = {channel: tuple(accumulate(weights)) for channel, weights in _VOICE_WEIGHTS.items()}
 #: Share of messages typed without diacritics, per channel.
 NO_TONES = {
     Channel.WEB: 0.06,
@@ -188,33 +191,30 @@ def describe(
     with_photo: bool,
 ) -> Written:
     """The citizen's description of ``issue`` at ``spot``, in a voice that fits the channel."""
-    slots = Slots(spot.at, spot.name, when_phrase(at), rng.choice(_DURATIONS))
-    if channel is Channel.HOTLINE:
-        voice = "hotline"
-    else:
-        voice = rng.choices(VOICES, weights=_VOICE_WEIGHTS[channel])[0]
-    core = fill(rng.choice(issue.core), slots)
-    effect = rng.choice(issue.effect + vocab.GENERIC_EFFECT[issue.kind])
-    ask = rng.choice(issue.ask)
+    slots = Slots(spot.at, spot.name, when_phrase(at), pick(rng, _DURATIONS))
+    voice = "hotline" if channel is Channel.HOTLINE else pick_weighted(rng, VOICES, _VOICE_CUM[channel])
+    core = fill(pick(rng, issue.core), slots)
+    effect = pick(rng, issue.effect + vocab.GENERIC_EFFECT[issue.kind])
+    ask = pick(rng, issue.ask)
     parts: list[str] = []
     phone_inside = False
     if voice == "polite":
-        parts.append(rng.choice(_SALUTES).format(province=province, unit=unit_label))
+        parts.append(pick(rng, _SALUTES).format(province=province, unit=unit_label))
         if who is not None and rng.random() < 0.6:
             home = spot.address if spot.house and rng.random() < 0.5 else unit_label
             parts.append(f"Tôi tên là {who.full_name}, hiện cư trú tại {home}.")
-        lead = rng.choice(_POLITE_LEADS)
+        lead = pick(rng, _POLITE_LEADS)
         parts.append(sentence(lead + (lower_first(core) if lead else core)))
         parts.append(sentence(effect))
         if rng.random() < 0.35:
-            parts.append(rng.choice(_HISTORY))
-        parts.append(sentence(rng.choice((*_POLITE_ASK, ask))))
+            parts.append(pick(rng, _HISTORY))
+        parts.append(sentence(pick(rng, (*_POLITE_ASK, ask))))
         if with_photo and rng.random() < 0.5:
-            parts.append(rng.choice(_PHOTO_LINES))
+            parts.append(pick(rng, _PHOTO_LINES))
         if phone and rng.random() < 0.3:
             parts.append(f"Số điện thoại liên hệ: {typed_phone(rng, phone)}.")
             phone_inside = True
-        parts.append(rng.choice(_THANKS))
+        parts.append(pick(rng, _THANKS))
         separator = "\n" if rng.random() < 0.5 else " "
         text = parts[0] + separator + " ".join(parts[1:])
     elif voice == "plain":
@@ -223,19 +223,19 @@ def describe(
             parts.append(sentence(effect))
         parts.append(sentence(ask))
         if phone and rng.random() < 0.15:
-            parts.append(rng.choice(_PHONE_LINES).format(phone=typed_phone(rng, phone)))
+            parts.append(pick(rng, _PHONE_LINES).format(phone=typed_phone(rng, phone)))
             phone_inside = True
         text = " ".join(parts)
     elif voice == "chatty":
-        opener = rng.choice(_CHAT_OPEN)
+        opener = pick(rng, _CHAT_OPEN)
         body = lower_first(core) if opener else core
         extra = []
         if with_photo and rng.random() < 0.3:
-            extra.append(rng.choice(_PHOTO_LINES))
+            extra.append(pick(rng, _PHOTO_LINES))
         if phone and rng.random() < 0.2:
-            extra.append(rng.choice(_PHONE_LINES).format(phone=typed_phone(rng, phone)))
+            extra.append(pick(rng, _PHONE_LINES).format(phone=typed_phone(rng, phone)))
             phone_inside = True
-        text = f"{opener}{body} ạ. {rng.choice(_CHAT_ASK)}"
+        text = f"{opener}{body} ạ. {pick(rng, _CHAT_ASK)}"
         if extra or rng.random() < 0.4:
             text += "."
         if extra:
@@ -243,7 +243,7 @@ def describe(
         if rng.random() < 0.5:
             text = chat(text, rng)
     elif voice == "angry":
-        text = sentence(fill(rng.choice(issue.angry), slots)) + rng.choice(_ANGRY_TAIL)
+        text = sentence(fill(pick(rng, issue.angry), slots)) + pick(rng, _ANGRY_TAIL)
         if rng.random() < 0.4:
             text = chat(text, rng)
         if rng.random() < 0.25:
@@ -251,7 +251,7 @@ def describe(
     else:  # hotline, written by the operator, who reports what the caller said
         core = third_person(core)
         effect = third_person(effect)
-        lead = rng.choice(_HOTLINE_LEADS)
+        lead = pick(rng, _HOTLINE_LEADS)
         if "{name}" in lead:
             if who is None:
                 lead = _HOTLINE_LEADS[0]
@@ -260,7 +260,7 @@ def describe(
         parts.append(lead + lower_first(core) + ".")
         if rng.random() < 0.6:
             parts.append(sentence(effect))
-        parts.append(rng.choice(_HOTLINE_ASK))
+        parts.append(pick(rng, _HOTLINE_ASK))
         text = " ".join(parts)
     no_tones = rng.random() < NO_TONES[channel]
     if no_tones:
@@ -290,10 +290,10 @@ def title(issue: Issue, spot: Spot) -> str:
 def spam(rng: random.Random, phone: str, channel: Channel) -> str:
     """A message the IOC rejects: advertising and noise, or a matter outside the service's scope."""
     if channel is Channel.HOTLINE:
-        return "Công dân gọi điện đề nghị: " + lower_first(rng.choice(vocab.OUT_OF_SCOPE)) + "."
+        return "Công dân gọi điện đề nghị: " + lower_first(pick(rng, vocab.OUT_OF_SCOPE)) + "."
     if rng.random() < 0.55:
-        return rng.choice(vocab.SPAM).format(phone=phone or "0912345678")
-    return rng.choice(vocab.OUT_OF_SCOPE)
+        return pick(rng, vocab.SPAM).format(phone=phone or "0912345678")
+    return pick(rng, vocab.OUT_OF_SCOPE)
 
 
 def day_month(at: datetime) -> str:
@@ -301,12 +301,12 @@ def day_month(at: datetime) -> str:
 
 
 def fine(rng: random.Random) -> str:
-    amount = rng.choice((500_000, 750_000, 1_000_000, 1_500_000, 2_000_000, 3_500_000, 5_000_000, 7_500_000))
+    amount = pick(rng, (500_000, 750_000, 1_000_000, 1_500_000, 2_000_000, 3_500_000, 5_000_000, 7_500_000))
     return f"{amount:,}".replace(",", ".")
 
 
 def fine_total(rng: random.Random) -> str:
-    amount = rng.randrange(8, 80) * 1_000_000 + rng.choice((0, 500_000))
+    amount = rng.randrange(8, 80) * 1_000_000 + pick(rng, (0, 500_000))
     return f"{amount:,}".replace(",", ".")
 
 
@@ -344,7 +344,7 @@ def result(
     values = {"local": local, "date": day_month(done), "fine": fine(rng), "fine_total": fine_total(rng)}
     action = action.format_map(values)
     outcome = outcome.format_map(values)
-    lead = rng.choice(_RESULT_LEADS).format(
+    lead = pick(rng, _RESULT_LEADS).format(
         agency=agency, Agency=agency[:1].upper() + agency[1:], action=action
     )
     return f"{lead} Kết quả: {outcome}."
@@ -359,6 +359,6 @@ def you(who: Person | None) -> str:
 def reply(rng: random.Random, issue: Issue, result_text: str, *, who: Person | None, province: str) -> str:
     """The IOC's published reply to the citizen, quoting the agency's result."""
     addressee = you(who)
-    opening = rng.choice(_REPLY_OPEN).format(province=province, you=addressee, topic=lower_first(issue.title))
-    closing = rng.choice(_REPLY_CLOSE).format(you=addressee.split(" ")[0] if who else addressee)
+    opening = pick(rng, _REPLY_OPEN).format(province=province, you=addressee, topic=lower_first(issue.title))
+    closing = pick(rng, _REPLY_CLOSE).format(you=addressee.split(" ")[0] if who else addressee)
     return f"{opening} {result_text} {closing}"

@@ -110,6 +110,7 @@ def test_categories_get_their_own_words(ninh_thuan: Jurisdiction, year: list[Rep
             "ngap",
             "nap cong",
             "cay",
+            "ong nuoc",
             "ong cap nuoc",
             "via he",
             "duong",
