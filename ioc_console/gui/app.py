@@ -30,6 +30,7 @@ from ioc_console.gui.look import DeadlineLook
 from ioc_console.gui.main_window import LANGUAGE_KEY, MainWindow
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
+from ioc_console.gui.qt_compat import protect_bool_singletons
 from ioc_console.gui.store_source import QueueWords, StoreQueueSource
 
 log = logging.getLogger("ioc_console.app")
@@ -72,6 +73,8 @@ class Console:
         self._translators: list[object] = []
 
         self._log_step("application")
+        if protect_bool_singletons():
+            log.info("worked around PySide6's lost references to True (see gui/qt_compat.py)")
         app.setApplicationName(APP_NAME)
         app.setApplicationDisplayName("IOC Console")
         app.setOrganizationName("")

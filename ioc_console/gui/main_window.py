@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
 
         view.selectionModel().selectionChanged.connect(self._on_queue_selection_changed)
         self.queue_model.count_changed.connect(self.filter_bar.set_count)
-        self.queue_model.loading_changed.connect(self._on_queue_loading_changed)
+        self.queue_model.loading_started.connect(self._on_queue_loading_started)
         self.queue_model.reset_done.connect(self._on_queue_reset_done)
         self.queue_model.query_failed.connect(self._on_queue_query_failed)
         self.filter_bar.filter_edited.connect(self._on_filter_edited)
@@ -397,9 +397,9 @@ class MainWindow(QMainWindow):
         if self.queue_model is not None:
             self.queue_model.sort(column, order)
 
-    @Slot(bool)
-    def _on_queue_loading_changed(self, loading: bool) -> None:
-        if loading and self.filter_bar is not None:
+    @Slot()
+    def _on_queue_loading_started(self) -> None:
+        if self.filter_bar is not None:
             self.filter_bar.set_count(None)
 
     @Slot()

@@ -44,10 +44,12 @@ class DatabaseExecutor(QObject):
     """A single worker thread that owns the database; callbacks are delivered on the GUI thread.
 
     Signals:
-        busy_changed(bool): work started (True) or the queue ran empty (False).
+        work_started(): the worker got work while idle.
+        work_finished(): the last queued result was delivered.
     """
 
-    busy_changed = Signal(bool)
+    work_started = Signal()
+    work_finished = Signal()
 
     def __init__(self, name: str = "ioc-db", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,7 +69,7 @@ class DatabaseExecutor(QObject):
             raise RuntimeError("the database executor is shut down")
         self._pending += 1
         if self._pending == 1:
-            self.busy_changed.emit(True)
+            self.work_started.emit()
         future = self._pool.submit(fn)
         relay = self._relay
 
@@ -90,7 +92,7 @@ class DatabaseExecutor(QObject):
                 on_done(done)
             finally:
                 if self._pending == 0 and not self._closed:
-                    self.busy_changed.emit(False)
+                    self.work_finished.emit()
 
         return call
 

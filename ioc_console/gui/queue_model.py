@@ -49,13 +49,13 @@ class ReportQueueModel(QAbstractTableModel):
 
     Signals:
         count_changed(int): the number of reports matching the filter is known.
-        loading_changed(bool): a new filter is being queried (True) or its first page arrived.
+        loading_started(): a new filter is being queried (its first page arrives with reset_done).
         query_failed(str): the store could not answer; the text is for the user.
         reset_done(): the model was reset to a new filter's first page.
     """
 
     count_changed = Signal(int)
-    loading_changed = Signal(bool)
+    loading_started = Signal()
     query_failed = Signal(str)
     reset_done = Signal()
 
@@ -110,7 +110,7 @@ class ReportQueueModel(QAbstractTableModel):
         self._filter = new
         self._generation += 1
         generation = self._generation
-        self.loading_changed.emit(True)
+        self.loading_started.emit()
         source, size = self._source, self.PAGE_SIZE
         Op(lambda: source.first_page(new, size), self).on_success(
             lambda page: self._on_first_page(generation, page)
@@ -130,14 +130,12 @@ class ReportQueueModel(QAbstractTableModel):
         self.endResetModel()
         self._loaded_once = True
         self.count_changed.emit(self._total)
-        self.loading_changed.emit(False)
         self.reset_done.emit()
 
     def _on_failed(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
             return
         log.error("queue query failed", exc_info=error)
-        self.loading_changed.emit(False)
         self.query_failed.emit(self.tr("Không đọc được danh sách phản ánh: %s") % error)
 
     def _request_page(self, page_no: int) -> None:

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from ioc_console.demo.generator import generate
 from ioc_console.domain.calendar import WorkingCalendar
 from ioc_console.domain.deadlines import apply_action, compute_deadlines
 from ioc_console.domain.jurisdiction import Jurisdiction, load_pack
 from ioc_console.domain.lifecycle import Action, Actor, Channel, Role
 from ioc_console.domain.report import Contact, Location, Report
 from ioc_console.resources import default_pack_path
+from ioc_console.store import LocalStore
 
+from ioc_console.gui.datasource import DEMO_STORE_NAME, build_demo_store
 from ioc_console.gui.operations import DatabaseExecutor
+from ioc_console.gui.present import DeadlineClock
+from ioc_console.gui.qt_compat import protect_bool_singletons
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Before any signal is emitted: see ioc_console.gui.qt_compat.
+protect_bool_singletons()
 
 
 #: The offscreen platform says this whenever a top-level window is shown; it is not our warning.
@@ -32,6 +42,39 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def jurisdiction() -> Jurisdiction:
     return load_pack(default_pack_path())
+
+
+#: The demo history of the GUI tests is generated as it stood at this instant.
+NOW = datetime(2026, 11, 27, 10, 30, tzinfo=TZ)
+
+
+@pytest.fixture(scope="session")
+def demo_store_file(tmp_path_factory: pytest.TempPathFactory, jurisdiction: Jurisdiction) -> Path:
+    """A store filled with a year of demo history (built once per test session; open it read-only)."""
+    path = tmp_path_factory.mktemp("demo") / DEMO_STORE_NAME
+    build_demo_store(path, jurisdiction, lambda j: generate(j, now=NOW), lambda *_: None)
+    return path
+
+
+@pytest.fixture
+def demo_data_dir(tmp_path: Path, demo_store_file: Path) -> Path:
+    """A data folder holding its own copy of the demo store, as a later run finds it."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copyfile(demo_store_file, data_dir / DEMO_STORE_NAME)
+    return data_dir
+
+
+@pytest.fixture
+def store(demo_store_file: Path):
+    store = LocalStore.open(demo_store_file)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def clock(jurisdiction: Jurisdiction) -> DeadlineClock:
+    return DeadlineClock(jurisdiction, lambda: NOW)
 
 
 @pytest.fixture

@@ -89,12 +89,13 @@ def test_callbacks_of_a_deleted_widget_are_skipped(qtbot, executor) -> None:
 
 
 def test_busy_signal_brackets_the_work(qtbot, executor) -> None:
-    states: list[bool] = []
-    executor.busy_changed.connect(states.append)
-    with qtbot.waitSignal(executor.busy_changed, check_params_cb=lambda busy: busy is False):
+    states: list[str] = []
+    executor.work_started.connect(lambda: states.append("started"))
+    executor.work_finished.connect(lambda: states.append("finished"))
+    with qtbot.waitSignal(executor.work_finished):
         Op(lambda: 1).run(executor)
         Op(lambda: 2).run(executor)
-    assert states == [True, False]
+    assert states == ["started", "finished"]
 
 
 def test_nothing_is_delivered_after_shutdown(qtbot) -> None:

@@ -1,0 +1,53 @@
+"""Workarounds for defects of the Qt binding that the console has to live with.
+
+PySide6 6.12.0: ``SignalInstance.emit()`` returns ``True`` without taking a reference to it, so every
+signal emitted from Python (ours, qasync's, pytest-qt's) leaves ``True`` one reference short. On
+Python 3.11, where ``True`` and ``False`` are ordinary reference-counted objects (they are immortal
+from 3.12 on), the count reaches zero after a few hundred emissions and the interpreter aborts with
+"bool_dealloc: deallocating True or False". :func:`protect_bool_singletons` detects the defect and,
+only when it is present, gives both singletons a reserve of references that no session can use up.
+An over-count is harmless (they are never freed anyway); an under-count is fatal.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import sys
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+_RESERVE = 1 << 40
+_protected = False
+
+
+class _Probe(QObject):
+    fired = Signal()
+
+
+def emit_loses_a_reference() -> bool:
+    """Whether emitting a signal from Python leaves ``True`` one reference short."""
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(8):
+        probe.fired.emit()
+    return sys.getrefcount(True) < before
+
+
+def protect_bool_singletons() -> bool:
+    """Apply the reserve when this interpreter and binding need it; True if it was applied."""
+    global _protected
+    if _protected:
+        return True
+    if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
+        return False
+    if not emit_loses_a_reference():
+        return False
+    for singleton in (True, False):
+        # ob_refcnt is the first field of every CPython object.
+        ctypes.c_ssize_t.from_address(id(singleton)).value += _RESERVE
+    _protected = True
+    log.info("PySide6 loses a reference to True on each emit: reserve of references applied")
+    return True
