@@ -1,0 +1,301 @@
+"""The hub's staff API as async calls (httpx): sign-in, the change feed, reports, actions, live events.
+
+Every call either returns typed, checked data (:mod:`ioc_console.sync.wire`) or raises one of the
+errors of :mod:`ioc_console.sync.errors`; no httpx exception leaves this module. TLS certificates are
+always verified, against the system's trust store or an organisation's own CA bundle; plain HTTP is
+accepted only for a hub on this machine (the embedded demo hub and the tests).
+
+    client = HubClient("https://hub.example.vn", console_id=console_id, ca_bundle=path)
+    session = await client.login("lan.nt", password)   # client.token is set
+    page = await client.feed(after=cursor)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+from typing import Any, Final, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from ioc_console.domain.lifecycle import Action
+from ioc_console.domain.report import Report
+from ioc_console.sync.errors import (
+    CertificateError,
+    HubRefused,
+    HubUnavailable,
+    MalformedAnswer,
+    refused,
+)
+from ioc_console.sync.wire import (
+    ActionResult,
+    FeedPage,
+    ServerEvent,
+    Session,
+    UserInfo,
+    WireError,
+    decode_action_result,
+    decode_event_data,
+    decode_feed_page,
+    decode_refusal,
+    decode_report,
+    decode_session,
+    decode_user,
+)
+
+API: Final = "/api/v1"
+#: Pages larger than this are parsed on a worker thread, so the event loop (the GUI's) stays free.
+_THREAD_PARSE_BYTES: Final = 64 * 1024
+_LOOPBACK: Final = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+T = TypeVar("T")
+
+
+def tls_context(ca_bundle: Path | str | None = None) -> ssl.SSLContext:
+    """A verifying TLS context: the system's trust store, or only ``ca_bundle`` when given."""
+    if ca_bundle is None:
+        return ssl.create_default_context()
+    path = Path(ca_bundle)
+    if not path.is_file():
+        raise FileNotFoundError(f"CA bundle not found: {path}")
+    return ssl.create_default_context(cafile=str(path))
+
+
+def check_hub_url(url: str, *, allow_insecure: bool = False) -> str:
+    """The hub's base URL, normalised (no trailing slash); HTTPS unless the hub is on this machine."""
+    parsed = httpx.URL(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"not an http(s) address: {url!r}")
+    if parsed.scheme == "http" and parsed.host not in _LOOPBACK and not allow_insecure:
+        raise ValueError(f"the hub must be reached over HTTPS: {url!r}")
+    return str(parsed).rstrip("/")
+
+
+def _is_certificate_problem(error: BaseException) -> str | None:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current.verify_message or str(current)
+        if isinstance(current, ssl.SSLError):
+            return str(current)
+        current = current.__cause__ or current.__context__
+    return None
+
+
+class HubClient:
+    """One signed-in console's connection to the hub.
+
+    ``transport`` replaces httpx's own (the tests inject faults with it); when it is given, TLS is
+    the transport's business. ``token`` may be set later (:meth:`login` sets it).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        console_id: str = "",
+        ca_bundle: Path | str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 20.0,
+        stream_timeout: float = 45.0,
+        allow_insecure: bool = False,
+        trust_env: bool = True,
+    ) -> None:
+        self.base_url = check_hub_url(base_url, allow_insecure=allow_insecure)
+        self.token = token
+        self.console_id = console_id
+        self.stream_timeout = stream_timeout
+        headers = {"Accept": "application/json", "User-Agent": "ioc-console"}
+        if console_id:
+            headers["X-Console-Id"] = console_id
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=headers,
+            verify=tls_context(ca_bundle),
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            trust_env=trust_env,
+            follow_redirects=False,
+        )
+
+    # -- plumbing -----------------------------------------------------------------------------------
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def _unavailable(self, error: BaseException) -> HubUnavailable:
+        problem = _is_certificate_problem(error)
+        if problem is not None:
+            return CertificateError(self.base_url, problem)
+        detail = str(error) or type(error).__name__
+        return HubUnavailable(self.base_url, detail[:200])
+
+    async def _request(self, method: str, path: str, **options: Any) -> httpx.Response:
+        headers = {**self._auth(), **options.pop("headers", {})}
+        try:
+            response = await self._http.request(method, API + path, headers=headers, **options)
+        except httpx.HTTPError as error:
+            raise self._unavailable(error) from error
+        except ssl.SSLError as error:
+            raise self._unavailable(error) from error
+        self._check(response)
+        return response
+
+    def _check(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 300:
+            return
+        if status >= 500 or status in (408, 429) or status < 400:
+            raise HubUnavailable(self.base_url, f"HTTP {status}", status=status)
+        try:
+            refusal = decode_refusal(status, response.content)
+        except WireError as error:
+            raise MalformedAnswer(error) from error
+        raise refused(refusal)
+
+    @staticmethod
+    async def _decode(read: Any, body: bytes, *args: Any) -> Any:
+        try:
+            if len(body) > _THREAD_PARSE_BYTES:
+                return await asyncio.to_thread(read, body, *args)
+            return read(body, *args)
+        except WireError as error:
+            raise MalformedAnswer(error) from error
+
+    # -- session ------------------------------------------------------------------------------------
+
+    async def login(self, username: str, password: str) -> Session:
+        """Sign in; the token is kept for the following calls. Wrong credentials: :class:`Unauthorized`."""
+        response = await self._request(
+            "POST", "/auth/login", json={"username": username, "password": password}, headers={}
+        )
+        session: Session = await self._decode(decode_session, response.content)
+        self.token = session.token
+        return session
+
+    async def logout(self) -> None:
+        """End the session on the hub (the token stops working). Best effort when offline."""
+        if not self.token:
+            return
+        try:
+            await self._request("POST", "/auth/logout")
+        finally:
+            self.token = None
+
+    async def me(self) -> UserInfo:
+        response = await self._request("GET", "/auth/me")
+        user: UserInfo = await self._decode(decode_user, response.content)
+        return user
+
+    # -- reports --------------------------------------------------------------------------------------
+
+    async def feed(self, after: int, limit: int = 2000) -> FeedPage:
+        """The changes after ``after`` (at most ``limit``; the hub may give fewer)."""
+        response = await self._request("GET", "/feed", params={"after": str(after), "limit": str(limit)})
+        page: FeedPage = await self._decode(decode_feed_page, response.content)
+        if page.cursor < after:
+            raise MalformedAnswer(WireError("cursor", f"cursor {page.cursor} went back from {after}"))
+        return page
+
+    async def report(self, number: str) -> Report:
+        response = await self._request("GET", f"/reports/{quote(number, safe='')}")
+        report: Report = await self._decode(decode_report_body, response.content)
+        return report
+
+    async def act(
+        self,
+        number: str,
+        action: Action,
+        *,
+        key: str,
+        base_version: int,
+        payload: Mapping[str, Any],
+    ) -> ActionResult:
+        """Take one action. A replay of ``key`` returns the hub's first answer (``replayed``)."""
+        response = await self._request(
+            "POST",
+            f"/reports/{quote(number, safe='')}/actions/{action.value}",
+            json={"idempotency_key": key, "base_version": base_version, "payload": dict(payload)},
+        )
+        replayed = response.headers.get("Idempotent-Replay", "").lower() == "true"
+        result: ActionResult = await self._decode(decode_action_result, response.content, replayed)
+        return result
+
+    # -- live events ----------------------------------------------------------------------------------
+
+    async def events(self) -> AsyncIterator[ServerEvent]:
+        """The hub's live event stream, message by message, until it ends or fails.
+
+        Ends normally when the hub closes the stream; raises :class:`HubUnavailable` when the
+        connection breaks or stays silent longer than ``stream_timeout`` (the hub sends a comment
+        every 15 s), :class:`Unauthorized` when the session is gone.
+        """
+        timeout = httpx.Timeout(self.stream_timeout, connect=10.0)
+        headers = {**self._auth(), "Accept": "text/event-stream", "Cache-Control": "no-cache"}
+        try:
+            async with self._http.stream(
+                "GET", API + "/events", headers=headers, timeout=timeout
+            ) as response:
+                if response.status_code >= 300:
+                    await response.aread()
+                    self._check(response)
+                async for event in _sse(response.aiter_lines()):
+                    yield event
+        except httpx.HTTPError as error:
+            raise self._unavailable(error) from error
+        except ssl.SSLError as error:
+            raise self._unavailable(error) from error
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> HubClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+def decode_report_body(body: bytes | str) -> Report:
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        raise WireError("", "the report is not JSON") from None
+    return decode_report(doc, "")
+
+
+async def _sse(lines: AsyncIterator[str]) -> AsyncIterator[ServerEvent]:
+    """Server-sent events from a stream of lines (the ``text/event-stream`` format)."""
+    event = ""
+    data: list[str] = []
+    ident: str | None = None
+    async for line in lines:
+        if not line:
+            if data or event:
+                try:
+                    yield decode_event_data(event or "message", "\n".join(data), ident)
+                except WireError as error:
+                    raise MalformedAnswer(error) from error
+            event, data = "", []
+            continue
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "event":
+            event = value
+        elif name == "data":
+            data.append(value)
+        elif name == "id":
+            ident = value
+
+
+__all__ = ["API", "HubClient", "HubRefused", "check_hub_url", "tls_context"]

@@ -1,0 +1,669 @@
+"""The sync engine: the console's local copy and the hub agree, and nothing an operator does is lost.
+
+:class:`SyncEngine` runs three small loops on the event loop it is started on (asyncio; the GUI's is
+qasync's, the tests' a plain one):
+
+* **pull**: reads the change feed from the stored cursor and applies each page in one local
+  transaction together with the new cursor (:func:`~ioc_console.sync.apply.apply_feed_page`); the
+  next page is fetched while the previous one is written. It runs on every live event, and every
+  ``poll_interval`` seconds while the live stream is down.
+* **push**: sends the outbox in order, each action with its idempotency key and base version. A
+  network failure keeps the entry and retries with exponential backoff and jitter (sooner if the hub
+  is heard from again); a refusal (409, 403, 404, 422) marks the entry refused with the reason in
+  words, brings the report back to the hub's state and keeps the operator's text as a draft.
+* **stream**: listens to the hub's live events and reconnects by itself, with backoff.
+
+Every call into the store (blocking SQLite) runs on one worker thread, so the event loop never waits
+on the disk. Observers get :class:`~ioc_console.sync.status.SyncStatus` snapshots, the report numbers
+each step changed (:class:`Changes`) and each refused action (:class:`RefusedAction`); callbacks run
+on the event loop's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import random
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, tzinfo
+from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from ioc_console.domain.lifecycle import Action
+from ioc_console.domain.report import Report
+from ioc_console.store import LocalStore, OutboxEntry
+from ioc_console.sync import apply
+from ioc_console.sync.client import HubClient
+from ioc_console.sync.errors import (
+    Conflict,
+    Forbidden,
+    HubRefused,
+    HubUnavailable,
+    MalformedAnswer,
+    NotFound,
+    SyncError,
+    Unauthorized,
+)
+from ioc_console.sync.messages import render
+from ioc_console.sync.status import DEFAULT_TZ, SyncState, SyncStatus, full_time
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    #: Changes asked for per feed request (the hub caps it, 2000 by default).
+    page_size: int = 2000
+    #: Seconds between pulls while the live stream is down.
+    poll_interval: float = 30.0
+    #: First retry delay after a failure, doubled on each further failure up to the cap.
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    #: The same for reconnecting the live stream.
+    stream_backoff_base: float = 0.5
+    stream_backoff_cap: float = 30.0
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Reports a sync step wrote (``upserted``) or deleted (``removed``) in the local store."""
+
+    upserted: tuple[str, ...]
+    removed: tuple[str, ...]
+    #: feed (a page of the change feed), ack (the hub's answer to an action), refusal, local (queued)
+    source: str
+    cursor: int | None = None
+
+
+@dataclass(frozen=True)
+class RefusedAction:
+    """An outbox entry the hub refused, with the reason in words (both languages)."""
+
+    entry: OutboxEntry
+    error: HubRefused
+    message_vi: str
+    message_en: str
+    #: The report as the hub holds it now (None when the user may no longer see it).
+    hub_report: Report | None
+    draft: apply.Draft | None
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi
+
+
+class ForeignLocalCopy(SyncError):
+    """The local store belongs to another user or hub; it must be forgotten before this one syncs."""
+
+    def __init__(self, owner: str, wanted: str) -> None:
+        self.owner = owner
+        self.wanted = wanted
+        super().__init__(f"the local copy belongs to {owner}, not {wanted}")
+
+
+class _Observers(Generic[T]):
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[T], None]] = []
+
+    def add(self, callback: Callable[[T], None]) -> Callable[[], None]:
+        self._callbacks.append(callback)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._callbacks.remove(callback)
+
+        return remove
+
+    def emit(self, value: T) -> None:
+        for callback in list(self._callbacks):
+            try:
+                callback(value)
+            except Exception:  # an observer's bug must not stop syncing
+                log.exception("sync observer %r failed", callback)
+
+
+class SyncEngine:
+    """Keeps ``store`` in step with the hub behind ``client``. ``await start()``, ``await stop()``."""
+
+    def __init__(
+        self,
+        client: HubClient,
+        store: LocalStore,
+        clock: Callable[[], datetime] = utc_now,
+        *,
+        settings: SyncSettings | None = None,
+        executor: Executor | None = None,
+        rng: random.Random | None = None,
+        identity: str | None = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.clock = clock
+        self.settings = settings or SyncSettings()
+        self.identity = identity
+        self._own_executor = executor is None
+        self._executor: Executor = executor or ThreadPoolExecutor(1, thread_name_prefix="ioc-sync-db")
+        self._rng = rng or random.Random()
+        self._status = SyncStatus()
+        self.status_changed: _Observers[SyncStatus] = _Observers()
+        self.changed: _Observers[Changes] = _Observers()
+        self.refused: _Observers[RefusedAction] = _Observers()
+        self._status_event: asyncio.Condition | None = None
+        # internal state behind the status
+        self._running = False
+        self._busy = 0
+        self._heard = False
+        self._signed_out = False
+        self._tz: tzinfo = DEFAULT_TZ
+        self._agencies: dict[str, str] = {}
+        self._reference_loaded = False
+        # loop-bound primitives, made by start()
+        self._pull_wanted: asyncio.Event | None = None
+        self._push_wanted: asyncio.Event | None = None
+        self._reachable: asyncio.Event | None = None
+        self._token_ready: asyncio.Event | None = None
+        self._pull_lock: asyncio.Lock | None = None
+        self._push_lock: asyncio.Lock | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # -- observing ----------------------------------------------------------------------------------
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def on_status(self, callback: Callable[[SyncStatus], None]) -> Callable[[], None]:
+        """Call ``callback`` with each new status; returns a function that stops it."""
+        return self.status_changed.add(callback)
+
+    def on_changes(self, callback: Callable[[Changes], None]) -> Callable[[], None]:
+        return self.changed.add(callback)
+
+    def on_refused(self, callback: Callable[[RefusedAction], None]) -> Callable[[], None]:
+        return self.refused.add(callback)
+
+    async def wait_for(
+        self, predicate: Callable[[SyncStatus], bool], timeout: float | None = None
+    ) -> SyncStatus:
+        """Wait until the status satisfies ``predicate`` (raises ``TimeoutError`` after ``timeout``)."""
+        condition = self._condition()
+
+        async def wait() -> SyncStatus:
+            async with condition:
+                await condition.wait_for(lambda: predicate(self._status))
+                return self._status
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    def _condition(self) -> asyncio.Condition:
+        if self._status_event is None:
+            self._status_event = asyncio.Condition()
+        return self._status_event
+
+    def _publish(self, **changes: Any) -> None:
+        status = replace(self._status, **changes)
+        status = replace(status, state=self._state(status))
+        if status == self._status:
+            return
+        self._status = status
+        self.status_changed.emit(status)
+        condition = self._status_event
+        if condition is not None:
+
+            async def notify() -> None:
+                async with condition:
+                    condition.notify_all()
+
+            with contextlib.suppress(RuntimeError):
+                asyncio.get_running_loop().create_task(notify())
+
+    def _state(self, status: SyncStatus) -> SyncState:
+        if not self._running:
+            return SyncState.STOPPED
+        if self._signed_out:
+            return SyncState.SIGNED_OUT
+        if status.offline_since is not None:
+            return SyncState.OFFLINE
+        if self._busy:
+            return SyncState.SYNCING
+        return SyncState.ONLINE if self._heard else SyncState.CONNECTING
+
+    def _went_well(self) -> None:
+        """The hub answered: clear the offline mark and the last error."""
+        self._heard = True
+        if self._reachable is not None:
+            self._reachable.set()
+        self._publish(offline_since=None, last_error=None, last_error_en=None)
+
+    def _went_wrong(self, error: SyncError) -> None:
+        if self._reachable is not None:
+            self._reachable.clear()
+        changes: dict[str, Any] = {"last_error": error.message("vi"), "last_error_en": error.message("en")}
+        if isinstance(error, HubUnavailable) and self._status.offline_since is None:
+            changes["offline_since"] = self.clock()
+        if isinstance(error, Unauthorized):
+            self._signed_out = True
+            if self._token_ready is not None:
+                self._token_ready.clear()
+        self._publish(**changes)
+
+    # -- the worker thread --------------------------------------------------------------------------
+
+    async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
+
+    async def _count_waiting(self) -> None:
+        self._publish(waiting=await self._db(apply.count_pending, self.store))
+
+    # -- life -----------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check the local copy's owner, read what the messages need, and start the three loops."""
+        if self._running:
+            return
+        if self.identity is not None:
+            owner = await self._db(apply.claim, self.store, self.identity)
+            if owner != self.identity:
+                raise ForeignLocalCopy(owner or "", self.identity)
+        await self._load_reference()
+        self._pull_wanted = asyncio.Event()
+        self._push_wanted = asyncio.Event()
+        self._reachable = asyncio.Event()
+        self._token_ready = asyncio.Event()
+        if self.client.token:
+            self._token_ready.set()
+        else:
+            self._signed_out = True
+        self._pull_lock = asyncio.Lock()
+        self._push_lock = asyncio.Lock()
+        self._running = True
+        await self._count_waiting()
+        self._publish()
+        self._pull_wanted.set()
+        self._push_wanted.set()
+        self._tasks = [
+            asyncio.create_task(self._pull_loop(), name="ioc-sync-pull"),
+            asyncio.create_task(self._push_loop(), name="ioc-sync-push"),
+            asyncio.create_task(self._stream_loop(), name="ioc-sync-stream"),
+        ]
+
+    async def _load_reference(self) -> None:
+        """Agency names and the time zone for the words of refusals (read once)."""
+        if self._reference_loaded:
+            return
+        self._agencies = await self._db(apply.agency_names, self.store)
+        zone = await self._db(self.store.get_meta, "jurisdiction.timezone")
+        if zone:
+            with contextlib.suppress(Exception):
+                self._tz = ZoneInfo(zone)
+        self._reference_loaded = True
+
+    async def stop(self) -> None:
+        """Stop the loops (an action being sent may or may not have reached the hub: its key makes
+        the next attempt safe) and release the worker thread if the engine made it."""
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._running = False
+        self._publish(live=False)
+        if self._own_executor:
+            await asyncio.to_thread(self._executor.shutdown, True)
+
+    def set_token(self, token: str) -> None:
+        """A new session after the old one expired: resume syncing with it."""
+        self.client.token = token
+        self._signed_out = False
+        if self._token_ready is not None:
+            self._token_ready.set()
+        self.request_pull()
+        self.request_push()
+        self._publish(last_error=None, last_error_en=None)
+
+    def request_pull(self) -> None:
+        if self._pull_wanted is not None:
+            self._pull_wanted.set()
+
+    def request_push(self) -> None:
+        if self._push_wanted is not None:
+            self._push_wanted.set()
+
+    def _delay(self, failures: int, base: float, cap: float) -> float:
+        """Exponential backoff with jitter: between half and all of ``base * 2**(failures-1)``."""
+        ceiling = min(cap, base * float(2 ** min(max(failures - 1, 0), 30)))
+        return ceiling * (0.5 + self._rng.random() / 2)
+
+    async def _until_token(self) -> None:
+        assert self._token_ready is not None
+        await self._token_ready.wait()
+
+    # -- local actions ------------------------------------------------------------------------------
+
+    async def act(
+        self,
+        number: str,
+        action: Action,
+        payload: Mapping[str, Any],
+        *,
+        report_after: Report | None = None,
+        base_version: int | None = None,
+    ) -> OutboxEntry:
+        """Queue an operator's action (written with its outbox entry in one transaction) and send it.
+
+        ``report_after`` is the report as the action leaves it, shown at once; ``base_version`` is
+        the hub version the action is based on: by default the last waiting action's on this report
+        plus one, or the local copy's version.
+        """
+
+        def enqueue() -> OutboxEntry:
+            base = base_version
+            if base is None:
+                base = apply.pending_base_version(self.store, number)
+            if base is None:
+                local = self.store.get_report(number)
+                if local is None:
+                    raise KeyError(number)
+                base = local.version
+            return self.store.enqueue_action(
+                number, action, payload, base, report=report_after, at=self.clock()
+            )
+
+        entry = await self._db(enqueue)
+        self.changed.emit(Changes((number,), (), "local"))
+        if self._running:
+            await self._count_waiting()
+        self.request_push()
+        return entry
+
+    # -- pull -----------------------------------------------------------------------------------------
+
+    async def pull(self) -> int:
+        """Read the change feed to its end; the number of changes applied. Raises :class:`SyncError`."""
+        lock = self._pull_lock or asyncio.Lock()
+        async with lock:
+            self._busy += 1
+            self._publish()
+            fetch: asyncio.Task[Any] | None = None
+            try:
+                size = self.settings.page_size
+                cursor = await self._db(apply.read_cursor, self.store)
+                fetch = asyncio.ensure_future(self.client.feed(cursor, size))
+                total = 0
+                while True:
+                    page = await fetch
+                    fetch = asyncio.ensure_future(self.client.feed(page.cursor, size)) if page.more else None
+                    if page.reports or page.removed or page.cursor != cursor:
+                        await self._db(
+                            apply.apply_feed_page, self.store, page.reports, page.removed, page.cursor
+                        )
+                        cursor = page.cursor
+                        total += page.changes
+                        if page.reports or page.removed:
+                            self.changed.emit(
+                                Changes(
+                                    tuple(r.number for r in page.reports), tuple(page.removed), "feed", cursor
+                                )
+                            )
+                    if fetch is None:
+                        break
+                self._went_well()
+                self._publish(last_pull_at=self.clock())
+                return total
+            except SyncError as error:
+                self._went_wrong(error)
+                raise
+            finally:
+                if fetch is not None and not fetch.done():
+                    fetch.cancel()
+                    with contextlib.suppress(BaseException):
+                        await fetch
+                self._busy -= 1
+                self._publish()
+
+    async def _pull_loop(self) -> None:
+        assert self._pull_wanted is not None
+        failures = 0
+        while True:
+            if self._signed_out:
+                await self._until_token()
+            timeout = None if self._status.live else self.settings.poll_interval
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._pull_wanted.wait(), timeout)
+            self._pull_wanted.clear()
+            if self._signed_out:
+                continue
+            try:
+                await self.pull()
+                failures = 0
+            except Unauthorized:
+                continue
+            except SyncError:
+                failures += 1
+                await asyncio.sleep(
+                    self._delay(failures, self.settings.backoff_base, self.settings.backoff_cap)
+                )
+                self._pull_wanted.set()
+            except Exception:
+                log.exception("pulling the change feed failed")
+                failures += 1
+                await asyncio.sleep(
+                    self._delay(failures, self.settings.backoff_base, self.settings.backoff_cap)
+                )
+
+    # -- push -----------------------------------------------------------------------------------------
+
+    async def push(self) -> None:
+        """Send every waiting action, oldest first, until none waits. Raises :class:`HubUnavailable`
+        (the entry stays, its attempt counted), :class:`Unauthorized` or :class:`MalformedAnswer`."""
+        lock = self._push_lock or asyncio.Lock()
+        async with lock:
+            while True:
+                entries = await self._db(self.store.pending_actions)
+                if not entries:
+                    await self._count_waiting()
+                    return
+                self._busy += 1
+                self._publish(waiting=len(entries))
+                try:
+                    for entry in entries:
+                        await self._send(entry)
+                finally:
+                    self._busy -= 1
+                    self._publish()
+
+    async def _send(self, entry: OutboxEntry) -> None:
+        base = entry.base_version
+        if base is None:
+            local = await self._db(self.store.get_report, entry.report_number)
+            base = local.version if local is not None else 1
+        try:
+            result = await self.client.act(
+                entry.report_number, entry.action, key=entry.key, base_version=base, payload=entry.payload
+            )
+        except HubRefused as error:
+            if isinstance(error, Unauthorized):
+                self._went_wrong(error)
+                raise
+            await self._refused(entry, error)
+            return
+        except (HubUnavailable, MalformedAnswer) as error:
+            await self._db(self.store.mark_failed, entry.id, error.message("vi"))
+            self._went_wrong(error)
+            raise
+        await self._db(apply.acknowledge, self.store, entry.id, result.report)
+        self._went_well()
+        self._publish(waiting=max(0, self._status.waiting - 1))
+        self.changed.emit(Changes((entry.report_number,), (), "ack"))
+
+    async def _refused(self, entry: OutboxEntry, error: HubRefused) -> None:
+        """Record a refusal once the hub's truth about the report is known (else retry later)."""
+        hub_report: Report | None = None
+        gone = False
+        if isinstance(error, NotFound):
+            gone = True
+        elif isinstance(error, Conflict) and error.current is not None:
+            hub_report = error.current
+        else:
+            try:
+                hub_report = await self.client.report(entry.report_number)
+            except NotFound:
+                gone = True
+            except (HubUnavailable, MalformedAnswer) as failure:
+                await self._db(self.store.mark_failed, entry.id, failure.message("vi"))
+                self._went_wrong(failure)
+                raise
+        await self._load_reference()
+        now = self.clock()
+        draft = None
+        if apply.has_text(entry.payload):
+            draft = apply.Draft(entry.report_number, entry.action, dict(entry.payload), "", now, entry.key)
+        vi = self.describe_refusal(entry, error, hub_report, draft is not None, "vi")
+        en = self.describe_refusal(entry, error, hub_report, draft is not None, "en")
+        if draft is not None:
+            draft = replace(draft, reason=vi)
+        await self._db(apply.refuse, self.store, entry.id, vi, hub_report=hub_report, gone=gone, draft=draft)
+        self._went_well()
+        await self._count_waiting()
+        self.changed.emit(
+            Changes(() if gone else (entry.report_number,), (entry.report_number,) if gone else (), "refusal")
+        )
+        self.refused.emit(RefusedAction(entry, error, vi, en, hub_report, draft))
+
+    def describe_refusal(
+        self, entry: OutboxEntry, error: HubRefused, hub_report: Report | None, kept: bool, lang: str
+    ) -> str:
+        """The refusal in words: who did what when (a conflict), or the hub's reason."""
+        action = entry.action.label(lang)
+        number = entry.report_number
+        text: str
+        if isinstance(error, Conflict):
+            # Someone changed the report since the action's base version: say who, what and when.
+            # Otherwise the state itself forbids the action: give the hub's reason.
+            last = hub_report.history[-1] if hub_report is not None and hub_report.history else None
+            base = entry.base_version
+            changed = hub_report is not None and base is not None and hub_report.version > base
+            if changed and last is not None and last.actor:
+                who, when = last.actor, last.at
+                if last.action is Action.FORWARD and hub_report is not None and hub_report.agency:
+                    agency = self._agencies.get(hub_report.agency, hub_report.agency)
+                    what = render("forwarded_to", lang, agency=agency)
+                else:
+                    what = last.action.label(lang)
+                text = render(
+                    "refused.changed_by",
+                    lang,
+                    action=action,
+                    number=number,
+                    who=who,
+                    what=what,
+                    when=full_time(when, self._tz),
+                )
+            else:
+                text = render(
+                    "refused.conflict", lang, action=action, number=number, reason=error.message(lang)
+                )
+        elif isinstance(error, Forbidden):
+            text = render("refused.forbidden", lang, action=action, number=number, reason=error.message(lang))
+        elif isinstance(error, NotFound):
+            text = render("refused.not_found", lang, action=action, number=number)
+        else:
+            text = render("refused.invalid", lang, action=action, number=number, reason=error.message(lang))
+        if hub_report is not None:
+            text += " " + render("refused.restored", lang)
+        if kept:
+            text += " " + render("refused.draft_kept", lang)
+        return text
+
+    async def _push_loop(self) -> None:
+        assert self._push_wanted is not None and self._reachable is not None
+        while True:
+            await self._push_wanted.wait()
+            self._push_wanted.clear()
+            failures = 0
+            while True:
+                if self._signed_out:
+                    await self._until_token()
+                try:
+                    await self.push()
+                    break
+                except Unauthorized:
+                    continue
+                except SyncError:
+                    failures += 1
+                except Exception:
+                    log.exception("sending the outbox failed")
+                    failures += 1
+                delay = self._delay(failures, self.settings.backoff_base, self.settings.backoff_cap)
+                # Wait out the delay, but go at once when the hub is heard from again.
+                self._reachable.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._reachable.wait(), delay)
+
+    # -- the live stream ------------------------------------------------------------------------------
+
+    async def _stream_loop(self) -> None:
+        failures = 0
+        while True:
+            if self._signed_out:
+                await self._until_token()
+            try:
+                async for event in self.client.events():
+                    if not self._status.live:
+                        failures = 0
+                        self._went_well()
+                        self._publish(live=True)
+                        self.request_push()
+                    if event.event == "bye":
+                        self._went_wrong(_signed_out_by_hub())
+                        break
+                    if event.event in ("hello", "change", "resync"):
+                        self.request_pull()
+            except SyncError as error:
+                self._went_wrong(error)
+            except Exception:
+                log.exception("the live event stream failed")
+            if self._status.live:
+                self._publish(live=False)
+                self.request_pull()  # the pull loop falls back to polling
+            failures += 1
+            if self._signed_out:
+                continue
+            await asyncio.sleep(
+                self._delay(failures, self.settings.stream_backoff_base, self.settings.stream_backoff_cap)
+            )
+
+
+def _signed_out_by_hub() -> Unauthorized:
+    from ioc_console.sync.wire import Refusal
+
+    return Unauthorized(Refusal(401, "auth.required", None, "", ""))
+
+
+async def sync_once(engine: SyncEngine) -> None:
+    """Pull, push, pull: one round trip without the loops (tools and tests)."""
+    await engine.pull()
+    await engine.push()
+    await engine.pull()
+
+
+__all__ = [
+    "Changes",
+    "ForeignLocalCopy",
+    "RefusedAction",
+    "SyncEngine",
+    "SyncSettings",
+    "sync_once",
+    "utc_now",
+]
