@@ -102,6 +102,8 @@ _DUPLICATE = 0.04
 _NEVER_ACCEPTED = 0.015
 _NEVER_RESOLVED = 0.045
 _NEVER_PUBLISHED = 0.01
+#: Accepted but left lying: the supervisor takes it back and forwards it to the committee above.
+_ESCALATED = 0.012
 
 _OFFICE_QUESTIONS = tuple(q for q in vocab.QUESTIONS if q[0] == "office")
 _PLACE_QUESTIONS = tuple(q for q in vocab.QUESTIONS if q[0] != "office")
@@ -361,6 +363,17 @@ def _hinted_agency(setting: _Setting, issue: Issue, place: Place, routed: Agency
     if hinted is None or (routed is not None and hinted.code == routed.code):
         return None
     return hinted
+
+
+def _higher_agency(setting: _Setting, place: Place, agency: Agency) -> Agency | None:
+    """The committee above ``agency`` for the place (a ward's city, a district), for an escalation."""
+    committees = [
+        a for a in setting.serving(place.unit.code) if a.kind in ("commune_committee", "district_committee")
+    ]
+    for index, candidate in enumerate(committees):
+        if candidate.code == agency.code:
+            return committees[index + 1] if index + 1 < len(committees) else None
+    return committees[0] if committees and agency.kind != "department" else None
 
 
 def _wrong_agency(rng: random.Random, setting: _Setting, place: Place, right: Agency) -> Agency | None:
@@ -669,8 +682,19 @@ class _Generator:
         self.plan_agency(p, report, draft, who, right)
 
     def plan_agency(
-        self, p: _Planner, report: Report, draft: _Draft, who: Person | None, agency: Agency
+        self,
+        p: _Planner,
+        report: Report,
+        draft: _Draft,
+        who: Person | None,
+        agency: Agency,
+        below: Agency | None = None,
     ) -> None:
+        """The agency's part: accept, maybe note progress, resolve; then the reply and the rating.
+
+        ``below`` is the agency a supervisor took the report from (the work is done on the
+        instructions of ``agency``).
+        """
         rng = self.rng
         s = self.setting
         issue = draft.issue
@@ -681,6 +705,15 @@ class _Generator:
             return  # forwarded, never taken up: open and overdue
         p.office(p.delay(2.5 * slow, 0.8))
         p.add(Action.ACCEPT, liaison, {})
+        if fate > 1.0 - _ESCALATED and not any(st.actor.role is Role.SUPERVISOR for st in p.steps):
+            higher = _higher_agency(s, draft.place, agency)
+            if higher is not None:
+                # The agency sits on it; the shift supervisor takes it back and escalates.
+                p.office(p.delay(20.0, 0.4))
+                note = f"Quá hạn xử lý tại {_agency_text(agency)}, chuyển {_agency_text(higher)} chỉ đạo giải quyết."
+                p.add(Action.FORWARD, pick(rng, s.staff.supervisors), {"agency": higher.code, "note": note})
+                self.plan_agency(p, report, draft, who, higher, below=agency)
+                return
         if fate < _NEVER_ACCEPTED + _NEVER_RESOLVED:
             if rng.random() < 0.5:
                 p.office(p.delay(10.0 * slow))
@@ -694,7 +727,14 @@ class _Generator:
         else:
             p.office(resolution)
         place = draft.place
-        result = texts.result(rng, issue, agency=_agency_text(agency), local=_local(place, agency), done=p.t)
+        result = texts.result(
+            rng,
+            issue,
+            agency=_agency_text(agency),
+            local=_local(place, agency),
+            done=p.t,
+            via=_agency_text(below) if below is not None else "",
+        )
         proof = rng.random() < 0.45
         payload: dict[str, Any] = {"result": result}
         after = None

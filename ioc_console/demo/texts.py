@@ -311,6 +311,7 @@ def fine_total(rng: random.Random) -> str:
 
 
 _RESULT_LEADS = (
+    "Qua kiểm tra, {agency} đã {action}.",
     "Qua kiểm tra thực tế, {agency} đã {action}.",
     "Sau khi tiếp nhận phản ánh, {agency} đã {action}.",
     "Ngay sau khi nhận được phản ánh, {agency} đã {action}.",
@@ -336,13 +337,18 @@ def result(
     agency: str,
     local: str,
     done: datetime,
-    chosen: int | None = None,
+    via: str = "",
 ) -> str:
-    """The agency's report of what it did: "Qua kiểm tra thực tế, UBND phường ... Kết quả: ..."."""
-    index = rng.randrange(len(issue.results)) if chosen is None else chosen
-    action, outcome = issue.results[index]
+    """The agency's report of what it did: "Qua kiểm tra, UBND phường ... đã ... Kết quả: ...".
+
+    ``via`` names the agency that did the work on the reporting agency's instructions (after an
+    escalation): "UBND huyện ... đã chỉ đạo Công ty Cấp nước ... thay đoạn ống bị vỡ".
+    """
+    action, outcome = pick(rng, issue.results)
     values = {"local": local, "date": day_month(done), "fine": fine(rng), "fine_total": fine_total(rng)}
     action = action.format_map(values)
+    if via and not action.startswith("chỉ đạo"):
+        action = f"chỉ đạo {via} {action}"
     outcome = outcome.format_map(values)
     lead = pick(rng, _RESULT_LEADS).format(
         agency=agency, Agency=agency[:1].upper() + agency[1:], action=action

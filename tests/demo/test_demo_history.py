@@ -162,6 +162,14 @@ def test_returned_needing_information_rejected_duplicates_reopened(big: list[Rep
         assert original.received_at <= report.received_at
         assert original.location.unit_code in (report.location.unit_code, None) or report.location.lat is None
     assert with_action(Action.REOPEN)
+    escalations = [
+        e
+        for r in big
+        for e in r.history
+        if e.role is Role.SUPERVISOR and e.action is Action.FORWARD and e.from_status is Status.IN_PROGRESS
+    ]
+    assert 0.003 * len(big) <= len(escalations) <= 0.03 * len(big)
+    assert all(e.data["previous_agency"] != e.data["agency"] for e in escalations)
     rated = with_action(Action.RATE)
     assert {r.satisfied for r in rated} == {True, False}
 
