@@ -554,20 +554,12 @@ class _Generator:
         return report
 
     def receive(self, report: Report, actor: Actor) -> None:
+        """The receipt event, recorded as the hub records it (a hotline call is typed in by staff)."""
         s = self.setting
         at = report.received_at
-        report.history.append(
-            Event(
-                1,
-                at,
-                actor.name,
-                actor.role,
-                Action.SUBMIT,
-                None,
-                Status.NEW,
-                {"channel": report.channel.value},
-            )
-        )
+        via = "staff" if actor.role is Role.OPERATOR else "open311"
+        data = {"channel": report.channel.value, "via": via}
+        report.history.append(Event(1, at, actor.name, actor.role, Action.SUBMIT, None, Status.NEW, data))
         report.stage_started_at = at
         report.updated_at = at
         report.due_at, report.stage_due_at = compute_deadlines(report, s.calendar, s.policy)
