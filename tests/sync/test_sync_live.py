@@ -6,7 +6,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from sync_support import AGENCY_A, AGENCY_B, Console, ThreadHub, eventually, history_count, make_console
+from sync_support import (
+    AGENCY_A,
+    AGENCY_B,
+    ThreadHub,
+    eventually,
+    history_count,
+    make_console,
+    open_store,
+)
 
 from ioc_console.domain.lifecycle import Action, Status
 from ioc_console.store import OutboxState, ReportQuery
@@ -149,7 +157,7 @@ def test_a_refused_reply_stays_as_a_draft(hub: ThreadHub, tmp_path: Path) -> Non
             # The draft survives a restart of the console (it is in the store's file).
             path = console.store.path
             console.store.close()
-            console.store = apply_reopen(path)
+            console.store = open_store(path)
             assert [d.payload["reply"] for d in apply.drafts(console.store, number)] == [reply]
             assert apply.discard_draft(console.store, number, Action.PUBLISH_REPLY)
             assert apply.drafts(console.store) == []
@@ -159,12 +167,6 @@ def test_a_refused_reply_stays_as_a_draft(hub: ThreadHub, tmp_path: Path) -> Non
             console.store.close()
 
     asyncio.run(scenario())
-
-
-def apply_reopen(path: Path):  # type: ignore[no-untyped-def]
-    from sync_support import open_store
-
-    return open_store(path)
 
 
 def test_a_forbidden_action_is_explained_and_undone_locally(hub: ThreadHub, tmp_path: Path) -> None:
