@@ -1,0 +1,175 @@
+"""The wire schema as the console reads it: everything the hub writes comes back whole; anything
+malformed is refused whole, with where and what."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sync_support import pack
+
+from ioc_console.demo import generate
+from ioc_console.domain.lifecycle import Status
+from ioc_console.domain.report import Report
+from ioc_console.hub.wire import report_to_wire
+from ioc_console.sync.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, refused
+from ioc_console.sync.wire import (
+    WireError,
+    decode_action_result,
+    decode_feed_page,
+    decode_refusal,
+    decode_report,
+    decode_session,
+)
+
+NOW = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def reports() -> list[Report]:
+    return list(generate(pack(), count=60, seed=7, now=NOW))
+
+
+def _page(docs: list[dict[str, Any]], cursor: int | None = None, more: bool = False) -> dict[str, Any]:
+    changes = [
+        {"seq": n + 1, "kind": "upsert", "number": d["number"], "report": d} for n, d in enumerate(docs)
+    ]
+    return {"changes": changes, "cursor": str(cursor if cursor is not None else len(docs)), "more": more}
+
+
+def test_every_report_the_hub_writes_decodes_to_the_same_report(reports: list[Report]) -> None:
+    docs = [report_to_wire(r) for r in reports]
+    page = decode_feed_page(json.dumps(_page(docs), ensure_ascii=False).encode())
+    assert page.reports == reports
+    assert page.cursor == len(docs) and not page.more and page.removed == []
+    assert any(r.history and r.attachments for r in page.reports)
+
+
+def test_a_page_naming_a_report_twice_keeps_its_later_change(reports: list[Report]) -> None:
+    doc = report_to_wire(reports[0])
+    newer = dict(doc, version=doc["version"] + 1)
+    body = {
+        "changes": [
+            {"seq": 4, "kind": "upsert", "number": doc["number"], "report": doc},
+            {"seq": 5, "kind": "remove", "number": "2025-000001"},
+            {"seq": 7, "kind": "upsert", "number": doc["number"], "report": newer},
+            {"seq": 8, "kind": "upsert", "number": "2025-000001", "report": dict(doc, number="2025-000001")},
+        ],
+        "cursor": "9",
+        "more": True,
+    }
+    page = decode_feed_page(json.dumps(body))
+    assert [(r.number, r.version) for r in page.reports] == [
+        (doc["number"], doc["version"] + 1),
+        ("2025-000001", doc["version"]),
+    ]
+    assert page.removed == [] and page.cursor == 9 and page.more and page.changes == 4
+
+
+def _broken(reports: list[Report], path: tuple[Any, ...], value: Any) -> bytes:
+    docs = [report_to_wire(r) for r in reports[:3]]
+    body: Any = _page(docs)
+    target = body
+    for key in path[:-1]:
+        target = target[key]
+    if value is KeyError:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return json.dumps(body).encode()
+
+
+R1 = ("changes", 1, "report")
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "where", "words"),
+    [
+        ((*R1, "version"), "3", "changes[1].report.version", "expected an integer, got a string '3'"),
+        ((*R1, "version"), True, "changes[1].report.version", "expected an integer, got a boolean"),
+        ((*R1, "status"), "lost", "changes[1].report.status", "unknown status 'lost'"),
+        ((*R1, "received_at"), "2025-03-10 09:00", "changes[1].report.received_at", "without an offset"),
+        ((*R1, "received_at"), "hôm qua", "changes[1].report.received_at", "ISO 8601"),
+        ((*R1, "number"), KeyError, "changes[1].report.number", "missing"),
+        ((*R1, "location", "lat"), "11.5", "changes[1].report.location.lat", "expected a number"),
+        ((*R1, "contact"), [], "changes[1].report.contact", "expected an object, got a list"),
+        ((*R1, "satisfied"), 1, "changes[1].report.satisfied", "true, false or null"),
+        ((*R1, "history", 0, "role"), "hacker", "changes[1].report.history[0].role", "unknown role"),
+        ((*R1, "history", 0, "data"), "x", "changes[1].report.history[0].data", "expected an object"),
+        ((*R1, "attachments"), {}, "changes[1].report.attachments", "expected a list"),
+        (("changes", 2, "kind"), "delete", "changes[2].kind", "'upsert' or 'remove'"),
+        (("changes", 2, "seq"), 1, "changes[2].seq", "out of order"),
+        (("changes", 0, "number"), "other", "changes[0].report.number", "differs"),
+        (("cursor",), 3, "cursor", "a string of digits"),
+        (("cursor",), "1", "cursor", "behind the page's last change"),
+        (("more",), "no", "more", "true or false"),
+        (("changes",), None, "changes", "expected a list, got null"),
+    ],
+)
+def test_a_malformed_page_is_refused_saying_where_and_what(
+    reports: list[Report], path: tuple[Any, ...], value: Any, where: str, words: str
+) -> None:
+    with pytest.raises(WireError) as caught:
+        decode_feed_page(_broken(reports, path, value))
+    assert caught.value.where == where
+    assert words in caught.value.problem
+
+
+def test_a_page_that_is_not_json_is_refused() -> None:
+    with pytest.raises(WireError, match="not JSON"):
+        decode_feed_page(b"<html>502 Bad Gateway</html>")
+
+
+def test_refusals_become_typed_errors_with_the_hubs_words(reports: list[Report]) -> None:
+    current = report_to_wire(reports[0])
+    body = {
+        "error": "version.stale",
+        "field": "base_version",
+        "message": {"vi": "Phản ánh đã được hung.tv thay đổi", "en": "The report was changed by hung.tv"},
+        "report": current,
+        "changed_by": {"name": "hung.tv", "role": "operator", "at": "2025-03-10T02:15:00+00:00"},
+    }
+    error = refused(decode_refusal(409, json.dumps(body)))
+    assert isinstance(error, Conflict)
+    assert error.who == "hung.tv" and error.when == datetime(2025, 3, 10, 2, 15, tzinfo=UTC)
+    assert error.current == reports[0]
+    assert error.message("vi").startswith("Phản ánh đã được hung.tv")
+    assert error.field == "base_version"
+
+    kinds = {401: Unauthorized, 403: Forbidden, 404: NotFound, 422: Invalid, 413: Invalid}
+    for status, kind in kinds.items():
+        assert type(refused(decode_refusal(status, b'{"error": "x"}'))) is kind
+    proxy = refused(decode_refusal(403, b"<html>Forbidden by proxy</html>"))
+    assert isinstance(proxy, Forbidden) and "403" in proxy.message("vi")
+    with pytest.raises(WireError, match=r"report\.status"):
+        decode_refusal(409, json.dumps(dict(body, report=dict(current, status=7))))
+
+
+def test_answers_to_sign_in_and_actions_are_checked(reports: list[Report]) -> None:
+    session = decode_session(
+        json.dumps(
+            {
+                "token": "ioc_secret",
+                "token_type": "bearer",
+                "expires_at": "2025-03-10T14:00:00+00:00",
+                "user": {
+                    "name": "lan.nt",
+                    "display_name": "Nguyễn Thị Lan",
+                    "role": "operator",
+                    "agency": None,
+                },
+            }
+        )
+    )
+    assert session.user.display_name == "Nguyễn Thị Lan" and "ioc_secret" not in repr(session)
+    with pytest.raises(WireError, match=r"user\.role"):
+        decode_session(
+            json.dumps({"token": "t", "expires_at": "2025-03-10T14:00:00+00:00", "user": {"name": "x"}})
+        )
+    doc = report_to_wire(reports[1])
+    result = decode_action_result(json.dumps({"report": doc, "event": doc["history"][-1], "seq": 12}), True)
+    assert result.report == reports[1] and result.seq == 12 and result.replayed
+    assert result.event == reports[1].history[-1]
+    assert decode_report(doc).status is Status(doc["status"])
