@@ -24,6 +24,8 @@ _ASCII_TABLE = str.maketrans(
 )
 #: Non-ASCII characters other than the combining marks the ASCII encode may simply drop. U+034F
 #: (combining grapheme joiner) has combining class 0, so ``fold`` keeps it (as a word break).
+#: Frequent non-ASCII punctuation in Vietnamese text ("Phan Rang–Tháp Chàm", quotes, ellipsis).
+_COMMON_PUNCTUATION = ("–", "—", "“", "”", "‘", "’", "…", "\u00a0")
 _OTHER = re.compile("[^\x00-\x7f\u0300-\u034e\u0350-\u036f]")
 
 
@@ -42,6 +44,9 @@ def fast_fold(text: str | None) -> str:
     if not text.isascii():
         if "đ" in text or "Đ" in text or "ð" in text or "Ð" in text:
             text = text.replace("đ", "d").replace("Đ", "d").replace("ð", "d").replace("Ð", "d")
+        for mark in _COMMON_PUNCTUATION:  # word breaks either way; spares the slow path below
+            if mark in text:
+                text = text.replace(mark, " ")
         text = unicodedata.normalize("NFD", text)
         if _OTHER.search(text) is not None:
             text = _OTHER.sub(_other, text)
