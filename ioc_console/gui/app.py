@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QSettings, QStandardPaths, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QSettings, QStandardPaths, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 from qasync import QEventLoop
 
@@ -30,7 +30,7 @@ from ioc_console.gui.look import DeadlineLook
 from ioc_console.gui.main_window import LANGUAGE_KEY, MainWindow
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
-from ioc_console.gui.qt_compat import protect_bool_singletons
+from ioc_console.gui.qt_compat import GuiThreadCollector, protect_bool_singletons
 from ioc_console.gui.store_source import QueueWords, StoreQueueSource
 
 log = logging.getLogger("ioc_console.app")
@@ -70,7 +70,8 @@ class Console:
         self.data: DemoData | None = None
         self._step = 0
         self._closed = asyncio.Event()
-        self._translators: list[object] = []
+        self._translators: list[QTranslator] = []
+        self._opened: list[DemoData] = []
 
         self._log_step("application")
         if protect_bool_singletons():
@@ -88,12 +89,13 @@ class Console:
         self._log_step("language")
         wanted = i18n.resolve_language(options.lang, options.env, self.settings.value(LANGUAGE_KEY))
         self.lang, self._translators = i18n.install_translators(app, wanted)
-        stretching = i18n.install_stretching(app, options.env)
+        stretching = i18n.install_stretching(app, options.env, self._translators)
         if stretching is not None:
             self._translators.append(stretching)
         log.info("interface language: %s", self.lang)
 
-        self._log_step("database worker")
+        self._log_step("database worker, garbage collection on the GUI thread")
+        self.collector = GuiThreadCollector()
         self.executor = DatabaseExecutor()
         self._progress = _ProgressRelay()
         self._progress.progressed.connect(self._on_progress)
@@ -115,9 +117,16 @@ class Console:
         self._log_step("window shown, opening the demo data")
         relay = self._progress
         data_dir = self.data_dir
-        Op(lambda: open_demo(data_dir, relay.progressed.emit), self.window).on_success(
-            self._on_data_opened
-        ).on_failure(self._on_data_failed).run(self.executor)
+        opened = self._opened
+
+        def open_data() -> DemoData:
+            data = open_demo(data_dir, relay.progressed.emit)
+            opened.append(data)  # closed at shutdown even if the window is gone by now
+            return data
+
+        Op(open_data, self.window).on_success(self._on_data_opened).on_failure(self._on_data_failed).run(
+            self.executor
+        )
 
     def _on_progress(self, step: str, count: int) -> None:
         texts = {
@@ -156,10 +165,17 @@ class Console:
 
     def shutdown(self) -> None:
         log.info("closing")
-        data = self.data
-        self.executor.shutdown(final=(data.store.close if data is not None else None))
+        opened = self._opened
+
+        def close_stores() -> None:
+            for data in opened:
+                data.store.close()
+
+        self.executor.shutdown(final=close_stores)
+        self.collector.stop()
         for translator in self._translators:
-            self.app.removeTranslator(translator)  # type: ignore[arg-type]
+            self.app.removeTranslator(translator)
+            translator.deleteLater()
 
     async def main(self) -> int:
         """Run until the window is closed; then close the store on its own thread."""

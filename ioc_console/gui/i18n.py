@@ -74,38 +74,35 @@ def install_translators(
 class StretchingTranslator(QTranslator):
     """A pseudo-locale: each string comes back longer by ``scale`` (padding after its last character).
 
-    Installed last, it stretches whatever the real catalogs gave; placeholders are left alone.
+    Installed last, it is asked first; it stretches what the real catalogs (``catalogs``) give, and
+    leaves placeholders alone.
     """
 
-    def __init__(self, scale: float, parent: QObject | None = None) -> None:
+    def __init__(self, scale: float, catalogs: list[QTranslator], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._scale = scale
+        self._catalogs = list(catalogs)
 
     def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
         if not source:
             return source
         text = source
-        for translator in _real_translators(self):
-            found = translator.translate(context, source, disambiguation, n)
+        for catalog in self._catalogs:
+            found = catalog.translate(context, source, disambiguation, n)
             if found:
                 text = found
                 break
         extra = max(0, round(len(text) * (self._scale - 1.0)))
-        return text + ("·" * extra if extra else "")
+        return text + "·" * extra
 
     def isEmpty(self) -> bool:
         return False
 
 
-def _real_translators(pseudo: StretchingTranslator) -> list[QTranslator]:
-    parent = pseudo.parent()
-    if parent is None:
-        return []
-    return [t for t in parent.findChildren(QTranslator) if t is not pseudo]
-
-
-def install_stretching(app: QCoreApplication, env: Mapping[str, str]) -> QTranslator | None:
-    """Install the pseudo-locale when ``IOC_CONSOLE_TRANS_SCALE`` asks for it."""
+def install_stretching(
+    app: QCoreApplication, env: Mapping[str, str], catalogs: list[QTranslator]
+) -> QTranslator | None:
+    """Install the pseudo-locale over ``catalogs`` when ``IOC_CONSOLE_TRANS_SCALE`` asks for it."""
     raw = env.get(SCALE_ENV_VAR)
     if not raw:
         return None
@@ -116,6 +113,6 @@ def install_stretching(app: QCoreApplication, env: Mapping[str, str]) -> QTransl
         return None
     if not 1.0 < scale <= 3.0:
         return None
-    translator = StretchingTranslator(scale, app)
+    translator = StretchingTranslator(scale, catalogs, app)
     app.installTranslator(translator)
     return translator

@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
 
         self.detail = ReportDetailPane(names, clock, look, self.splitter)
         self.detail.setObjectName("detail_pane")
-        self.detail.setMinimumWidth(340)
+        self.detail.setMinimumWidth(280)
         self.splitter.addWidget(view)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)

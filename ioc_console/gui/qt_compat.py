@@ -12,10 +12,11 @@ An over-count is harmless (they are never freed anyway); an under-count is fatal
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import sys
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +52,38 @@ def protect_bool_singletons() -> bool:
     _protected = True
     log.info("PySide6 loses a reference to True on each emit: reserve of references applied")
     return True
+
+
+class GuiThreadCollector(QObject):
+    """Python's cycle collector, run only on the GUI thread.
+
+    Left automatic, the collector runs in whichever thread happens to allocate, the database worker
+    included, and a Qt object found in a garbage cycle there is destroyed on the wrong thread (Qt
+    warns "Timers cannot be stopped from another thread", or worse). While this object runs, the
+    automatic collector is off and a timer collects whatever generations are due, on the GUI thread.
+    :meth:`stop` collects once more and restores the automatic collector if it was on.
+    """
+
+    INTERVAL_MS = 2000
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer.start()
+
+    def _on_timer_timeout(self) -> None:
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if counts[0] <= thresholds[0]:
+            return
+        generation = 2 if counts[2] > thresholds[2] else 1 if counts[1] > thresholds[1] else 0
+        gc.collect(generation)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        gc.collect()
+        if self._was_enabled:
+            gc.enable()

@@ -21,7 +21,7 @@ from ioc_console.store import LocalStore
 from ioc_console.gui.datasource import DEMO_STORE_NAME, build_demo_store
 from ioc_console.gui.operations import DatabaseExecutor
 from ioc_console.gui.present import DeadlineClock
-from ioc_console.gui.qt_compat import protect_bool_singletons
+from ioc_console.gui.qt_compat import GuiThreadCollector, protect_bool_singletons
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -37,6 +37,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui/" in item.nodeid:
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread():
+    """Garbage from one test is collected on the GUI thread, never by the database worker of the next."""
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
+    collector.deleteLater()
 
 
 @pytest.fixture(scope="session")
