@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
-from ioc_console.store import LocalStore, OutboxState
+from ioc_console.store import LocalStore, OutboxState, models
 from ioc_console.store.models import FTS_TABLE
 
 #: The change feed's cursor (the last sequence number applied) in the store's meta table.
@@ -89,18 +89,33 @@ def _raw(store: LocalStore, conn: Connection) -> Any:
     return store._driver(conn)
 
 
+def _search_text_source() -> str:
+    """SQL selecting ``(rowid, search_text)`` of the reports named by ``{marks}``: the FTS5 index is
+    external content, so removing a report's entry needs the text it was indexed with."""
+    for table in models.Base.metadata.sorted_tables:
+        if "search_text" in table.c:
+            name = table.name
+            if name == "reports":
+                return "SELECT id, search_text FROM reports WHERE number IN ({marks})"
+            return (
+                f"SELECT r.id, t.search_text FROM reports AS r JOIN {name} AS t ON t.id = r.id "
+                "WHERE r.number IN ({marks})"
+            )
+    raise RuntimeError("the store has no search text column")
+
+
 def _delete_reports(raw: Any, numbers: Sequence[str]) -> int:
-    """Delete reports with their history, attachments and search entries; the number deleted."""
+    """Delete reports with their search entries; their history, attachments and texts go with them
+    (the store's foreign keys cascade). Returns the number deleted."""
+    source = _search_text_source()
     deleted = 0
     for start in range(0, len(numbers), _LOOKUP):
         part = list(numbers[start : start + _LOOKUP])
         marks = ",".join("?" * len(part))
-        found = raw.execute(f"SELECT id, search_text FROM reports WHERE number IN ({marks})", part).fetchall()
+        found = raw.execute(source.format(marks=marks), part).fetchall()
         if not found:
             continue
         raw.executemany(_FTS_DELETE, [(row[0], row[1]) for row in found])
-        raw.execute(f"DELETE FROM report_events WHERE report_number IN ({marks})", part)
-        raw.execute(f"DELETE FROM report_attachments WHERE report_number IN ({marks})", part)
         raw.execute(f"DELETE FROM reports WHERE number IN ({marks})", part)
         deleted += len(found)
     return deleted
@@ -285,9 +300,7 @@ def forget_local_copy(store: LocalStore) -> int:
     with store._transaction(write=True) as conn:
         raw = _raw(store, conn)
         waiting = int(raw.execute("SELECT count(*) FROM outbox WHERE state = ?", (_PENDING,)).fetchone()[0])
-        raw.execute("DELETE FROM report_events")
-        raw.execute("DELETE FROM report_attachments")
-        raw.execute("DELETE FROM reports")
+        raw.execute("DELETE FROM reports")  # history, attachments and texts cascade
         raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
         raw.execute("DELETE FROM outbox")
         for key in (CURSOR_KEY, IDENTITY_KEY, DRAFTS_KEY):

@@ -4,6 +4,8 @@ concurrent changes to one report end with exactly one winner and a loser who is 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from pathlib import Path
 
 from sync_support import (
@@ -224,3 +226,6 @@ def test_a_report_leaving_the_liaisons_agency_leaves_their_store(hub: ThreadHub,
             await liaison.close()
 
     asyncio.run(scenario())
+    # The full-text index agrees with the reports left (a stale entry fails this check).
+    with contextlib.closing(sqlite3.connect(tmp_path / "liaison.sqlite3")) as db:
+        db.execute("INSERT INTO report_search(report_search, rank) VALUES ('integrity-check', 1)")
