@@ -1,0 +1,225 @@
+"""What the map page is told about reports, encoded compactly (no Qt: testable on its own).
+
+A report reaches the page as a few columns (number, latitude, longitude, a style code and a
+category) — never its citizen text. The text (title, description, address) is sent one report at a
+time when the page asks for it, to open a popup, so 200,000 reports stay small on the wire and in
+the page.
+
+The style code packs the status and the deadline state into one small integer::
+
+    code = STATUS_ORDER.index(status) * 4 + DEADLINE_ORDER.index(deadline_state)
+
+and the page learns what each status means (its label and its drawing group) from the ``labels``
+message, so that all words and all meaning are decided here, in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from ioc_console.domain.deadlines import DeadlineState, deadline_state
+from ioc_console.domain.lifecycle import Status
+
+#: The order of statuses and deadline states in the style code (append only: the page relies on it).
+STATUS_ORDER: tuple[Status, ...] = tuple(Status)
+DEADLINE_ORDER: tuple[DeadlineState, ...] = (
+    DeadlineState.NONE,
+    DeadlineState.ON_TRACK,
+    DeadlineState.DUE_SOON,
+    DeadlineState.OVERDUE,
+)
+
+#: Drawing groups of the page (see ioc-map.js): whose move it is.
+GROUP_TRIAGE = "triage"  # the IOC's: new, returned, reopened
+GROUP_AGENCY = "agency"  # with an agency: forwarded, in progress
+GROUP_WAITING = "waiting"  # waiting for the citizen's information
+GROUP_RESOLVED = "resolved"  # resolved, the IOC's reply not yet published
+GROUP_CLOSED = "closed"  # closed, rejected, duplicate
+
+STATUS_GROUPS: Mapping[Status, str] = {
+    Status.NEW: GROUP_TRIAGE,
+    Status.RETURNED: GROUP_TRIAGE,
+    Status.REOPENED: GROUP_TRIAGE,
+    Status.FORWARDED: GROUP_AGENCY,
+    Status.IN_PROGRESS: GROUP_AGENCY,
+    Status.NEEDS_INFO: GROUP_WAITING,
+    Status.RESOLVED: GROUP_RESOLVED,
+    Status.CLOSED: GROUP_CLOSED,
+    Status.REJECTED: GROUP_CLOSED,
+    Status.DUPLICATE: GROUP_CLOSED,
+}
+
+_STATUS_INDEX = {status: i for i, status in enumerate(STATUS_ORDER)}
+_DEADLINE_INDEX = {state: i for i, state in enumerate(DEADLINE_ORDER)}
+_STYLE: dict[tuple[Status, DeadlineState], int] = {
+    (status, state): si * 4 + di
+    for status, si in _STATUS_INDEX.items()
+    for state, di in _DEADLINE_INDEX.items()
+}
+
+#: Coordinates are rounded to this many decimals (about 10 cm): enough for a map, shorter JSON.
+COORD_DECIMALS = 6
+
+
+class MapRow(Protocol):
+    """What the map needs of a report: any object with these attributes will do.
+
+    ``title``, ``address``, ``received_at`` and ``pending`` are read when present.
+    """
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def lon(self) -> float | None: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def deadline_state(self) -> DeadlineState | None: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MapReport:
+    """A report as the map shows it. The widget also accepts any :class:`MapRow`-shaped object."""
+
+    number: str
+    lat: float | None
+    lon: float | None
+    status: Status
+    deadline_state: DeadlineState | None
+    category: str = ""
+    description: str = ""
+    title: str = ""
+    address: str = ""
+    pending: bool = False
+
+
+class StoreRow(Protocol):
+    """The store's ``ReportRow`` as far as :func:`map_reports` reads it."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def lon(self) -> float | None: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+    @property
+    def pending(self) -> bool: ...
+
+
+def map_reports(rows: Iterable[StoreRow], now: datetime, boundary: datetime) -> list[MapReport]:
+    """The store's rows as map reports, their deadline state computed at ``now``.
+
+    ``boundary`` is the due-soon boundary (``due_soon_boundary(now, calendar, policy)``).
+    """
+    return [
+        MapReport(
+            number=r.number,
+            lat=r.lat,
+            lon=r.lon,
+            status=r.status,
+            deadline_state=deadline_state(r.due_at, now, boundary, r.closed),
+            category=r.category,
+            description=r.description,
+            title=r.title,
+            address=r.address,
+            pending=r.pending,
+        )
+        for r in rows
+    ]
+
+
+def style_code(status: Status, state: DeadlineState | None) -> int:
+    """The style code of a status and deadline state (``None`` counts as no deadline)."""
+    return _STYLE[(status, state or DeadlineState.NONE)]
+
+
+def decode_style(code: int) -> tuple[Status, DeadlineState]:
+    return STATUS_ORDER[code // 4], DEADLINE_ORDER[code % 4]
+
+
+def has_position(row: MapRow) -> bool:
+    lat, lon = row.lat, row.lon
+    return (
+        lat is not None
+        and lon is not None
+        and lat == lat  # not NaN
+        and lon == lon
+        and -90.0 <= lat <= 90.0
+        and -180.0 <= lon <= 180.0
+    )
+
+
+def encode_rows(rows: Iterable[MapRow]) -> dict[str, Any]:
+    """Columns for a chunk of reports: ``n``, ``lat``, ``lon``, ``s`` (style), ``c`` (category index
+    into ``cats``) and ``p`` (numbers of reports with an unacknowledged local action).
+
+    Reports without a usable position are left out (the page cannot place them).
+    """
+    numbers: list[str] = []
+    lats: list[float] = []
+    lons: list[float] = []
+    styles: list[int] = []
+    cats: list[int] = []
+    pending: list[str] = []
+    cat_index: dict[str, int] = {}
+    styles_of = _STYLE
+    none = DeadlineState.NONE
+    for row in rows:
+        if not has_position(row):
+            continue
+        number = row.number
+        numbers.append(number)
+        lats.append(round(row.lat, COORD_DECIMALS))  # type: ignore[arg-type]
+        lons.append(round(row.lon, COORD_DECIMALS))  # type: ignore[arg-type]
+        styles.append(styles_of[(row.status, row.deadline_state or none)])
+        category = row.category or ""
+        index = cat_index.get(category)
+        if index is None:
+            index = cat_index[category] = len(cat_index)
+        cats.append(index)
+        if getattr(row, "pending", False):
+            pending.append(number)
+    return {
+        "n": numbers,
+        "lat": lats,
+        "lon": lons,
+        "s": styles,
+        "c": cats,
+        "cats": list(cat_index),
+        "p": pending,
+    }
+
+
+def details(row: MapRow, when: Callable[[datetime | None], str] | None = None) -> dict[str, Any]:
+    """The citizen's words and where, for the popup: plain strings, shown by the page as text."""
+    received = getattr(row, "received_at", None)
+    return {
+        "n": row.number,
+        "title": str(getattr(row, "title", "") or ""),
+        "description": str(row.description or ""),
+        "address": str(getattr(row, "address", "") or ""),
+        "received": when(received) if when is not None and isinstance(received, datetime) else "",
+    }

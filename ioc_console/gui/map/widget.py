@@ -1,0 +1,571 @@
+"""The map widget: a QWebEngineView showing the folium page, fed through :class:`MapBridge`.
+
+How it fits together:
+
+* the page (:mod:`.page`) is built once with folium and loaded from its file;
+* Leaflet, supercluster, ``qwebchannel.js``, folium's map set-up and ``ioc-map.js`` run as one user
+  script in the ApplicationWorld, where the bridge is registered — the page's own world has no way
+  to it;
+* the widget keeps the reports it was given (``number → row``); the page gets compact columns in
+  chunks and asks for a report's text only when it opens its popup;
+* if the page's renderer dies it is reloaded and given everything again.
+
+Typical use (the main window docks it)::
+
+    map_widget = MapWidget(MapConfig(cache_dir=cache), lang="vi")
+    map_widget.set_units(jurisdiction)
+    map_widget.set_reports(rows)              # rows: MapRow-shaped objects (see data.py)
+    map_widget.report_clicked.connect(queue.select_number)
+    queue.report_selected.connect(map_widget.select)
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineScript,
+    QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ioc_console.domain.deadlines import DeadlineState
+from ioc_console.domain.jurisdiction import Jurisdiction
+
+from ioc_console.gui.map import data
+from ioc_console.gui.map.bridge import MapBridge, Message
+from ioc_console.gui.map.config import MBTILES_SCHEME, MapConfig
+from ioc_console.gui.map.mbtiles import MBTilesError, MBTilesFile, MBTilesSchemeHandler, scheme_registered
+from ioc_console.gui.map.page import MapPage, build_page, map_script, vendor_scripts
+from ioc_console.gui.map.webpage import MapRequestGuard, MapWebPage
+
+log = logging.getLogger(__name__)
+
+#: Reports per message when a full set is sent.
+CHUNK = 25_000
+
+
+def _read_qt_resource(path: str) -> str:
+    file = QFile(path)
+    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise RuntimeError(f"cannot read Qt resource {path}")
+    try:
+        return bytes(file.readAll().data()).decode("utf-8")
+    finally:
+        file.close()
+
+
+def application_script(page: MapPage) -> QWebEngineScript:
+    """Everything the map runs, as one script in the ApplicationWorld (one script keeps the order)."""
+    parts = [path.read_text(encoding="utf-8") for path in vendor_scripts()]
+    parts.append(_read_qt_resource(":/qtwebchannel/qwebchannel.js"))
+    parts.append(page.init_script)
+    parts.append(map_script().read_text(encoding="utf-8"))
+    script = QWebEngineScript()
+    script.setName("ioc-map")
+    script.setSourceCode("\n;\n".join(parts))
+    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentReady)
+    script.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
+    script.setRunsOnSubFrames(False)
+    return script
+
+
+def _finite(value: object, low: float, high: float) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    if not math.isfinite(number) or not low <= number <= high:
+        return None
+    return number
+
+
+class MapWidget(QWidget):
+    """The live map of reports.
+
+    Signals:
+        ready(): the page is loaded and listening (again, after a reload).
+        report_clicked(str): the user clicked a report's marker (its number).
+        selection_changed(str): the user changed the selection in the map ("" when cleared).
+        marker_moved(str, float, float): in move mode, the report's marker was dropped at (lat, lon).
+        map_clicked(float, float): the user clicked the map away from any report (lat, lon).
+        reports_loaded(int): a full set from :meth:`set_reports` is indexed and drawn (how many).
+        acknowledged(int): the page has drawn the change with this sequence number.
+    """
+
+    ready = Signal()
+    report_clicked = Signal(str)
+    selection_changed = Signal(str)
+    marker_moved = Signal(str, float, float)
+    map_clicked = Signal(float, float)
+    reports_loaded = Signal(int)
+    acknowledged = Signal(int)
+
+    def __init__(
+        self,
+        config: MapConfig | None = None,
+        *,
+        lang: str = "vi",
+        when: Callable[[datetime | None], str] | None = None,
+        interceptor: QWebEngineUrlRequestInterceptor | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._config = config or MapConfig()
+        self._lang = lang
+        self._when = when
+        self._rows: dict[str, data.MapRow] = {}
+        self._units: Message | None = None
+        self._visible: list[str] | None = None
+        self._selected: str | None = None
+        self._moving: str | None = None
+        self._pin: tuple[float, float] | None = None
+        self._pick = False
+        self._load_id = 0
+        self._load_numbers: list[str] = []
+        self._load_pos = 0
+        self._seq = 0
+        self._loads_started = 0
+        self._loads_finished = 0
+        self._closed = False
+
+        self._view = QWebEngineView(self)
+        self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        # Our own profile, off the record (nothing written to disk). It becomes the page's child
+        # below: a page must be gone before its profile, and a parent's destructor runs before
+        # its children are deleted, so this order holds however the widget is torn down.
+        self._profile = QWebEngineProfile()
+        self._tiles_handler: MBTilesSchemeHandler | None = None
+        mbtiles = self._open_mbtiles()
+        page = build_page(
+            self._config,
+            lang=lang,
+            mbtiles_name=self.tr("Bản đồ nền ngoại tuyến") if mbtiles else "",
+            mbtiles_attribution=mbtiles.info.attribution if mbtiles else "",
+            mbtiles_max_zoom=mbtiles.info.max_zoom if mbtiles else None,
+        )
+        if interceptor is None:
+            origins = [origin for tile in self._config.tiles for origin in tile.origins()]
+            if mbtiles is not None:
+                origins.append(f"{MBTILES_SCHEME}:")
+            interceptor = MapRequestGuard(origins)
+        self._interceptor = interceptor
+        interceptor.setParent(self._profile)
+        self._profile.setUrlRequestInterceptor(interceptor)
+
+        self._page = MapWebPage(self._profile, self._view, remote_tiles=bool(self._config.tiles))
+        self._profile.setParent(self._page)
+        self._bridge = MapBridge(self._on_page_message, self)
+        self._channel = QWebChannel(self._page)
+        self._channel.registerObject("bridge", self._bridge)
+        self._page.setWebChannel(self._channel, QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        self._page.scripts().insert(application_script(page))
+        self._page.loadStarted.connect(self._on_load_started)
+        self._page.loadFinished.connect(self._on_load_finished)
+        self._page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        self._view.setPage(self._page)
+
+        self._pump_timer = QTimer(self)
+        self._pump_timer.setSingleShot(True)
+        self._pump_timer.setInterval(0)
+        self._pump_timer.timeout.connect(self._pump)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+        self.setFocusProxy(self._view)
+
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._on_about_to_quit)
+
+        self._page_url = QUrl.fromLocalFile(str(page.html_path))
+        self._page.set_home(self._page_url)
+        self._bridge.send(self._labels())
+        self._page.load(self._page_url)
+
+    # -- accessors -----------------------------------------------------------------------------------
+
+    def view(self) -> QWebEngineView | None:
+        """The web view (None after :meth:`dispose`)."""
+        return self._view
+
+    def page(self) -> MapWebPage | None:
+        """The page (None after :meth:`dispose`)."""
+        return self._page
+
+    def profile(self) -> QWebEngineProfile:
+        return self._profile
+
+    def bridge(self) -> MapBridge:
+        return self._bridge
+
+    def is_ready(self) -> bool:
+        return self._bridge.is_ready()
+
+    def page_url(self) -> QUrl:
+        return self._page_url
+
+    def loads(self) -> tuple[int, int]:
+        """How many times the page started and finished loading (1, 1 in a healthy life)."""
+        return self._loads_started, self._loads_finished
+
+    def report_count(self) -> int:
+        return len(self._rows)
+
+    def selected(self) -> str | None:
+        return self._selected
+
+    # -- what is shown -------------------------------------------------------------------------------
+
+    def set_reports(self, rows: Iterable[data.MapRow]) -> int:
+        """Show exactly these reports (replacing any others); returns the load's id.
+
+        Reports without a position are kept (for :meth:`update_report`) but not drawn. The page
+        gets them in chunks; :attr:`reports_loaded` says when all are indexed and drawn.
+        """
+        self._rows = {row.number: row for row in rows}
+        return self._start_load()
+
+    def update_report(self, row: data.MapRow) -> int:
+        """Add or change one report; returns the sequence number :attr:`acknowledged` will carry."""
+        return self.update_reports([row])
+
+    def update_reports(self, rows: Iterable[data.MapRow]) -> int:
+        """Add or change several reports at once; one sequence number for all of them."""
+        latest = {row.number: row for row in rows}
+        self._rows.update(latest)
+        placed = [row for row in latest.values() if data.has_position(row)]
+        unplaced = [number for number, row in latest.items() if not data.has_position(row)]
+        if unplaced:
+            self._bridge.send({"t": "remove", "n": unplaced})
+        self._seq += 1
+        message: Message = {"t": "upsert", "seq": self._seq}
+        message.update(data.encode_rows(placed))
+        self._bridge.send(message)
+        return self._seq
+
+    def remove_report(self, number: str) -> int:
+        return self.remove_reports([number])
+
+    def remove_reports(self, numbers: Iterable[str]) -> int:
+        gone = [n for n in numbers if self._rows.pop(n, None) is not None]
+        if self._selected in gone:
+            self._selected = None
+        if self._moving in gone:
+            self._moving = None
+        self._seq += 1
+        self._bridge.send({"t": "remove", "n": gone, "seq": self._seq})
+        return self._seq
+
+    @Slot(str)
+    def select(self, number: str | None, pan: bool = True) -> None:
+        """Highlight this report (None or "" clears); pans to it when it is out of view."""
+        self._selected = number or None
+        self._bridge.send({"t": "select", "n": self._selected, "pan": pan})
+
+    def set_visible(self, numbers: Iterable[str] | None) -> int:
+        """Show only these reports (a filter), or all of them with None."""
+        self._visible = None if numbers is None else list(dict.fromkeys(numbers))
+        self._seq += 1
+        self._bridge.send({"t": "visible", "n": self._visible, "seq": self._seq})
+        return self._seq
+
+    def set_units(self, jurisdiction: Jurisdiction, fit: bool = True) -> None:
+        """Draw the jurisdiction from its pack: its frame, districts and communes (works offline)."""
+        from ioc_console.gui.present import Names
+
+        names = Names(jurisdiction, self._lang)
+        self._units = {
+            "t": "units",
+            "name": jurisdiction.name,
+            "bbox": list(jurisdiction.bbox),
+            "units": [
+                {"code": u.code, "name": u.name, "kind": u.kind, "lat": u.lat, "lon": u.lon}
+                for u in jurisdiction.units.values()
+            ],
+            "categories": {code: names.category(code) for code in jurisdiction.categories},
+            "fit": fit,
+        }
+        self._bridge.send(self._units)
+
+    def fit_bounds(self, south: float, west: float, north: float, east: float) -> None:
+        self._bridge.send({"t": "fit", "bbox": [south, west, north, east]})
+
+    def begin_move(self, number: str) -> None:
+        """Move mode: the report's marker becomes draggable; each drop emits :attr:`marker_moved`."""
+        self._moving = number
+        self._bridge.send({"t": "move", "n": number})
+
+    def end_move(self) -> None:
+        self._moving = None
+        self._bridge.send({"t": "move", "n": None})
+
+    def set_pick_mode(self, on: bool) -> None:
+        """A crosshair cursor, and clicks on reports count as clicks on the map (hotline intake)."""
+        self._pick = on
+        self._bridge.send({"t": "pick", "on": on})
+
+    def show_pin(self, lat: float | None, lon: float | None) -> None:
+        """Mark a chosen location (or remove the mark with None)."""
+        self._pin = None if lat is None or lon is None else (lat, lon)
+        self._bridge.send({"t": "pin", "lat": lat, "lon": lon})
+
+    def ping(self) -> int:
+        """Ask the page for an :attr:`acknowledged` after its next frame; returns the sequence number."""
+        self._seq += 1
+        self._bridge.send({"t": "ping", "seq": self._seq})
+        return self._seq
+
+    # -- teardown ------------------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Stop talking to the page: nothing is sent or handled afterwards."""
+        if self._closed:
+            return
+        self._closed = True
+        self._pump_timer.stop()
+        self._bridge.close()
+        if self._tiles_handler is not None:
+            self._tiles_handler.shutdown()
+
+    def dispose(self) -> None:
+        """:meth:`shutdown`, then delete the web view with its page and profile right away.
+
+        Runs by itself when the application is about to quit: QtWebEngine releases its profiles
+        when the application ends and warns about any page still alive then. The view goes too:
+        a view left without its page would make itself a new one on the default profile.
+        """
+        self.shutdown()
+        view = self._view
+        if view is None:
+            return
+        self._view = None
+        self._page = None
+        if shiboken6.isValid(view):
+            shiboken6.delete(view)
+
+    @Slot()
+    def _on_about_to_quit(self) -> None:
+        self.dispose()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    # -- internals: loading --------------------------------------------------------------------------
+
+    def _open_mbtiles(self) -> MBTilesFile | None:
+        path: Path | None = self._config.mbtiles
+        if path is None:
+            return None
+        if not scheme_registered():
+            log.error(
+                "the MBTiles basemap needs the %s: scheme, registered before the application", MBTILES_SCHEME
+            )
+            return None
+        try:
+            tiles = MBTilesFile(path)
+        except MBTilesError as exc:
+            log.error("MBTiles basemap not used: %s", exc)
+            return None
+        self._tiles_handler = MBTilesSchemeHandler(tiles, self._profile)
+        self._profile.installUrlSchemeHandler(MBTILES_SCHEME.encode(), self._tiles_handler)
+        return tiles
+
+    def _start_load(self) -> int:
+        self._load_id += 1
+        self._load_numbers = list(self._rows)
+        self._load_pos = 0
+        self._bridge.send({"t": "begin", "load": self._load_id, "total": len(self._load_numbers)})
+        self._pump_timer.start()
+        return self._load_id
+
+    @Slot()
+    def _pump(self) -> None:
+        """Send the next chunk of the current load (one per event-loop turn, so the GUI stays live)."""
+        if self._closed:
+            return
+        start, end = self._load_pos, min(self._load_pos + CHUNK, len(self._load_numbers))
+        rows = self._rows
+        chunk = [rows[n] for n in self._load_numbers[start:end] if n in rows]
+        message: Message = {"t": "chunk", "load": self._load_id}
+        message.update(data.encode_rows(chunk))
+        self._bridge.send(message)
+        self._load_pos = end
+        if end < len(self._load_numbers):
+            self._pump_timer.start()
+        else:
+            self._load_numbers = []
+            self._bridge.send({"t": "end", "load": self._load_id})
+
+    def _labels(self) -> Message:
+        lang = self._lang
+        statuses = [{"label": s.label(lang), "group": data.STATUS_GROUPS[s]} for s in data.STATUS_ORDER]
+        from ioc_console.domain.lifecycle import Status
+
+        def code(status: Status, state: DeadlineState) -> int:
+            return data.style_code(status, state)
+
+        legend = [
+            {
+                "code": code(Status.IN_PROGRESS, DeadlineState.OVERDUE),
+                "label": DeadlineState.OVERDUE.label(lang),
+            },
+            {
+                "code": code(Status.IN_PROGRESS, DeadlineState.DUE_SOON),
+                "label": DeadlineState.DUE_SOON.label(lang),
+            },
+            {
+                "code": code(Status.IN_PROGRESS, DeadlineState.ON_TRACK),
+                "label": DeadlineState.ON_TRACK.label(lang),
+            },
+            {
+                "code": code(Status.NEW, DeadlineState.ON_TRACK),
+                "label": self.tr("Chờ IOC xử lý (chấm trắng)"),
+            },
+            {
+                "code": code(Status.NEEDS_INFO, DeadlineState.NONE),
+                "label": self.tr("Chờ người dân bổ sung (rỗng)"),
+            },
+            {
+                "code": code(Status.RESOLVED, DeadlineState.ON_TRACK),
+                "label": self.tr("Đã xử lý, chờ trả lời (viền xanh lá)"),
+            },
+            {"code": code(Status.CLOSED, DeadlineState.NONE), "label": self.tr("Đã kết thúc")},
+            {"cluster": True, "code": 0, "label": self.tr("Nhóm phản ánh (đỏ: số quá hạn)")},
+        ]
+        return {
+            "t": "labels",
+            "locale": "vi-VN" if lang == "vi" else "en-GB",
+            "statuses": statuses,
+            "deadlines": [state.label(lang) for state in data.DEADLINE_ORDER],
+            "legend": {"title": self.tr("Chú giải"), "entries": legend},
+            "text": {
+                "cluster": self.tr("{count} phản ánh"),
+                "cluster_overdue": self.tr("{overdue} quá hạn"),
+                "loading": self.tr("Đang tải…"),
+                "pending": self.tr("Thao tác đang chờ gửi lên máy chủ"),
+                "move_hint": self.tr("Kéo để dời vị trí phản ánh"),
+            },
+            "cluster_radius": self._config.cluster_radius,
+            "cluster_max_zoom": self._config.cluster_max_zoom,
+        }
+
+    def _replay(self) -> None:
+        """A fresh page knows nothing: tell it everything the widget shows."""
+        self._bridge.send(self._labels())
+        if self._units is not None:
+            self._bridge.send({**self._units, "fit": False})
+        self._start_load()
+        if self._visible is not None:
+            self._bridge.send({"t": "visible", "n": self._visible})
+        if self._selected is not None:
+            self._bridge.send({"t": "select", "n": self._selected, "pan": False})
+        if self._moving is not None:
+            self._bridge.send({"t": "move", "n": self._moving})
+        if self._pin is not None:
+            self._bridge.send({"t": "pin", "lat": self._pin[0], "lon": self._pin[1]})
+        if self._pick:
+            self._bridge.send({"t": "pick", "on": True})
+
+    @Slot()
+    def _on_load_started(self) -> None:
+        self._loads_started += 1
+        if self._loads_started > 1 and not self._closed:
+            # A reload (after a crash, or by Qt): the old page's state is gone.
+            self._bridge.reset()
+            self._replay()
+
+    @Slot(bool)
+    def _on_load_finished(self, ok: bool) -> None:
+        self._loads_finished += 1
+        if not ok:
+            log.error("the map page %s did not load", self._page_url.toDisplayString())
+
+    @Slot(QWebEnginePage.RenderProcessTerminationStatus, int)
+    def _on_render_process_terminated(
+        self, status: QWebEnginePage.RenderProcessTerminationStatus, code: int
+    ) -> None:
+        if self._closed:
+            return
+        log.error("the map's renderer ended (%s, code %d); reloading", status, code)
+        QTimer.singleShot(0, self, self._reload)
+
+    @Slot()
+    def _reload(self) -> None:
+        if not self._closed and self._page is not None:
+            self._page.load(self._page_url)
+
+    # -- internals: messages from the page -----------------------------------------------------------
+
+    def _on_page_message(self, message: Message) -> None:
+        kind = message["t"]
+        if kind == "ready":
+            self.ready.emit()
+        elif kind == "clicked":
+            number = message.get("n")
+            if isinstance(number, str) and number in self._rows:
+                self._selected = number
+                self.report_clicked.emit(number)
+        elif kind == "selected":
+            number = message.get("n")
+            if number is None or (isinstance(number, str) and number in self._rows):
+                self._selected = number
+                self.selection_changed.emit(number or "")
+        elif kind == "moved":
+            number = message.get("n")
+            lat = _finite(message.get("lat"), -90.0, 90.0)
+            lon = _finite(message.get("lon"), -180.0, 180.0)
+            if isinstance(number, str) and number in self._rows and lat is not None and lon is not None:
+                self.marker_moved.emit(number, lat, lon)
+        elif kind == "map_clicked":
+            lat = _finite(message.get("lat"), -90.0, 90.0)
+            lon = _finite(message.get("lon"), -180.0, 180.0)
+            if lat is not None and lon is not None:
+                self.map_clicked.emit(lat, lon)
+        elif kind == "details":
+            number = message.get("n")
+            row = self._rows.get(number) if isinstance(number, str) else None
+            if row is not None:
+                self._bridge.send({"t": "details", **data.details(row, self._when)})
+        elif kind == "loaded":
+            count = message.get("count")
+            if message.get("load") == self._load_id and isinstance(count, int):
+                log.debug(
+                    "map: %d reports indexed in %.0f ms, shown %.0f ms after the first chunk",
+                    count,
+                    message.get("index_ms", 0),
+                    message.get("total_ms", 0),
+                )
+                self.reports_loaded.emit(count)
+        elif kind == "ack":
+            seq = message.get("seq")
+            if isinstance(seq, int):
+                self.acknowledged.emit(seq)
+        elif kind == "error":
+            text = str(message.get("message", ""))[:2000]
+            if self._page is not None:
+                self._page.console_errors.append(text)
+            log.error("map page script error: %s", text)
+        else:
+            log.debug("map page sent an unknown message: %s", kind)
+
+    # -- for tests and benchmarks --------------------------------------------------------------------
+
+    def run_in_map_world(self, code: str, callback: Callable[[Any], None]) -> None:
+        """Run a constant expression of the map's own script world (``iocMap.state()``...)."""
+        if self._page is None:
+            return
+        self._page.runJavaScript(code, QWebEngineScript.ScriptWorldId.ApplicationWorld, callback)

@@ -1,0 +1,583 @@
+"""The map in a real QtWebEngine page: bridge, selection, citizen text, isolation, requests, updates."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt, QUrl
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWebEngineCore import (
+    QWebEngineScript,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+)
+
+from ioc_console.domain.deadlines import DeadlineState
+from ioc_console.domain.jurisdiction import Jurisdiction, Unit
+from ioc_console.domain.lifecycle import Status
+
+from ioc_console.gui.map import MapConfig, MapReport, MapWidget, TileSource
+from ioc_console.gui.map.mbtiles import scheme_registered
+
+pytestmark = pytest.mark.gui
+
+#: QtWebEngine looking for a GPU on a machine without one, and the offscreen platform's own line:
+#: the environment's messages, not ours. (A test's own marker replaces the folder's, hence all here.)
+engine_noise = pytest.mark.qt_log_ignore(
+    r"QRhiGles2: Failed to create (temporary )?context",
+    r"Failed to create RHI for backend",
+    r"This plugin does not support createPlatformVulkanInstance",
+    r"QVulkanInstance: Failed to initialize Vulkan",
+    r"GBM is not supported",
+    r"GPUInfo not initialized",
+    r"This plugin does not support propagateSizeHints\(\)",
+)
+
+XSS_IMG = "<img src=x onerror=\"document.title='pwned'\">"
+XSS_SCRIPT = "</script><script>document.title='pwned'</script>"
+WAIT = 20_000
+
+
+class RequestRecorder(QWebEngineUrlRequestInterceptor):
+    """Records every request the page makes; blocks any that is not a local file or Qt resource."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.remote: list[str] = []
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
+        url = info.requestUrl()
+        self.urls.append(url.toString())
+        if url.scheme() not in ("file", "qrc"):
+            self.remote.append(url.toString())
+            info.block(True)
+
+
+def run_js(qtbot, widget: MapWidget, code: str, world=QWebEngineScript.ScriptWorldId.ApplicationWorld) -> Any:
+    results: list[Any] = []
+    widget.page().runJavaScript(code, world, results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=WAIT)
+    return results[0]
+
+
+def state(qtbot, widget: MapWidget) -> dict[str, Any]:
+    return json.loads(run_js(qtbot, widget, "iocMap.state()"))
+
+
+def drawn(qtbot, widget: MapWidget) -> dict[str, dict[str, Any]]:
+    return {p["n"]: p for p in json.loads(run_js(qtbot, widget, "iocMap.drawn()"))}
+
+
+def click(widget: MapWidget, x: float, y: float) -> None:
+    target = widget.view().focusProxy()
+    QTest.mouseClick(
+        target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(round(x), round(y))
+    )
+
+
+def spread_units(j: Jurisdiction, n: int) -> list[Unit]:
+    """``n`` communes as far from each other as can be (farthest-point sampling)."""
+    units = sorted(j.leaf_units(), key=lambda u: u.code)
+    chosen = [units[0]]
+    while len(chosen) < n:
+        chosen.append(
+            max(units, key=lambda u: min((u.lat - c.lat) ** 2 + (u.lon - c.lon) ** 2 for c in chosen))
+        )
+    return chosen
+
+
+def spread_reports(j: Jurisdiction, n: int = 8, **overrides: Any) -> list[MapReport]:
+    """One report at each of ``n`` communes' centroids: far enough apart not to cluster."""
+    units = spread_units(j, n)
+    return [
+        MapReport(
+            number=f"PA-2026-{i:05d}",
+            lat=u.lat,
+            lon=u.lon,
+            status=Status.IN_PROGRESS,
+            deadline_state=DeadlineState.ON_TRACK,
+            category="environment",
+            description=f"Mô tả {i}",
+            title=f"Tiêu đề {i}",
+            address=u.name,
+            **overrides,
+        )
+        for i, u in enumerate(units)
+    ]
+
+
+@pytest.fixture
+def recorder() -> RequestRecorder:
+    return RequestRecorder()
+
+
+@pytest.fixture
+def make_map(qtbot, tmp_path: Path, recorder: RequestRecorder):
+    widgets: list[MapWidget] = []
+
+    def make(
+        config: MapConfig | None = None, interceptor: QWebEngineUrlRequestInterceptor | None = None
+    ) -> MapWidget:
+        widget = MapWidget(
+            config or MapConfig(tiles=(), cache_dir=tmp_path), interceptor=interceptor or recorder
+        )
+        widget.resize(1200, 900)
+        widget.show()
+        widgets.append(widget)
+        return widget
+
+    yield make
+    for widget in widgets:
+        errors = widget.page().console_errors
+        widget.dispose()
+        widget.close()
+        widget.deleteLater()
+        assert errors == []  # nothing the page said was a script error
+
+
+@pytest.fixture
+def loaded_map(qtbot, make_map, jurisdiction: Jurisdiction):
+    def load(rows: list[MapReport], config: MapConfig | None = None, **kw: Any) -> MapWidget:
+        widget = make_map(config, **kw)
+        widget.set_units(jurisdiction)
+        with qtbot.waitSignal(widget.reports_loaded, timeout=WAIT) as loaded:
+            widget.set_reports(rows)
+        assert loaded.args == [len(rows)]
+        if 0 < len(rows) <= 12:
+            # Once the view has its size, spread reports are each drawn on their own.
+            qtbot.waitUntil(lambda: len(drawn(qtbot, widget)) == len(rows), timeout=WAIT)
+        return widget
+
+    return load
+
+
+@engine_noise
+def test_selection_round_trips_between_python_and_the_page(qtbot, loaded_map, jurisdiction):
+    rows = spread_reports(jurisdiction)
+    widget = loaded_map(rows)
+    wanted = rows[3].number
+
+    widget.select(wanted)
+    qtbot.waitUntil(lambda: state(qtbot, widget)["selected"] == wanted, timeout=WAIT)
+    assert state(qtbot, widget)["selectionShown"]  # the ring is in the page
+    point = json.loads(run_js(qtbot, widget, "iocMap.selectedPoint()"))
+    assert abs(point["x"] - drawn(qtbot, widget)[wanted]["x"]) < 1  # drawn where the ring is
+
+    # A real click on another report's marker comes back as report_clicked and a selection.
+    other = drawn(qtbot, widget)[rows[6].number]
+    with (
+        qtbot.waitSignal(widget.report_clicked, timeout=WAIT) as clicked,
+        qtbot.waitSignal(widget.selection_changed, timeout=WAIT) as changed,
+    ):
+        click(widget, other["x"], other["y"])
+    assert clicked.args == [rows[6].number]
+    assert changed.args == [rows[6].number]
+    assert state(qtbot, widget)["selected"] == rows[6].number
+    assert widget.selected() == rows[6].number
+
+    # And clicking where the first one is drawn (the popup may have panned the map) reports it.
+    qtbot.wait(600)  # not a double click
+    point = drawn(qtbot, widget)[wanted]
+    with qtbot.waitSignal(widget.report_clicked, timeout=WAIT) as clicked:
+        click(widget, point["x"], point["y"])
+    assert clicked.args == [wanted]
+
+
+@engine_noise
+def test_citizen_text_shows_as_text_in_popup_and_tooltip(qtbot, loaded_map, jurisdiction):
+    rows = spread_reports(jurisdiction, n=4)
+    evil = MapReport(
+        number="PA-2026-66666",
+        lat=rows[0].lat + 0.05,
+        lon=rows[0].lon + 0.05,
+        status=Status.NEW,
+        deadline_state=DeadlineState.OVERDUE,
+        category="environment",
+        description=XSS_IMG + "\n" + XSS_SCRIPT,
+        title=XSS_SCRIPT,
+        address=XSS_IMG,
+    )
+    widget = loaded_map([*rows, evil])
+    main = QWebEngineScript.ScriptWorldId.MainWorld
+    title_before = run_js(qtbot, widget, "document.title", main)
+
+    target = drawn(qtbot, widget)[evil.number]
+    click(widget, target["x"], target["y"])
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, widget, "document.querySelectorAll('.ioc-popup-description').length") == 1,
+        timeout=WAIT,
+    )
+    assert (
+        run_js(qtbot, widget, "document.querySelector('.ioc-popup-description').textContent")
+        == evil.description
+    )
+    assert run_js(qtbot, widget, "document.querySelector('.ioc-popup-title').textContent") == XSS_SCRIPT
+    assert run_js(qtbot, widget, "document.querySelector('.ioc-popup-address').textContent") == XSS_IMG
+    # Nothing became markup, nothing ran.
+    assert (
+        run_js(qtbot, widget, "document.querySelectorAll('.leaflet-popup img, .leaflet-popup script').length")
+        == 0
+    )
+    assert run_js(qtbot, widget, "document.querySelectorAll('img[src=\"x\"], body script').length", main) == 0
+    assert run_js(qtbot, widget, "document.title", main) == title_before != "pwned"
+
+    # The tooltip, once the text is known, shows it as text too.
+    QTest.mouseMove(widget.view().focusProxy(), QPoint(10, 10))
+    QTest.mouseMove(widget.view().focusProxy(), QPoint(round(target["x"]), round(target["y"])))
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, widget, "document.querySelectorAll('.ioc-tip-text').length") == 1, timeout=WAIT
+    )
+    assert run_js(qtbot, widget, "document.querySelector('.ioc-tip-text').textContent") == XSS_SCRIPT
+    qtbot.wait(200)
+    assert run_js(qtbot, widget, "document.title", main) == title_before
+
+
+@engine_noise
+def test_the_bridge_is_unreachable_from_page_content(qtbot, loaded_map, jurisdiction):
+    widget = loaded_map(spread_reports(jurisdiction, n=3))
+    main = QWebEngineScript.ScriptWorldId.MainWorld
+    app = QWebEngineScript.ScriptWorldId.ApplicationWorld
+    # Our world has the channel, Leaflet and the map...
+    assert run_js(
+        qtbot, widget, "typeof qt + ' ' + typeof QWebChannel + ' ' + typeof L + ' ' + typeof iocMap", app
+    ) == ("object function object object")
+    # ...the page's own world has none of them, and no global holding the map.
+    assert run_js(
+        qtbot, widget, "typeof qt + ' ' + typeof QWebChannel + ' ' + typeof L + ' ' + typeof iocMap", main
+    ) == ("undefined undefined undefined undefined")
+    assert run_js(qtbot, widget, "Object.keys(window).filter(k => k.startsWith('map_')).length", main) == 0
+    # And the document itself holds no script element at all.
+    assert run_js(qtbot, widget, "document.scripts.length", main) == 0
+
+
+@engine_noise
+def test_the_page_makes_no_network_request(qtbot, loaded_map, jurisdiction, recorder):
+    widget = loaded_map(spread_reports(jurisdiction))
+    first = drawn(qtbot, widget)[spread_reports(jurisdiction)[0].number]
+    click(widget, first["x"], first["y"])
+    qtbot.waitUntil(lambda: state(qtbot, widget)["popup"] is not None, timeout=WAIT)
+    widget.fit_bounds(11.5, 108.9, 11.6, 109.0)
+    qtbot.wait(300)
+    assert any(url.startswith("file:") and url.endswith("leaflet.css") for url in recorder.urls)
+    assert recorder.remote == []
+
+
+@engine_noise
+def test_an_online_base_layer_requests_only_its_tiles(qtbot, loaded_map, jurisdiction, recorder, tmp_path):
+    tiles = TileSource("https://tiles.example.invalid/{z}/{x}/{y}.png", "© Example", name="Example")
+    widget = loaded_map(spread_reports(jurisdiction), MapConfig(tiles=(tiles,), cache_dir=tmp_path))
+    qtbot.waitUntil(lambda: len(recorder.remote) > 0, timeout=WAIT)
+    assert all(url.startswith("https://tiles.example.invalid/") for url in recorder.remote)
+    assert "© Example" in run_js(
+        qtbot, widget, "document.querySelector('.leaflet-control-attribution').textContent"
+    )
+
+
+@engine_noise
+def test_the_province_is_drawn_from_the_pack_without_tiles(qtbot, loaded_map, jurisdiction):
+    widget = loaded_map([])
+    names = json.loads(
+        run_js(
+            qtbot,
+            widget,
+            "JSON.stringify(Array.from(document.querySelectorAll('.ioc-unit-name')).map(e => e.textContent))",
+        )
+    )
+    expected = sorted(u.name for u in jurisdiction.units.values() if u.kind != "province")
+    assert sorted(names) == expected
+    assert (
+        run_js(qtbot, widget, "document.querySelector('.ioc-region-name').textContent") == jurisdiction.name
+    )
+    assert state(qtbot, widget)["units"] == 2 + len(expected)  # the frame, its name, the units
+    # The view was fitted to the province's frame.
+    lat, lon = state(qtbot, widget)["center"]
+    south, west, north, east = jurisdiction.bbox
+    assert south < lat < north and west < lon < east
+    # And it is painted: the land, the frame and the names, not a blank view.
+    qtbot.waitUntil(lambda: len(_colours(widget)) > 5, timeout=WAIT)
+
+
+@engine_noise
+def test_live_changes_reach_the_map_without_reloading(qtbot, loaded_map, jurisdiction):
+    rows = spread_reports(jurisdiction)
+    widget = loaded_map(rows)
+    before = drawn(qtbot, widget)[rows[2].number]
+
+    changed = MapReport(**{**_fields(rows[2]), "deadline_state": DeadlineState.OVERDUE})
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT) as ack:
+        seq = widget.update_report(changed)
+    assert ack.args == [seq]
+    after = drawn(qtbot, widget)[rows[2].number]
+    assert after["s"] != before["s"]
+
+    added = MapReport(**{**_fields(rows[2]), "number": "PA-2026-99999", "lat": rows[2].lat + 0.08})
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.update_report(added)
+    assert "PA-2026-99999" in drawn(qtbot, widget)
+    assert state(qtbot, widget)["count"] == len(rows) + 1
+
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.remove_report(rows[5].number)
+    assert rows[5].number not in drawn(qtbot, widget)
+    # Later the index is rebuilt with the changes folded in; still the same page.
+    qtbot.waitUntil(lambda: state(qtbot, widget)["dirty"] == 0, timeout=WAIT)
+    assert state(qtbot, widget)["indexed"] == len(rows)
+    assert widget.loads() == (1, 1)
+
+
+@engine_noise
+def test_a_filter_applies_to_the_map(qtbot, loaded_map, jurisdiction):
+    rows = spread_reports(jurisdiction)
+    widget = loaded_map(rows)
+    keep = [rows[1].number, rows[4].number]
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.set_visible(keep)
+    assert sorted(drawn(qtbot, widget)) == sorted(keep)
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.set_visible(None)
+    assert len(drawn(qtbot, widget)) == len(rows)
+
+
+@engine_noise
+def test_clusters_count_reports_and_overdue_ones(qtbot, loaded_map, jurisdiction):
+    unit = jurisdiction.leaf_units()[0]
+    rows = [
+        MapReport(
+            number=f"PA-C-{i}",
+            lat=unit.lat + i * 1e-4,
+            lon=unit.lon,
+            status=Status.IN_PROGRESS,
+            deadline_state=DeadlineState.OVERDUE if i < 7 else DeadlineState.ON_TRACK,
+        )
+        for i in range(30)
+    ]
+    widget = loaded_map(rows)
+    assert run_js(qtbot, widget, "document.querySelector('.ioc-cluster-count').textContent") == "30"
+    assert run_js(qtbot, widget, "document.querySelector('.ioc-cluster-overdue').textContent") == "7"
+    # Clicking the cluster zooms in until its reports are drawn one by one.
+    cluster = run_js(
+        qtbot,
+        widget,
+        "JSON.stringify((r => ({x: r.left + r.width / 2, y: r.top + r.height / 2}))"
+        "(document.querySelector('.ioc-cluster').getBoundingClientRect()))",
+    )
+    zoom = state(qtbot, widget)["zoom"]
+    point = json.loads(cluster)
+    click(widget, point["x"], point["y"])
+    qtbot.waitUntil(lambda: state(qtbot, widget)["zoom"] > zoom, timeout=WAIT)
+
+
+@engine_noise
+def test_move_mode_reports_where_the_marker_was_dropped(qtbot, loaded_map, jurisdiction):
+    rows = spread_reports(jurisdiction)
+    widget = loaded_map(rows)
+    number = rows[4].number
+    widget.begin_move(number)
+    qtbot.waitUntil(lambda: run_js(qtbot, widget, "iocMap.movingPoint()") is not None, timeout=WAIT)
+    start = json.loads(run_js(qtbot, widget, "iocMap.movingPoint()"))
+    target = widget.view().focusProxy()
+    grab = QPoint(round(start["x"]), round(start["y"]) - 14)  # the pin's body sits above its tip
+    with qtbot.waitSignal(widget.marker_moved, timeout=WAIT) as moved:
+        QTest.mousePress(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, grab)
+        for step in range(1, 11):
+            QTest.mouseMove(target, grab + QPoint(6 * step, 4 * step))
+            qtbot.wait(16)
+        QTest.mouseRelease(
+            target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, grab + QPoint(60, 40)
+        )
+    moved_number, lat, lon = moved.args
+    assert moved_number == number
+    assert lat < rows[4].lat and lon > rows[4].lon  # dropped down and to the right
+    widget.end_move()
+    qtbot.waitUntil(lambda: state(qtbot, widget)["moving"] is None, timeout=WAIT)
+
+
+@engine_noise
+def test_a_click_on_the_map_gives_its_coordinates(qtbot, loaded_map, jurisdiction):
+    widget = loaded_map(spread_reports(jurisdiction, n=2))
+    widget.set_pick_mode(True)
+    qtbot.waitUntil(lambda: state(qtbot, widget)["pick"], timeout=WAIT)
+    with qtbot.waitSignal(widget.map_clicked, timeout=WAIT) as clicked:
+        click(widget, 600, 450)
+    lat, lon = clicked.args
+    assert jurisdiction.contains(lat, lon)
+    widget.show_pin(lat, lon)
+    qtbot.waitUntil(
+        lambda: run_js(qtbot, widget, "document.querySelectorAll('.ioc-pin').length") == 1, timeout=WAIT
+    )
+
+
+@engine_noise
+def test_messages_sent_before_the_page_is_ready_arrive_in_order(qtbot, make_map, jurisdiction):
+    widget = make_map()
+    assert not widget.is_ready()
+    rows = spread_reports(jurisdiction)
+    widget.set_units(jurisdiction)
+    widget.set_reports(rows)
+    widget.select(rows[2].number)
+    with qtbot.waitSignal(widget.reports_loaded, timeout=WAIT):
+        pass
+    qtbot.waitUntil(lambda: state(qtbot, widget)["selected"] == rows[2].number, timeout=WAIT)
+    assert state(qtbot, widget)["count"] == len(rows)
+
+
+@engine_noise
+def test_the_map_recovers_from_a_renderer_crash(qtbot, loaded_map, jurisdiction):
+    rows = spread_reports(jurisdiction)
+    widget = loaded_map(rows)
+    widget.select(rows[1].number)
+    qtbot.waitUntil(lambda: state(qtbot, widget)["selected"] == rows[1].number, timeout=WAIT)
+    pid = widget.page().renderProcessPid()
+    assert pid > 0
+    with qtbot.waitSignal(widget.reports_loaded, timeout=WAIT) as loaded:
+        os.kill(pid, signal.SIGKILL)
+    assert loaded.args == [len(rows)]
+    assert state(qtbot, widget)["selected"] == rows[1].number
+    assert state(qtbot, widget)["units"] > 0
+
+
+@engine_noise
+def test_nothing_is_handled_after_teardown(qtbot, loaded_map, jurisdiction):
+    rows = spread_reports(jurisdiction)
+    widget = loaded_map(rows)
+    widget.shutdown()
+    sent = widget.bridge().sent
+    widget.select(rows[0].number)
+    widget.update_report(rows[0])
+    assert widget.bridge().sent == sent
+    with qtbot.assertNotEmitted(widget.report_clicked, wait=300):
+        widget.bridge().receive(json.dumps({"t": "clicked", "n": rows[0].number}))
+
+
+@engine_noise
+@pytest.mark.skipif(not scheme_registered(), reason="the mbtiles: scheme was registered too late")
+def test_a_local_mbtiles_file_is_the_basemap(qtbot, loaded_map, jurisdiction, recorder, tmp_path):
+    path = tmp_path / "basemap.mbtiles"
+    write_mbtiles(path, attribution="Bản đồ nền © Sở TN&MT")
+    config = MapConfig(tiles=(), mbtiles=path, cache_dir=tmp_path)
+
+    class AllowTiles(RequestRecorder):
+        def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
+            url = info.requestUrl()
+            self.urls.append(url.toString())
+            if url.scheme() not in ("file", "qrc", "mbtiles"):
+                self.remote.append(url.toString())
+                info.block(True)
+
+    guard = AllowTiles()
+    widget = loaded_map(spread_reports(jurisdiction, n=2), config, interceptor=guard)
+    qtbot.waitUntil(
+        lambda: widget._tiles_handler is not None and widget._tiles_handler.served > 0, timeout=WAIT
+    )
+    assert guard.remote == []
+    assert any(url.startswith("mbtiles://basemap/") for url in guard.urls)
+    assert "Sở TN&MT" in run_js(
+        qtbot, widget, "document.querySelector('.leaflet-control-attribution').textContent"
+    )
+    # The tile is on screen: its colour shows up in the view.
+    qtbot.waitUntil(lambda: _has_colour(widget, QColor(200, 40, 160)), timeout=WAIT)
+
+
+def _colours(widget: MapWidget) -> set[str]:
+    image = widget.grab().toImage()
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 13)
+        for y in range(0, image.height(), 13)
+    }
+
+
+def _has_colour(widget: MapWidget, colour: QColor) -> bool:
+    image = widget.grab().toImage()
+    return any(
+        image.pixelColor(x, y) == colour
+        for x in range(0, image.width(), 9)
+        for y in range(0, image.height(), 9)
+    )
+
+
+def write_mbtiles(path: Path, attribution: str) -> None:
+    image = QImage(256, 256, QImage.Format.Format_RGB32)
+    image.fill(QColor(200, 40, 160))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    png = bytes(data.data())
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE metadata (name TEXT, value TEXT);"
+        "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);"
+    )
+    db.executemany(
+        "INSERT INTO metadata VALUES (?, ?)",
+        [
+            ("name", "Test"),
+            ("format", "png"),
+            ("minzoom", "0"),
+            ("maxzoom", "12"),
+            ("attribution", attribution),
+        ],
+    )
+    rows = []
+    for z in range(0, 13):
+        # Every tile over the province at this zoom (a 3×3 block around its centre is plenty).
+        import math
+
+        lat, lon = 11.7, 108.9
+        n = 1 << z
+        x = int((lon + 180) / 360 * n)
+        y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+        for dx in range(-3, 4):
+            for dy in range(-3, 4):
+                tx, ty = x + dx, y + dy
+                if 0 <= tx < n and 0 <= ty < n:
+                    rows.append((z, tx, n - 1 - ty, png))
+    db.executemany("INSERT INTO tiles VALUES (?, ?, ?, ?)", rows)
+    db.commit()
+    db.close()
+
+
+def _fields(row: MapReport) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in MapReport.__dataclass_fields__}
+
+
+@engine_noise
+def test_reports_without_a_position_are_kept_but_not_drawn(qtbot, loaded_map, jurisdiction):
+    rows = spread_reports(jurisdiction, n=3)
+    nowhere = MapReport("PA-NOWHERE", None, None, Status.NEW, DeadlineState.ON_TRACK)
+    widget = loaded_map(rows)
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.update_report(nowhere)
+    assert widget.report_count() == len(rows) + 1
+    assert "PA-NOWHERE" not in drawn(qtbot, widget)
+    assert state(qtbot, widget)["count"] == len(rows)
+    assert QUrl(widget.page_url()).isLocalFile()
+
+
+@engine_noise
+def test_markup_slipped_into_the_page_still_could_not_run(qtbot, loaded_map, jurisdiction):
+    """The safety net under textContent: the page's Content-Security-Policy forbids inline script."""
+    widget = loaded_map(spread_reports(jurisdiction, n=2))
+    main = QWebEngineScript.ScriptWorldId.MainWorld
+    run_js(
+        qtbot,
+        widget,
+        "document.body.insertAdjacentHTML('beforeend', "
+        '\'<img src="x.png" onerror="document.title=1"><div id="x" onclick="document.title=2"></div>\')',
+        main,
+    )
+    run_js(qtbot, widget, "document.getElementById('x').click()", main)
+    qtbot.waitUntil(lambda: len(widget.page().console_errors) >= 2, timeout=WAIT)
+    assert all("Content Security Policy" in error for error in widget.page().console_errors)
+    assert run_js(qtbot, widget, "document.title", main) == ""
+    widget.page().console_errors.clear()
