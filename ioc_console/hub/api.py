@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from ioc_console.domain.errors import DomainError
@@ -40,56 +41,67 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: A string without control characters (NUL above all: PostgreSQL cannot store it).
+Str = Annotated[str, AfterValidator(_no_control)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class LoginIn(_Strict):
-    username: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=1, max_length=1024)
+    username: Str = Field(min_length=1, max_length=100)
+    password: Str = Field(min_length=1, max_length=1024)
 
 
 class ActionIn(_Strict):
-    idempotency_key: str = Field(min_length=1, max_length=200)
+    idempotency_key: Str = Field(min_length=1, max_length=200)
     base_version: int = Field(ge=1, le=2**31 - 1)
     payload: dict[str, Any] = Field(default_factory=dict)
 
 
 class IntakeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    idempotency_key: str = Field(min_length=1, max_length=200, strict=True)
-    category: str = Field(max_length=64, strict=True)
-    description: str = Field(max_length=MAX_DESCRIPTION * 2, strict=True)
-    channel: str = Field(default="hotline", max_length=20, strict=True)
-    title: str = Field(default="", max_length=MAX_TITLE * 2, strict=True)
-    priority: str = Field(default="normal", max_length=20, strict=True)
+    idempotency_key: Str = Field(min_length=1, max_length=200, strict=True)
+    category: Str = Field(max_length=64, strict=True)
+    description: Str = Field(max_length=MAX_DESCRIPTION * 2, strict=True)
+    channel: Str = Field(default="hotline", max_length=20, strict=True)
+    title: Str = Field(default="", max_length=MAX_TITLE * 2, strict=True)
+    priority: Str = Field(default="normal", max_length=20, strict=True)
     location: dict[str, Any] = Field(default_factory=dict)
     contact: dict[str, Any] = Field(default_factory=dict)
 
 
 class UserIn(_Strict):
-    name: str = Field(min_length=1, max_length=100)
-    role: str = Field(max_length=20)
-    password: str = Field(min_length=8, max_length=1024)
-    agency: str | None = Field(default=None, max_length=64)
-    display_name: str = Field(default="", max_length=MAX_NAME)
+    name: Str = Field(min_length=1, max_length=100)
+    role: Str = Field(max_length=20)
+    password: Str = Field(min_length=8, max_length=1024)
+    agency: Str | None = Field(default=None, max_length=64)
+    display_name: Str = Field(default="", max_length=MAX_NAME)
 
 
 class UserPatch(_Strict):
-    role: str | None = Field(default=None, max_length=20)
-    agency: str | None = Field(default=None, max_length=64)
+    role: Str | None = Field(default=None, max_length=20)
+    agency: Str | None = Field(default=None, max_length=64)
     active: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=1024)
-    display_name: str | None = Field(default=None, max_length=MAX_NAME)
+    password: Str | None = Field(default=None, min_length=8, max_length=1024)
+    display_name: Str | None = Field(default=None, max_length=MAX_NAME)
 
 
 class ChannelIn(_Strict):
-    name: str = Field(min_length=1, max_length=100)
-    kind: str = Field(max_length=20)
+    name: Str = Field(min_length=1, max_length=100)
+    kind: Str = Field(max_length=20)
 
 
 class PackIn(_Strict):
-    files: dict[str, str]
+    files: dict[Str, Str]
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -172,7 +184,7 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
             cursor = int(after or "0")
         except ValueError:
             raise invalid("after", after) from None
-        if cursor < 0:
+        if not 0 <= cursor < 2**62:
             raise invalid("after", after)
         return _json(service.feed(principal, cursor, limit))
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import unquote_plus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -37,8 +39,12 @@ def _is_upload(method: str, path: str) -> bool:
     return method == "POST" and path.startswith("/api/v1/reports/") and path.endswith("/attachments")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class BodyLimit:
-    """Refuses bodies over the limit (413) by their Content-Length or while they stream in."""
+    """Refuses bodies over the limit (413) by their Content-Length or while they stream in, and
+    addresses whose path or query carries control characters (400: NUL cannot even be stored)."""
 
     def __init__(self, app: ASGIApp, default: int, upload: int) -> None:
         self.app = app
@@ -48,6 +54,11 @@ class BodyLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        query = unquote_plus(scope.get("query_string", b"").decode("latin-1"))
+        if _CONTROL.search(scope["path"]) or _CONTROL.search(query):
+            hub = HubError(400, "body.malformed", detail="control characters in the address")
+            await _hub_response(scope["path"], hub)(scope, receive, send)
             return
         limit = self.upload if _is_upload(scope["method"], scope["path"]) else self.default
         for name, value in scope["headers"]:

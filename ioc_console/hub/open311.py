@@ -259,6 +259,8 @@ def parse_time(name: str, raw: str, tz: ZoneInfo, *, end: bool = False) -> datet
             moment = datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw else raw)
     except ValueError:
         raise Open311Error(400, f"{name}: not an ISO 8601 date or time: {raw[:40]!r}") from None
+    if not 1900 <= moment.year <= 9000:
+        raise Open311Error(400, f"{name}: the year must be between 1900 and 9000")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment

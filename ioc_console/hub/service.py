@@ -554,7 +554,7 @@ class HubService:
                 raise invalid("attachments", "expected a list of attachment ids")
             if len(set(ids)) != len(ids):
                 raise invalid("attachments", "an attachment is listed twice")
-        for name in ("category", "agency", "priority", "original"):
+        for name in (*MAX_TEXT, "comment", "category", "agency", "priority", "original"):
             if name in data and data[name] is not None and not isinstance(data[name], str):
                 raise invalid(name, type(data[name]).__name__)
         return data
