@@ -205,7 +205,7 @@ async def first_sync(url: str, token: str, store: LocalStore) -> float:
         await engine.pull()
         return time.perf_counter() - started
     finally:
-        await engine.stop()
+        await engine.close()
         await client.aclose()
 
 
@@ -236,7 +236,7 @@ async def delta(
         applied = await engine.pull()
         return time.perf_counter() - started, applied
     finally:
-        await engine.stop()
+        await engine.close()
         await client.aclose()
 
 
@@ -279,7 +279,7 @@ async def latency(url: str, token: str, api_key: str, store: LocalStore, samples
                 waits.append(arrived[number] - started)
                 await asyncio.sleep(0.1)
     finally:
-        await engine.stop()
+        await engine.close()
         await client.aclose()
     return waits
 

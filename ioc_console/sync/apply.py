@@ -33,6 +33,8 @@ from ioc_console.store.models import FTS_TABLE
 CURSOR_KEY: Final = "sync.cursor"
 #: Which hub and user the local copy belongs to (``user@url``).
 IDENTITY_KEY: Final = "sync.identity"
+#: The last signed-in user (name, role, agency; nothing secret), for an offline start.
+USER_KEY: Final = "sync.user"
 #: Refused actions' payloads kept for the operator, as JSON.
 DRAFTS_KEY: Final = "sync.drafts"
 #: Payload fields that hold an operator's own words (kept as a draft when an action is refused).
@@ -303,7 +305,7 @@ def forget_local_copy(store: LocalStore) -> int:
         raw.execute("DELETE FROM reports")  # history, attachments and texts cascade
         raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
         raw.execute("DELETE FROM outbox")
-        for key in (CURSOR_KEY, IDENTITY_KEY, DRAFTS_KEY):
+        for key in (CURSOR_KEY, IDENTITY_KEY, DRAFTS_KEY, USER_KEY):
             store._set_meta(conn, key, None)
     return waiting
 

@@ -310,7 +310,7 @@ class SyncEngine:
 
     async def stop(self) -> None:
         """Stop the loops (an action being sent may or may not have reached the hub: its key makes
-        the next attempt safe) and release the worker thread if the engine made it."""
+        the next attempt safe). Actions may still be queued (:meth:`act`); :meth:`start` resumes."""
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
@@ -319,6 +319,10 @@ class SyncEngine:
                 await task
         self._running = False
         self._publish(live=False)
+
+    async def close(self) -> None:
+        """Stop, and release the worker thread if the engine made it (the engine is done)."""
+        await self.stop()
         if self._own_executor:
             await asyncio.to_thread(self._executor.shutdown, True)
 

@@ -47,7 +47,7 @@ async def main(argv: list[str]) -> int:
         say("done")
         return 0
     finally:
-        await engine.stop()
+        await engine.close()
         await client.aclose()
         store.close()
 

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import keyring.backend
+import keyring.errors
 
 from ioc_console.domain.jurisdiction import Jurisdiction, load_pack
 from ioc_console.domain.lifecycle import Channel, Role
@@ -209,6 +211,27 @@ class ProcessHub(HubAccess):
                 self.process.wait(10)
 
 
+class DictKeyring(keyring.backend.KeyringBackend):
+    """A usable keyring backend that keeps passwords in a dictionary (stands for the OS store)."""
+
+    priority = 5  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.secrets:
+            raise keyring.errors.PasswordDeleteError(username)
+        del self.secrets[(service, username)]
+
+
 def open_store(path: Path) -> LocalStore:
     store = LocalStore.open(path)
     store.load_jurisdiction(pack())
@@ -225,7 +248,7 @@ class Console:
     engine: SyncEngine
 
     async def close(self) -> None:
-        await self.engine.stop()
+        await self.engine.close()
         await self.client.aclose()
         self.store.close()
 

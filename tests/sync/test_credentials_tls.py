@@ -16,7 +16,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import pytest
 import uvicorn
-from sync_support import PASSWORD, ThreadHub, make_console, prepare_hub_database
+from sync_support import PASSWORD, DictKeyring, ThreadHub, make_console, prepare_hub_database
 
 from ioc_console.hub.app import create_app
 from ioc_console.hub.server import free_port
@@ -32,27 +32,6 @@ from ioc_console.sync.credentials import (
 from ioc_console.sync.errors import CertificateError, Unauthorized
 
 HUB = "https://hub.ninhthuan.gov.vn"
-
-
-class DictKeyring(keyring.backend.KeyringBackend):
-    """A usable keyring backend that keeps passwords in a dictionary (stands for the OS store)."""
-
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.secrets:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.secrets[(service, username)]
 
 
 @pytest.mark.parametrize("make", [MemoryCredentials, lambda: KeyringCredentials(DictKeyring())])

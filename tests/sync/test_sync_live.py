@@ -165,7 +165,7 @@ def test_a_refused_reply_stays_as_a_draft(hub: ThreadHub, tmp_path: Path) -> Non
             assert apply.drafts(console.store) == []
         finally:
             await console.client.aclose()
-            await console.engine.stop()
+            await console.engine.close()
             console.store.close()
 
     asyncio.run(scenario())
