@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QWidget
 
@@ -126,9 +126,12 @@ def refusal_box(parent: QWidget | None, refused: RefusedAction, lang: str = "vi"
     box = QMessageBox(parent)
     box.setObjectName("refusal_box")
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(box.tr("Thao tác không được thực hiện"))
+    box.setWindowTitle(QCoreApplication.translate("SyncStatusWidget", "Thao tác không được thực hiện"))
     box.setText(
-        box.tr("Phản ánh %s: thao tác của bạn không được máy chủ chấp nhận.") % refused.entry.report_number
+        QCoreApplication.translate(
+            "SyncStatusWidget", "Phản ánh %s: thao tác của bạn không được máy chủ chấp nhận."
+        )
+        % refused.entry.report_number
     )
     box.setInformativeText(refused.message(lang))
     box.setTextFormat(Qt.TextFormat.PlainText)

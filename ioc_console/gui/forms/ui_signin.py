@@ -43,6 +43,7 @@ class Ui_SignInDialog(object):
 
         self.hub_edit = QLineEdit(SignInDialog)
         self.hub_edit.setObjectName(u"hub_edit")
+        self.hub_edit.setPlaceholderText(u"https://ioc.ninhthuan.gov.vn")
 
         self.form_layout.setWidget(0, QFormLayout.ItemRole.FieldRole, self.hub_edit)
 
@@ -83,6 +84,7 @@ class Ui_SignInDialog(object):
 
         self.ca_button = QToolButton(SignInDialog)
         self.ca_button.setObjectName(u"ca_button")
+        self.ca_button.setText(u"\u2026")
 
         self.ca_layout.addWidget(self.ca_button)
 
@@ -94,6 +96,7 @@ class Ui_SignInDialog(object):
 
         self.keyring_label = QLabel(SignInDialog)
         self.keyring_label.setObjectName(u"keyring_label")
+        self.keyring_label.setText(u"")
         self.keyring_label.setWordWrap(True)
         self.keyring_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
@@ -150,7 +153,6 @@ class Ui_SignInDialog(object):
         SignInDialog.setWindowTitle(QCoreApplication.translate("SignInDialog", u"\u0110\u0103ng nh\u1eadp \u2014 IOC Console", None))
         self.intro_label.setText(QCoreApplication.translate("SignInDialog", u"\u0110\u0103ng nh\u1eadp v\u00e0o m\u00e1y ch\u1ee7 IOC c\u1ee7a t\u1ec9nh \u0111\u1ec3 nh\u1eadn v\u00e0 x\u1eed l\u00fd ph\u1ea3n \u00e1nh.", None))
         self.hub_label.setText(QCoreApplication.translate("SignInDialog", u"\u0110\u1ecba ch\u1ec9 &m\u00e1y ch\u1ee7:", None))
-        self.hub_edit.setPlaceholderText(QCoreApplication.translate("SignInDialog", u"https://ioc.ninhthuan.gov.vn", None))
         self.user_label.setText(QCoreApplication.translate("SignInDialog", u"&T\u00ean \u0111\u0103ng nh\u1eadp:", None))
         self.password_label.setText(QCoreApplication.translate("SignInDialog", u"M\u1eadt &kh\u1ea9u:", None))
         self.ca_label.setText(QCoreApplication.translate("SignInDialog", u"Ch\u1ee9ng ch\u1ec9 &CA ri\u00eang:", None))
@@ -158,8 +160,6 @@ class Ui_SignInDialog(object):
 #if QT_CONFIG(tooltip)
         self.ca_button.setToolTip(QCoreApplication.translate("SignInDialog", u"Ch\u1ecdn t\u1ec7p ch\u1ee9ng ch\u1ec9 (CA) c\u1ee7a c\u01a1 quan", None))
 #endif // QT_CONFIG(tooltip)
-        self.ca_button.setText(QCoreApplication.translate("SignInDialog", u"\u2026", None))
-        self.keyring_label.setText(QCoreApplication.translate("SignInDialog", u"M\u00e1y n\u00e0y kh\u00f4ng c\u00f3 kho m\u1eadt kh\u1ea9u c\u1ee7a h\u1ec7 th\u1ed1ng, n\u00ean kh\u00f4ng th\u1ec3 ghi nh\u1edb \u0111\u0103ng nh\u1eadp.", None))
         self.session_only_check.setText(QCoreApplication.translate("SignInDialog", u"\u0110\u0103ng nh\u1eadp &ch\u1ec9 cho phi\u00ean l\u00e0m vi\u1ec7c n\u00e0y (ph\u1ea3i \u0111\u0103ng nh\u1eadp l\u1ea1i khi m\u1edf l\u1ea1i ch\u01b0\u01a1ng tr\u00ecnh)", None))
     # retranslateUi
 
