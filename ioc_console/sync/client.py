@@ -204,6 +204,12 @@ class HubClient:
             raise MalformedAnswer(WireError("cursor", f"cursor {page.cursor} went back from {after}"))
         return page
 
+    async def feed_bytes(self, after: int, limit: int = 2000) -> bytes:
+        """A feed page as the hub sent it (status checked, not parsed): for a caller that parses it
+        on its own worker thread (:func:`~ioc_console.sync.wire.decode_feed_page`)."""
+        response = await self._request("GET", "/feed", params={"after": str(after), "limit": str(limit)})
+        return response.content
+
     async def report(self, number: str) -> Report:
         response = await self._request("GET", f"/reports/{quote(number, safe='')}")
         report: Report = await self._decode(decode_report_body, response.content)

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxEntry
-from ioc_console.sync import apply
+from ioc_console.sync import apply, wire
 from ioc_console.sync.client import HubClient
 from ioc_console.sync.errors import (
     Conflict,
@@ -399,29 +399,40 @@ class SyncEngine:
         async with lock:
             self._busy += 1
             self._publish()
-            fetch: asyncio.Task[Any] | None = None
+            fetch: asyncio.Task[bytes] | None = None
             try:
                 size = self.settings.page_size
                 cursor = await self._db(apply.read_cursor, self.store)
-                fetch = asyncio.ensure_future(self.client.feed(cursor, size))
+                body = await self.client.feed_bytes(cursor, size)
                 total = 0
                 while True:
-                    page = await fetch
-                    fetch = asyncio.ensure_future(self.client.feed(page.cursor, size)) if page.more else None
-                    if page.reports or page.removed or page.cursor != cursor:
-                        await self._db(
-                            apply.apply_feed_page, self.store, page.reports, page.removed, page.cursor
-                        )
-                        cursor = page.cursor
-                        total += page.changes
-                        if page.reports or page.removed:
-                            self.changed.emit(
-                                Changes(
-                                    tuple(r.number for r in page.reports), tuple(page.removed), "feed", cursor
-                                )
+                    # While this page is parsed, checked and written on the worker thread (one
+                    # thread for all of it: two CPU-bound threads would only fight over the GIL),
+                    # the next one is fetched, from the cursor read off the page's last bytes.
+                    hint = wire.peek_cursor(body)
+                    fetch = None
+                    if hint is not None and hint[1]:
+                        fetch = asyncio.ensure_future(self.client.feed_bytes(hint[0], size))
+                    page = await self._db(self._apply_page, body, cursor)
+                    cursor = page.cursor
+                    total += page.changes
+                    if page.reports or page.removed:
+                        self.changed.emit(
+                            Changes(
+                                tuple(r.number for r in page.reports), tuple(page.removed), "feed", cursor
                             )
-                    if fetch is None:
+                        )
+                    if not page.more:
                         break
+                    if fetch is not None and hint is not None and hint[0] == page.cursor:
+                        body = await fetch
+                    else:
+                        if fetch is not None:
+                            fetch.cancel()
+                            with contextlib.suppress(BaseException):
+                                await fetch
+                        body = await self.client.feed_bytes(page.cursor, size)
+                    fetch = None
                 self._went_well()
                 self._publish(last_pull_at=self.clock())
                 return total
@@ -435,6 +446,18 @@ class SyncEngine:
                         await fetch
                 self._busy -= 1
                 self._publish()
+
+    def _apply_page(self, body: bytes, after: int) -> wire.FeedPage:
+        """On the worker thread: parse and check a feed page, and write it with its cursor."""
+        try:
+            page = wire.decode_feed_page(body)
+        except wire.WireError as error:
+            raise MalformedAnswer(error) from error
+        if page.cursor < after:
+            raise MalformedAnswer(wire.WireError("cursor", f"cursor {page.cursor} went back from {after}"))
+        if page.reports or page.removed or page.cursor != after:
+            apply.apply_feed_page(self.store, page.reports, page.removed, page.cursor)
+        return page
 
     async def _pull_loop(self) -> None:
         assert self._pull_wanted is not None
