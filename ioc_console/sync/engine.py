@@ -101,6 +101,14 @@ class RefusedAction:
         return self.message_en if lang == "en" else self.message_vi
 
 
+def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
+    """Seconds to wait after the ``failures``-th failure in a row: exponential backoff with jitter,
+    between half and all of ``base * 2**(failures - 1)``, that ceiling capped at ``cap`` (so that
+    consoles cut off together do not all come back at the same instant)."""
+    ceiling = min(cap, base * float(2 ** min(max(failures - 1, 0), 30)))
+    return ceiling * (0.5 + rng.random() / 2)
+
+
 class ForeignLocalCopy(SyncError):
     """The local store belongs to another user or hub; it must be forgotten before this one syncs."""
 
@@ -345,9 +353,7 @@ class SyncEngine:
             self._push_wanted.set()
 
     def _delay(self, failures: int, base: float, cap: float) -> float:
-        """Exponential backoff with jitter: between half and all of ``base * 2**(failures-1)``."""
-        ceiling = min(cap, base * float(2 ** min(max(failures - 1, 0), 30)))
-        return ceiling * (0.5 + self._rng.random() / 2)
+        return backoff_delay(failures, base, cap, self._rng)
 
     async def _until_token(self) -> None:
         assert self._token_ready is not None
@@ -691,6 +697,7 @@ __all__ = [
     "RefusedAction",
     "SyncEngine",
     "SyncSettings",
+    "backoff_delay",
     "sync_once",
     "utc_now",
 ]

@@ -4,6 +4,7 @@ malformed is refused whole, with where and what."""
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from ioc_console.demo import generate
 from ioc_console.domain.lifecycle import Status
 from ioc_console.domain.report import Report
 from ioc_console.hub.wire import report_to_wire
+from ioc_console.sync.engine import backoff_delay
 from ioc_console.sync.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, refused
 from ioc_console.sync.wire import (
     WireError,
@@ -22,6 +24,7 @@ from ioc_console.sync.wire import (
     decode_refusal,
     decode_report,
     decode_session,
+    peek_cursor,
 )
 
 NOW = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
@@ -173,3 +176,21 @@ def test_answers_to_sign_in_and_actions_are_checked(reports: list[Report]) -> No
     assert result.report == reports[1] and result.seq == 12 and result.replayed
     assert result.event == reports[1].history[-1]
     assert decode_report(doc).status is Status(doc["status"])
+
+
+def test_the_cursor_is_peeked_from_a_pages_end_without_parsing_it(reports: list[Report]) -> None:
+    docs = [report_to_wire(r) for r in reports[:2]]
+    body = json.dumps(_page(docs, cursor=41, more=True), ensure_ascii=False, separators=(",", ":")).encode()
+    assert peek_cursor(body) == (41, True)
+    assert peek_cursor(b'{"changes":[],"cursor":"7","more":false}\n') == (7, False)
+    # Anything else (another key order, a truncated page) gives no hint: the parsed page decides.
+    assert peek_cursor(b'{"cursor":"7","more":false,"changes":[]}') is None
+    assert peek_cursor(body[:-20]) is None
+
+
+def test_retries_back_off_exponentially_with_jitter_up_to_a_cap() -> None:
+    rng = random.Random(4)
+    for failures, ceiling in [(1, 0.5), (2, 1.0), (3, 2.0), (4, 4.0), (7, 30.0), (60, 30.0)]:
+        delays = [backoff_delay(failures, 0.5, 30.0, rng) for _ in range(200)]
+        assert all(ceiling / 2 <= d <= ceiling for d in delays), (failures, min(delays), max(delays))
+        assert max(delays) - min(delays) > ceiling / 4, "jittered, not all the same"
