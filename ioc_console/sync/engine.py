@@ -544,8 +544,8 @@ class SyncEngine:
         """Record a refusal once the hub's truth about the report is known (else retry later)."""
         hub_report: Report | None = None
         gone = False
-        if isinstance(error, NotFound):
-            gone = True
+        if isinstance(error, NotFound) and error.code == "report.not_found":
+            gone = True  # (another 404, e.g. an action this hub does not know, says nothing of it)
         elif isinstance(error, Conflict) and error.current is not None:
             hub_report = error.current
         else:
@@ -609,7 +609,7 @@ class SyncEngine:
                 )
         elif isinstance(error, Forbidden):
             text = render("refused.forbidden", lang, action=action, number=number, reason=error.message(lang))
-        elif isinstance(error, NotFound):
+        elif isinstance(error, NotFound) and hub_report is None:
             text = render("refused.not_found", lang, action=action, number=number)
         else:
             text = render("refused.invalid", lang, action=action, number=number, reason=error.message(lang))

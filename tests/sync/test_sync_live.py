@@ -229,3 +229,31 @@ def test_a_report_leaving_the_liaisons_agency_leaves_their_store(hub: ThreadHub,
     # The full-text index agrees with the reports left (a stale entry fails this check).
     with contextlib.closing(sqlite3.connect(tmp_path / "liaison.sqlite3")) as db:
         db.execute("INSERT INTO report_search(report_search, rank) VALUES ('integrity-check', 1)")
+
+
+def test_an_action_on_a_report_gone_to_another_agency_is_refused_and_the_copy_dropped(
+    hub: ThreadHub, tmp_path: Path
+) -> None:
+    number = hub.submit("Nắp cống bị mất trên đường Lê Hồng Phong")
+    hub.act("lan.nt", number, "forward", {"agency": AGENCY_A})
+
+    async def scenario() -> None:
+        liaison = make_console(hub, tmp_path, "lia.a", "gone")
+        seen: list[RefusedAction] = []
+        liaison.engine.on_refused(seen.append)
+        try:
+            await liaison.engine.pull()
+            assert liaison.store.get_report(number) is not None
+            hub.act("sup", number, "forward", {"agency": AGENCY_B})  # not pulled yet
+            await liaison.engine.act(number, Action.NOTE_PROGRESS, {"note": "Đã cử người kiểm tra"})
+            await liaison.engine.push()
+            assert len(seen) == 1 and seen[0].hub_report is None
+            assert "không còn trong phạm vi bạn được xem" in seen[0].message("vi")
+            assert liaison.store.get_report(number) is None
+            assert [d.payload["note"] for d in apply.drafts(liaison.store, number)] == [
+                "Đã cử người kiểm tra"
+            ]
+        finally:
+            await liaison.close()
+
+    asyncio.run(scenario())
