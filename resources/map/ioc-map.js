@@ -1,6 +1,6 @@
 /*
- * The IOC Console map: reports clustered with supercluster, drawn on a canvas, fed through the
- * QWebChannel bridge with JSON messages.
+ * The IOC Console map: reports clustered with supercluster and drawn on one canvas, fed through
+ * the QWebChannel bridge with JSON messages.
  *
  * This script runs in Qt's ApplicationWorld, after Leaflet, supercluster, qwebchannel.js and the
  * map set-up folium wrote. The page's own world (MainWorld) sees none of it: no `qt`, no bridge,
@@ -9,17 +9,29 @@
  * Python → page messages ({t: ...}): labels, units, begin/chunk/end (a full set of reports, in
  * chunks), upsert, remove, select, visible, fit, move, pin, pick, details, ping.
  * Page → Python: ready, loaded, clicked, selected, moved, map_clicked, details (a request), ack, error.
+ *
+ * Scale: reports live in columns (one array per field, a slot per report), the index is rebuilt
+ * from them; changes since the last build ("dirty" slots) are drawn from the columns directly, so a
+ * change shows at once and the clusters catch up at the next build.
  */
 (function () {
   'use strict';
 
   const PROTOCOL = 1;
   // Deadline states, in the order of the style code's low two bits (see data.py).
-  const NONE = 0, ON_TRACK = 1, DUE_SOON = 2, OVERDUE = 3;
+  const NONE = 0, DUE_SOON = 2, OVERDUE = 3;
   const COLOURS = ['#546e7a', '#1565c0', '#ef6c00', '#c62828'];
   const CLOSED_COLOUR = '#9e9e9e';
   const RESOLVED_RING = '#2e7d32';
-  const DRAW_ORDER = [0, 1, 2, 3]; // severity: overdue drawn last, on top
+  const CLUSTER_FILL = 'rgba(21, 101, 192, 0.88)';
+  const CLUSTER_FILL_LARGE = 'rgba(13, 71, 161, 0.9)';
+  const OVERDUE_BADGE = '#c62828';
+  const PAD = 0.25;              // the canvas reaches this far beyond the view on each side
+  const POINT_HIT = 9;           // px
+
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+    console.error('ioc-map: a big-endian platform; report columns would be misread');
+  }
 
   const host = document.querySelector('.folium-map');
   const map = host && globalThis[host.id];
@@ -33,25 +45,111 @@
 
   let bridge = null;
   let labels = {statuses: [], deadlines: [], legend: {}, text: {}};
-  let categories = Object.create(null);
-  let points = new Map();        // number -> point
-  let pendingLoad = null;        // {id, points: Map, started}
+  let categoryNames = Object.create(null);
+  const categoryCodes = [];      // global category index -> code
+  const categoryIds = new Map(); // code -> global index
+
+  let store = newStore();
+  let pendingLoad = null;        // {id, store, started}
   let currentLoad = 0;
   let visible = null;            // Set of numbers, or null for all
   let index = null;
-  let dirty = new Set();         // numbers changed since the index was built
+  let indexedCount = 0;
+  let dirty = new Set();         // slots changed since the index was built
   let rebuildTimer = 0;
+  let firstDirtyAt = 0;
   let interacting = false;
-  let selected = null;
+  let selected = null;           // a number
   let moving = null;
   let pickMode = false;
-  let drawnPoints = [];          // points drawn on the canvas in the last render, with x, y
-  let clusterCount = 0;
+  let viewLeaves = [];           // slots the index put in the view, as single reports
+  let viewClusters = [];         // {lat, lon, count, overdue, id}
+  let drawnPoints = [];          // {slot, x, y} drawn in the last frame, bottom to top
+  let drawnClusters = [];        // {x, y, r, count, overdue, id, lat, lon}
   const details = new Map();     // number -> details, most recent last
   const MAX_DETAILS = 500;
   let popupNumber = null;
-  let popupElement = null;
   let lastError = null;
+
+  // Columns of reports, one slot each; `f` holds each slot's feature for supercluster, made as the
+  // rows arrive (while Python is still sending the next chunk) rather than when the index is built.
+  // A removed report keeps its slot with style -1 and no geometry, which supercluster skips.
+  function newStore() {
+    return {n: [], lat: [], lon: [], s: [], c: [], p: [], f: [], slot: new Map(), alive: 0};
+  }
+
+  function put(target, number, lat, lon, style, category, pending) {
+    let i = target.slot.get(number);
+    if (i === undefined) {
+      i = target.n.length;
+      target.n.push(number);
+      target.lat.push(lat);
+      target.lon.push(lon);
+      target.s.push(style);
+      target.c.push(category);
+      target.p.push(pending);
+      target.f.push({geometry: {coordinates: [lon, lat]}, properties: i});
+      target.slot.set(number, i);
+      target.alive++;
+    } else {
+      target.lat[i] = lat;
+      target.lon[i] = lon;
+      target.s[i] = style;
+      target.c[i] = category;
+      target.p[i] = pending;
+      target.f[i] = {geometry: {coordinates: [lon, lat]}, properties: i};
+    }
+    return i;
+  }
+
+  function drop(target, number) {
+    const i = target.slot.get(number);
+    if (i === undefined) return -1;
+    target.s[i] = -1;
+    target.f[i] = {geometry: null, properties: i};
+    target.slot.delete(number);
+    target.alive--;
+    return i;
+  }
+
+  // A chunk's columns (see data.py encode_rows): numbers joined by newlines, the rest base64 of
+  // little-endian typed arrays.
+  function bytesOf(base64) {
+    const text = atob(base64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes.buffer;
+  }
+
+  function putRows(target, m, onSlot) {
+    const count = m.count || 0;
+    if (!count) return;
+    const scale = m.scale || 1;
+    const pending = new Set(m.p || []);
+    const ids = (m.cats || []).map(categoryId);
+    const numbers = typeof m.n === 'string' ? m.n.split('\n') : m.n;
+    const lats = new Int32Array(bytesOf(m.lat)), lons = new Int32Array(bytesOf(m.lon));
+    const styles = new Uint8Array(bytesOf(m.s)), cats = new Uint16Array(bytesOf(m.c));
+    if (numbers.length !== count || lats.length !== count || lons.length !== count || styles.length !== count ||
+        cats.length !== count) {
+      throw new Error('a chunk of reports with columns of different lengths');
+    }
+    for (let k = 0; k < count; k++) {
+      const slot = put(target, numbers[k], lats[k] / scale, lons[k] / scale, styles[k], ids[cats[k]],
+                       pending.size > 0 && pending.has(numbers[k]) ? 1 : 0);
+      if (onSlot) onSlot(slot);
+    }
+  }
+
+  function categoryId(code) {
+    let id = categoryIds.get(code);
+    if (id === undefined) {
+      id = categoryCodes.length;
+      categoryCodes.push(code);
+      categoryIds.set(code, id);
+    }
+    return id;
+  }
 
   // ---- helpers -----------------------------------------------------------------------------------
 
@@ -82,6 +180,21 @@
     try { return n.toLocaleString(labels.locale || 'vi-VN'); } catch (e) { return String(n); }
   }
 
+  let compactFormat = null;
+  function shortCount(n) {
+    // What fits in a cluster's disc: 9.999 as it is, then 16,4 N / 131 N (the tooltip has it all).
+    if (n < 10000) return formatCount(n);
+    try {
+      if (!compactFormat || compactFormat.locale !== labels.locale) {
+        compactFormat = {locale: labels.locale, format: new Intl.NumberFormat(labels.locale || 'vi-VN',
+                                                                                 {notation: 'compact', maximumSignificantDigits: 3})};
+      }
+      return compactFormat.format.format(n);
+    } catch (e) {
+      return Math.round(n / 1000) + 'k';
+    }
+  }
+
   function statusOf(code) { return Math.floor(code / 4); }
   function deadlineOf(code) { return code % 4; }
   function groupOf(code) {
@@ -89,55 +202,89 @@
     return status ? status.group : 'agency';
   }
   function isOverdue(code) { return deadlineOf(code) === OVERDUE && groupOf(code) !== 'closed'; }
-
-  function makePoint(number, lat, lon, style, category, pending) {
-    const p = {n: number, lat: lat, lon: lon, s: style, c: category, pending: pending,
-               o: isOverdue(style) ? 1 : 0, geometry: {coordinates: [lon, lat]}, x: 0, y: 0};
-    p.properties = p;
-    return p;
+  function isShown(slot) {
+    return store.s[slot] >= 0 && (visible === null || visible.has(store.n[slot]));
   }
-
-  function pointsFrom(m) {
-    const out = [];
-    const pending = new Set(m.p || []);
-    const cats = m.cats || [];
-    for (let i = 0; i < m.n.length; i++) {
-      out.push(makePoint(m.n[i], m.lat[i], m.lon[i], m.s[i], cats[m.c[i]] || '', pending.has(m.n[i])));
-    }
-    return out;
+  function selectedSlot() {
+    if (selected === null) return -1;
+    const slot = store.slot.get(selected);
+    return slot === undefined ? -1 : slot;
   }
-
-  function isShown(p) { return visible === null || visible.has(p.n); }
 
   // ---- the index ---------------------------------------------------------------------------------
+
+  function compact() {
+    // Drop the slots of removed reports (their number is gone from the slot map already).
+    const old = store;
+    const fresh = newStore();
+    for (let i = 0; i < old.n.length; i++) {
+      if (old.s[i] >= 0) put(fresh, old.n[i], old.lat[i], old.lon[i], old.s[i], old.c[i], old.p[i]);
+    }
+    store = fresh;
+  }
 
   function rebuild() {
     clearTimeout(rebuildTimer);
     rebuildTimer = 0;
     const started = performance.now();
-    const list = [];
-    for (const p of points.values()) if (isShown(p)) list.push(p);
-    const radius = labels.clusterRadius || 45;
+    if (store.n.length - store.alive > Math.max(1000, store.alive / 10)) compact();
+    const s = store.s, n = store.n;
+    let features = store.f;
+    if (visible !== null) {
+      features = [];
+      for (let i = 0; i < n.length; i++) if (s[i] >= 0 && visible.has(n[i])) features.push(store.f[i]);
+    }
+    indexedCount = visible === null ? store.alive : features.length;
     index = new Supercluster({
-      radius: radius, extent: 256, maxZoom: labels.clusterMaxZoom || 17, minPoints: 2,
-      map: (props) => ({o: props.o}),
+      radius: labels.clusterRadius || 45, extent: 256, minZoom: 3, maxZoom: labels.clusterMaxZoom || 15,
+      minPoints: 2,
+      map: (slot) => ({o: isOverdue(s[slot]) ? 1 : 0}),
       reduce: (acc, props) => { acc.o += props.o; },
-    }).load(list);
+    }).load(features);
     dirty = new Set();
+    query();
     return performance.now() - started;
   }
 
+  // Changes are drawn at once; the clusters catch up when the index is rebuilt: after a quiet
+  // moment, or at the latest some seconds after the first change not yet in it, so a steady feed
+  // of changes cannot keep the counts stale for long.
+  const REBUILD_QUIET_MS = 1500;
+  const REBUILD_MAX_WAIT_MS = 10000;
+
   function scheduleRebuild() {
-    if (dirty.size > 5000) { rebuild(); return; }
+    if (dirty.size > 5000) { rebuild(); draw(); return; }
+    const now = performance.now();
+    if (!rebuildTimer) firstDirtyAt = now;
     clearTimeout(rebuildTimer);
+    const wait = Math.max(0, Math.min(REBUILD_QUIET_MS, firstDirtyAt + REBUILD_MAX_WAIT_MS - now));
     rebuildTimer = setTimeout(() => {
+      rebuildTimer = 0;
       if (interacting) { scheduleRebuild(); return; }
       rebuild();
-      render();
-    }, 1200);
+      draw();
+    }, wait);
   }
 
-  // ---- drawing: shapes ---------------------------------------------------------------------------
+  function query() {
+    viewLeaves = [];
+    viewClusters = [];
+    if (!index) return;
+    const bounds = map.getBounds().pad(PAD);
+    const zoom = Math.round(map.getZoom());
+    const bbox = [bounds.getWest(), Math.max(-85, bounds.getSouth()), bounds.getEast(), Math.min(85, bounds.getNorth())];
+    for (const f of index.getClusters(bbox, zoom)) {
+      const props = f.properties;
+      if (typeof props === 'number') {
+        viewLeaves.push(props);
+      } else {
+        const [lon, lat] = f.geometry.coordinates;
+        viewClusters.push({lat: lat, lon: lon, count: props.point_count, overdue: props.o, id: props.cluster_id});
+      }
+    }
+  }
+
+  // ---- drawing -----------------------------------------------------------------------------------
 
   function drawShape(ctx, x, y, code, scale) {
     const group = groupOf(code);
@@ -182,9 +329,8 @@
     }
     ctx.fillStyle = colour;
     ctx.fill();
-    ctx.lineWidth = 1.5 * k;
+    ctx.lineWidth = (group === 'resolved' ? 2.5 : 1.5) * k;
     ctx.strokeStyle = group === 'resolved' ? RESOLVED_RING : '#ffffff';
-    if (group === 'resolved') ctx.lineWidth = 2.5 * k;
     ctx.stroke();
     if (group === 'triage') {
       ctx.beginPath();
@@ -204,110 +350,220 @@
     ctx.setLineDash([]);
   }
 
-  // ---- drawing: the canvas layer -----------------------------------------------------------------
+  function clusterRadius(count) { return count < 100 ? 16 : count < 1000 ? 19 : count < 10000 ? 22 : count < 100000 ? 24 : 27; }
 
-  const PAD = 0.25;
+  function drawCluster(ctx, x, y, count, overdue) {
+    const r = clusterRadius(count);
+    ctx.beginPath();
+    ctx.arc(x, y, r + 1, 0, Math.PI * 2);
+    ctx.fillStyle = 'rgba(13, 71, 161, 0.55)';
+    ctx.fill();
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, Math.PI * 2);
+    ctx.fillStyle = '#ffffff';
+    ctx.fill();
+    ctx.beginPath();
+    ctx.arc(x, y, r - 3, 0, Math.PI * 2);
+    ctx.fillStyle = count >= 1000 ? CLUSTER_FILL_LARGE : CLUSTER_FILL;
+    ctx.fill();
+    ctx.fillStyle = '#ffffff';
+    ctx.font = '600 12px "Segoe UI", "Noto Sans", "DejaVu Sans", sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(shortCount(count), x, y + 0.5, 2 * r - 6);
+    if (overdue > 0) {
+      const text = shortCount(overdue);
+      ctx.font = '600 10.5px "Segoe UI", "Noto Sans", "DejaVu Sans", sans-serif';
+      const w = Math.max(18, ctx.measureText(text).width + 9);
+      const h = 16;
+      const bx = x + r * 0.55, by = y - r - 2;
+      roundRect(ctx, bx - 2, by - 2, w + 4, h + 4, (h + 4) / 2);
+      ctx.fillStyle = '#ffffff';
+      ctx.fill();
+      roundRect(ctx, bx, by, w, h, h / 2);
+      ctx.fillStyle = OVERDUE_BADGE;
+      ctx.fill();
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(text, bx + w / 2, by + h / 2 + 0.5);
+    }
+    return r;
+  }
+
+  function roundRect(ctx, x, y, w, h, r) {
+    ctx.beginPath();
+    ctx.moveTo(x + r, y);
+    ctx.arcTo(x + w, y, x + w, y + h, r);
+    ctx.arcTo(x + w, y + h, x, y + h, r);
+    ctx.arcTo(x, y + h, x, y, r);
+    ctx.arcTo(x, y, x + w, y, r);
+    ctx.closePath();
+  }
+
   map.createPane('iocUnits').style.zIndex = 350;
   map.createPane('iocPoints').style.zIndex = 450;
   map.createPane('iocSelection').style.zIndex = 640;
   map.getPane('iocUnits').style.pointerEvents = 'none';
   map.getPane('iocPoints').style.pointerEvents = 'none';
 
-  const PointCanvas = L.Layer.extend({
-    onAdd: function () {
-      this._canvas = L.DomUtil.create('canvas', 'ioc-points leaflet-zoom-hide');
-      map.getPane('iocPoints').appendChild(this._canvas);
-    },
-    onRemove: function () { L.DomUtil.remove(this._canvas); },
-    draw: function (list) {
-      const size = map.getSize();
-      const pad = size.multiplyBy(PAD).round();
-      const width = size.x + 2 * pad.x, height = size.y + 2 * pad.y;
-      const ratio = window.devicePixelRatio || 1;
-      const canvas = this._canvas;
-      const origin = map.containerPointToLayerPoint([-pad.x, -pad.y]).round();
-      L.DomUtil.setPosition(canvas, origin);
-      if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-        canvas.width = Math.round(width * ratio);
-        canvas.height = Math.round(height * ratio);
-        canvas.style.width = width + 'px';
-        canvas.style.height = height + 'px';
-      }
-      const ctx = canvas.getContext('2d');
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      ctx.clearRect(0, 0, width, height);
-      for (const p of list) {
-        const cp = map.latLngToContainerPoint([p.lat, p.lon]);
-        p.x = cp.x; p.y = cp.y;
-      }
-      list.sort((a, b) => drawRank(a) - drawRank(b));
-      for (const p of list) {
-        const x = p.x + pad.x, y = p.y + pad.y;
-        if (p.pending) drawPending(ctx, x, y);
-        drawShape(ctx, x, y, p.s, p.n === selected ? 1.35 : 1);
-      }
-    },
+  const canvas = L.DomUtil.create('canvas', 'ioc-points leaflet-zoom-animated');
+  map.getPane('iocPoints').appendChild(canvas);
+  let canvasBounds = null;
+
+  // Zooming: scale the last frame like Leaflet scales an image overlay, then draw afresh at the end.
+  map.on('zoomanim', (e) => {
+    if (!canvasBounds) return;
+    const scale = map.getZoomScale(e.zoom);
+    const offset = map._latLngBoundsToNewLayerBounds(canvasBounds, e.zoom, e.center).min;
+    L.DomUtil.setTransform(canvas, offset, scale);
   });
 
-  function drawRank(p) {
-    if (p.n === selected) return 10;
-    return groupOf(p.s) === 'closed' ? -1 : DRAW_ORDER[deadlineOf(p.s)];
+  function rank(slot) {
+    const code = store.s[slot];
+    return groupOf(code) === 'closed' ? -1 : deadlineOf(code);
   }
 
-  const pointCanvas = new PointCanvas().addTo(map);
-  L.control.scale({imperial: false, position: 'bottomright'}).addTo(map);
-  const clusterLayer = L.layerGroup().addTo(map);
-
-  function clusterIcon(count, overdue) {
-    const size = count < 100 ? 'small' : count < 1000 ? 'medium' : 'large';
-    const box = el('div', 'ioc-cluster-body');
-    box.appendChild(el('span', 'ioc-cluster-count', formatCount(count)));
-    if (overdue > 0) box.appendChild(el('span', 'ioc-cluster-overdue', formatCount(overdue)));
-    const px = size === 'small' ? 34 : size === 'medium' ? 42 : 52;
-    return L.divIcon({html: box, className: 'ioc-cluster ioc-cluster-' + size, iconSize: [px, px]});
-  }
-
-  function render() {
-    clusterLayer.clearLayers();
-    const list = [];
-    clusterCount = 0;
-    if (index) {
-      const bounds = map.getBounds().pad(PAD);
-      const zoom = Math.round(map.getZoom());
-      const bbox = [bounds.getWest(), Math.max(-85, bounds.getSouth()), bounds.getEast(), Math.min(85, bounds.getNorth())];
-      const features = index.getClusters(bbox, zoom);
-      for (const f of features) {
-        if (f.properties && f.properties.cluster) {
-          const [lon, lat] = f.geometry.coordinates;
-          const count = f.properties.point_count;
-          const overdue = f.properties.o;
-          const marker = L.marker([lat, lon], {icon: clusterIcon(count, overdue), keyboard: false,
-                                               riseOnHover: true});
-          marker.bindTooltip(clusterText(count, overdue), {direction: 'top', offset: [0, -18]});
-          const id = f.properties.cluster_id;
-          marker.on('click', () => {
-            const target = Math.min(index.getClusterExpansionZoom(id), map.getMaxZoom());
-            map.setView([lat, lon], Math.max(target, map.getZoom() + 1));
-          });
-          clusterLayer.addLayer(marker);
-          clusterCount++;
-        } else {
-          const p = f.properties; // supercluster hands back our own point as the properties
-          if (!dirty.has(p.n) && p.n !== selected) list.push(p);
-        }
-      }
+  function draw() {
+    const size = map.getSize();
+    const pad = size.multiplyBy(PAD).round();
+    const width = size.x + 2 * pad.x, height = size.y + 2 * pad.y;
+    const ratio = window.devicePixelRatio || 1;
+    const topLeft = map.containerPointToLayerPoint([-pad.x, -pad.y]).round();
+    L.DomUtil.setPosition(canvas, topLeft);
+    canvasBounds = L.latLngBounds(map.containerPointToLatLng([-pad.x, -pad.y]),
+                                  map.containerPointToLatLng([size.x + pad.x, size.y + pad.y]));
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      canvas.style.width = width + 'px';
+      canvas.style.height = height + 'px';
     }
-    // Changed since the index was built, and the selected report: always drawn as they are now.
-    const view = map.getBounds().pad(PAD);
-    for (const n of dirty) {
-      const p = points.get(n);
-      if (p && isShown(p) && n !== selected && view.contains([p.lat, p.lon])) list.push(p);
+    const ctx = canvas.getContext('2d');
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+
+    // Which reports: the index's single ones, then the changed ones and the selected one as they are now.
+    const chosen = selectedSlot();
+    const slots = [];
+    for (const slot of viewLeaves) {
+      if (!dirty.has(slot) && slot !== chosen && store.s[slot] >= 0) slots.push(slot);
     }
-    const chosen = selected !== null ? points.get(selected) : null;
-    if (chosen && isShown(chosen)) list.push(chosen);
-    pointCanvas.draw(list);
-    drawnPoints = list;
+    const view = canvasBounds;
+    for (const slot of dirty) {
+      if (slot !== chosen && isShown(slot) && view.contains([store.lat[slot], store.lon[slot]])) slots.push(slot);
+    }
+    slots.sort((a, b) => rank(a) - rank(b));
+    const points = [];
+    for (const slot of slots) {
+      const p = map.latLngToContainerPoint([store.lat[slot], store.lon[slot]]);
+      points.push({slot: slot, x: p.x, y: p.y});
+    }
+    for (const p of points) {
+      if (store.p[p.slot]) drawPending(ctx, p.x + pad.x, p.y + pad.y);
+      drawShape(ctx, p.x + pad.x, p.y + pad.y, store.s[p.slot], 1);
+    }
+    const clusters = [];
+    for (const c of viewClusters) {
+      const p = map.latLngToContainerPoint([c.lat, c.lon]);
+      const r = drawCluster(ctx, p.x + pad.x, p.y + pad.y, c.count, c.overdue);
+      clusters.push({x: p.x, y: p.y, r: r, count: c.count, overdue: c.overdue, id: c.id, lat: c.lat, lon: c.lon});
+    }
+    if (chosen >= 0 && isShown(chosen)) {
+      const p = map.latLngToContainerPoint([store.lat[chosen], store.lon[chosen]]);
+      if (store.p[chosen]) drawPending(ctx, p.x + pad.x, p.y + pad.y);
+      drawShape(ctx, p.x + pad.x, p.y + pad.y, store.s[chosen], 1.35);
+      points.push({slot: chosen, x: p.x, y: p.y});
+    }
+    drawnPoints = points;
+    drawnClusters = clusters;
     placeSelection();
+  }
+
+  function refresh() {
+    query();
+    draw();
+  }
+
+  L.control.scale({imperial: false, position: 'bottomright'}).addTo(map);
+
+  // ---- hit testing, hover and clicks -------------------------------------------------------------
+
+  function clusterAt(cp) {
+    for (let i = drawnClusters.length - 1; i >= 0; i--) {
+      const c = drawnClusters[i];
+      const dx = c.x - cp.x, dy = c.y - cp.y;
+      if (dx * dx + dy * dy <= c.r * c.r) return c;
+    }
+    return null;
+  }
+
+  function pointAt(cp) {
+    let best = null, bestD = POINT_HIT * POINT_HIT;
+    // Later points are drawn on top: prefer them on ties.
+    for (let i = drawnPoints.length - 1; i >= 0; i--) {
+      const p = drawnPoints[i];
+      const dx = p.x - cp.x, dy = p.y - cp.y;
+      const d = dx * dx + dy * dy;
+      if (d < bestD || (d === bestD && best === null)) { best = p; bestD = d; }
+    }
+    return best;
+  }
+
+  function hitAt(cp) {
+    // The selected report is drawn above the clusters; the clusters above the other reports.
+    const chosen = selectedSlot();
+    const last = drawnPoints[drawnPoints.length - 1];
+    if (last && last.slot === chosen) {
+      const dx = last.x - cp.x, dy = last.y - cp.y;
+      if (dx * dx + dy * dy <= POINT_HIT * POINT_HIT) return {point: last};
+    }
+    const cluster = clusterAt(cp);
+    if (cluster) return {cluster: cluster};
+    const point = pointAt(cp);
+    return point ? {point: point} : null;
+  }
+
+  const hoverTip = L.tooltip({direction: 'top', offset: [0, -9], className: 'ioc-tooltip'});
+  let hovered = null;            // {point} or {cluster}
+  let hoverFrame = 0;
+  let hoverEvent = null;
+
+  function sameHit(a, b) {
+    if (!a || !b) return a === b;
+    if (a.point && b.point) return a.point.slot === b.point.slot;
+    if (a.cluster && b.cluster) return a.cluster.id === b.cluster.id;
+    return false;
+  }
+
+  map.on('mousemove', (e) => {
+    hoverEvent = e;
+    if (hoverFrame) return;
+    hoverFrame = requestAnimationFrame(() => {
+      hoverFrame = 0;
+      const hit = hitAt(hoverEvent.containerPoint);
+      host.classList.toggle('ioc-over-point', !!hit);
+      if (sameHit(hit, hovered)) return;
+      hovered = hit;
+      showHoverTip();
+    });
+  });
+  map.on('mouseout movestart zoomstart', () => {
+    hovered = null;
+    map.closeTooltip(hoverTip);
+    host.classList.remove('ioc-over-point');
+  });
+
+  function showHoverTip() {
+    if (!hovered) { map.closeTooltip(hoverTip); return; }
+    if (hovered.point) {
+      const slot = hovered.point.slot;
+      hoverTip.options.offset = [0, -9];
+      hoverTip.setLatLng([store.lat[slot], store.lon[slot]]).setContent(tooltipContent(slot));
+    } else {
+      const c = hovered.cluster;
+      hoverTip.options.offset = [0, -c.r];
+      hoverTip.setLatLng([c.lat, c.lon]).setContent(el('div', 'ioc-tip', clusterText(c.count, c.overdue)));
+    }
+    map.openTooltip(hoverTip);
   }
 
   function clusterText(count, overdue) {
@@ -315,77 +571,44 @@
     return overdue > 0 ? text + ' · ' + fill(labels.text.cluster_overdue, {overdue: formatCount(overdue)}) : text;
   }
 
-  // ---- hit testing, hover and clicks -------------------------------------------------------------
-
-  function pointAt(containerPoint, radius) {
-    const r2 = (radius || 9) * (radius || 9);
-    let best = null, bestD = Infinity;
-    // Later points are drawn on top: prefer them on ties.
-    for (let i = drawnPoints.length - 1; i >= 0; i--) {
-      const p = drawnPoints[i];
-      const dx = p.x - containerPoint.x, dy = p.y - containerPoint.y;
-      const d = dx * dx + dy * dy;
-      if (d <= r2 && d < bestD) { best = p; bestD = d; }
-    }
-    return best;
-  }
-
-  const hoverTip = L.tooltip({direction: 'top', offset: [0, -9], className: 'ioc-tooltip'});
-  let hovered = null;
-  let hoverFrame = 0;
-  let hoverEvent = null;
-
-  map.on('mousemove', (e) => {
-    hoverEvent = e;
-    if (hoverFrame) return;
-    hoverFrame = requestAnimationFrame(() => {
-      hoverFrame = 0;
-      const p = pointAt(hoverEvent.containerPoint);
-      host.classList.toggle('ioc-over-point', !!p);
-      if (p === hovered) return;
-      hovered = p;
-      if (p) {
-        hoverTip.setLatLng([p.lat, p.lon]).setContent(tooltipContent(p));
-        map.openTooltip(hoverTip);
-      } else {
-        map.closeTooltip(hoverTip);
-      }
-    });
-  });
-  map.on('mouseout', () => {
-    hovered = null;
-    map.closeTooltip(hoverTip);
-    host.classList.remove('ioc-over-point');
-  });
-
-  function stateText(p) {
-    const status = labels.statuses[statusOf(p.s)];
+  function stateText(slot) {
+    const code = store.s[slot];
+    const status = labels.statuses[statusOf(code)];
     const parts = [status ? status.label : ''];
-    const deadline = deadlineOf(p.s);
-    if (deadline !== NONE && groupOf(p.s) !== 'closed') parts.push(labels.deadlines[deadline] || '');
+    const deadline = deadlineOf(code);
+    if (deadline !== NONE && groupOf(code) !== 'closed') parts.push(labels.deadlines[deadline] || '');
     return parts.filter(Boolean).join(' · ');
   }
 
-  function tooltipContent(p) {
+  function categoryName(slot) {
+    const code = categoryCodes[store.c[slot]] || '';
+    return categoryNames[code] || code;
+  }
+
+  function tooltipContent(slot) {
+    const number = store.n[slot];
     const box = el('div', 'ioc-tip');
-    box.appendChild(el('strong', 'ioc-tip-number', p.n));
-    box.appendChild(el('div', 'ioc-tip-state ioc-deadline-' + deadlineOf(p.s), stateText(p)));
-    if (p.c) box.appendChild(el('div', 'ioc-tip-category', categories[p.c] || p.c));
-    const d = details.get(p.n);
+    box.appendChild(el('strong', 'ioc-tip-number', number));
+    box.appendChild(el('div', 'ioc-tip-state ioc-deadline-' + deadlineOf(store.s[slot]), stateText(slot)));
+    const category = categoryName(slot);
+    if (category) box.appendChild(el('div', 'ioc-tip-category', category));
+    const d = details.get(number);
     if (d && (d.title || d.description)) box.appendChild(el('div', 'ioc-tip-text', d.title || d.description));
-    if (p.pending) box.appendChild(el('div', 'ioc-tip-pending', labels.text.pending));
+    if (store.p[slot]) box.appendChild(el('div', 'ioc-tip-pending', labels.text.pending));
     return box;
   }
 
-  function popupContent(p) {
+  function popupContent(slot) {
+    const number = store.n[slot];
     const box = el('div', 'ioc-popup');
     const head = el('div', 'ioc-popup-head');
-    head.appendChild(el('strong', 'ioc-popup-number', p.n));
-    if (p.pending) head.appendChild(el('span', 'ioc-popup-pending', labels.text.pending));
+    head.appendChild(el('strong', 'ioc-popup-number', number));
+    if (store.p[slot]) head.appendChild(el('span', 'ioc-popup-pending', labels.text.pending));
     box.appendChild(head);
-    box.appendChild(el('div', 'ioc-popup-state ioc-deadline-' + deadlineOf(p.s), stateText(p)));
-    if (p.c) box.appendChild(el('div', 'ioc-popup-category', categories[p.c] || p.c));
-    const d = details.get(p.n);
+    box.appendChild(el('div', 'ioc-popup-state ioc-deadline-' + deadlineOf(store.s[slot]), stateText(slot)));
+    const category = categoryName(slot);
+    if (category) box.appendChild(el('div', 'ioc-popup-category', category));
+    const d = details.get(number);
     if (d) {
       if (d.title) box.appendChild(el('div', 'ioc-popup-title', d.title));
       box.appendChild(el('div', 'ioc-popup-description', d.description));
@@ -398,37 +621,41 @@
   }
 
   const popup = L.popup({maxWidth: 340, minWidth: 200, autoPanPadding: [24, 24], className: 'ioc-popup-frame'});
-  popup.on('remove', () => { popupNumber = null; popupElement = null; });
+  popup.on('remove', () => { popupNumber = null; });
 
-  function openPopup(p) {
-    popupNumber = p.n;
-    popupElement = popupContent(p);
-    popup.setLatLng([p.lat, p.lon]).setContent(popupElement);
+  function openPopup(slot) {
+    const number = store.n[slot];
+    popupNumber = number;
+    popup.setLatLng([store.lat[slot], store.lon[slot]]).setContent(popupContent(slot));
     if (!map.hasLayer(popup)) popup.openOn(map);
-    if (!details.has(p.n)) post({t: 'details', n: p.n});
+    if (!details.has(number)) post({t: 'details', n: number});
   }
 
   function refreshPopup() {
     if (popupNumber === null) return;
-    const p = points.get(popupNumber);
-    if (!p) { map.closePopup(popup); return; }
-    popupElement = popupContent(p);
-    popup.setLatLng([p.lat, p.lon]).setContent(popupElement);
-  }
-
-  function setSelected(number) {
-    selected = number;
-    render();
+    const slot = store.slot.get(popupNumber);
+    if (slot === undefined || !isShown(slot)) { map.closePopup(popup); return; }
+    popup.setLatLng([store.lat[slot], store.lon[slot]]).setContent(popupContent(slot));
   }
 
   map.on('click', (e) => {
-    const p = pointAt(e.containerPoint);
-    if (p && !pickMode) {
-      const changed = selected !== p.n;
-      setSelected(p.n);
-      openPopup(p);
-      post({t: 'clicked', n: p.n});
-      if (changed) post({t: 'selected', n: p.n});
+    const hit = pickMode ? null : hitAt(e.containerPoint);
+    if (hit && hit.cluster) {
+      const c = hit.cluster;
+      let target = map.getZoom() + 2;
+      try { target = index.getClusterExpansionZoom(c.id); } catch (err) { /* index rebuilt meanwhile */ }
+      dropFit();
+      map.setView([c.lat, c.lon], Math.min(Math.max(target, map.getZoom() + 1), map.getMaxZoom()));
+      return;
+    }
+    if (hit && hit.point) {
+      const number = store.n[hit.point.slot];
+      const changed = selected !== number;
+      selected = number;
+      draw();
+      openPopup(hit.point.slot);
+      post({t: 'clicked', n: number});
+      if (changed) post({t: 'selected', n: number});
       return;
     }
     post({t: 'map_clicked', lat: e.latlng.lat, lon: L.Util.wrapNum(e.latlng.lng, [-180, 180], true)});
@@ -436,14 +663,15 @@
 
   map.on('keydown', (e) => {
     if (e.originalEvent.key === 'Escape' && selected !== null) {
-      setSelected(null);
+      selected = null;
       map.closePopup(popup);
+      draw();
       post({t: 'selected', n: null});
     }
   });
 
   map.on('movestart zoomstart', () => { interacting = true; });
-  map.on('moveend zoomend', () => { interacting = false; render(); });
+  map.on('moveend zoomend', () => { interacting = false; refresh(); });
 
   // ---- fitting the view --------------------------------------------------------------------------
   // A fit asked for while the view is still being laid out is applied again when it gets its size,
@@ -468,7 +696,7 @@
   }
   map.on('resize', () => {
     applyFit();
-    render();
+    refresh();
   });
 
   // ---- selection, move mode, pin -----------------------------------------------------------------
@@ -479,9 +707,9 @@
   });
 
   function placeSelection() {
-    const p = selected !== null ? points.get(selected) : null;
-    if (p && isShown(p)) {
-      selectionMarker.setLatLng([p.lat, p.lon]);
+    const slot = selectedSlot();
+    if (slot >= 0 && isShown(slot)) {
+      selectionMarker.setLatLng([store.lat[slot], store.lon[slot]]);
       if (!map.hasLayer(selectionMarker)) selectionMarker.addTo(map);
     } else if (map.hasLayer(selectionMarker)) {
       selectionMarker.remove();
@@ -493,12 +721,12 @@
   function setMoving(number) {
     if (moveMarker) { moveMarker.remove(); moveMarker = null; }
     moving = number;
-    host.classList.toggle('ioc-moving', number !== null);
-    const p = number !== null ? points.get(number) : null;
-    if (!p) { moving = null; return; }
+    const slot = number !== null ? store.slot.get(number) : undefined;
+    if (slot === undefined) { moving = null; host.classList.remove('ioc-moving'); return; }
+    host.classList.add('ioc-moving');
     const handle = el('div', 'ioc-move-handle');
-    handle.appendChild(el('span', 'ioc-move-label', p.n));
-    moveMarker = L.marker([p.lat, p.lon], {
+    handle.appendChild(el('span', 'ioc-move-label', number));
+    moveMarker = L.marker([store.lat[slot], store.lon[slot]], {
       draggable: true, autoPan: true, keyboard: true, pane: 'iocSelection', title: labels.text.move_hint || '',
       icon: L.divIcon({className: 'ioc-move', html: handle, iconSize: [28, 28], iconAnchor: [14, 28]}),
     }).addTo(map);
@@ -512,7 +740,7 @@
 
   function setPin(lat, lon) {
     if (pinMarker) { pinMarker.remove(); pinMarker = null; }
-    if (lat === null || lon === null || lat === undefined || lon === undefined) return;
+    if (typeof lat !== 'number' || typeof lon !== 'number') return;
     pinMarker = L.marker([lat, lon], {
       interactive: false, keyboard: false, pane: 'iocSelection',
       icon: L.divIcon({className: 'ioc-pin', html: el('div', 'ioc-pin-body'), iconSize: [24, 24], iconAnchor: [12, 24]}),
@@ -564,6 +792,16 @@
   // ---- the legend --------------------------------------------------------------------------------
 
   let legendControl = null;
+  let legendBox = null;
+  let legendFoldedByUser = false;
+
+  // A small map shows the legend folded (its title stays, one click away), until the user decides.
+  function autoFoldLegend() {
+    const height = map.getSize().y;
+    if (!legendBox || legendFoldedByUser || height < 50) return;
+    legendBox.classList.toggle('ioc-legend-collapsed', height < 640);
+  }
+  map.on('resize', autoFoldLegend);
 
   function drawLegend() {
     if (legendControl) legendControl.remove();
@@ -572,28 +810,32 @@
     legendControl = L.control({position: 'bottomleft'});
     legendControl.onAdd = function () {
       const box = el('div', 'ioc-legend leaflet-bar');
+      legendBox = box;
+      autoFoldLegend();
       const title = el('div', 'ioc-legend-title', labels.legend.title || '');
       title.setAttribute('role', 'button');
       title.tabIndex = 0;
-      const toggle = () => box.classList.toggle('ioc-legend-collapsed');
+      const toggle = () => { legendFoldedByUser = true; box.classList.toggle('ioc-legend-collapsed'); };
       title.addEventListener('click', toggle);
       title.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') toggle(); });
       box.appendChild(title);
       for (const entry of entries) {
         const row = el('div', 'ioc-legend-row');
+        const size = entry.cluster ? 28 : 20;
         const swatch = el('canvas', 'ioc-legend-swatch');
         const ratio = window.devicePixelRatio || 1;
-        swatch.width = 20 * ratio; swatch.height = 20 * ratio;
-        swatch.style.width = '20px'; swatch.style.height = '20px';
+        swatch.width = 34 * ratio; swatch.height = size * ratio;
+        swatch.style.width = '34px'; swatch.style.height = size + 'px';
         const ctx = swatch.getContext('2d');
         ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
         if (entry.cluster) {
-          ctx.beginPath(); ctx.arc(10, 10, 8, 0, Math.PI * 2);
-          ctx.fillStyle = 'rgba(21, 101, 192, 0.85)'; ctx.fill();
-          ctx.beginPath(); ctx.arc(15, 5, 4, 0, Math.PI * 2);
-          ctx.fillStyle = '#c62828'; ctx.fill();
+          ctx.save();
+          ctx.translate(12, 15);
+          ctx.scale(0.62, 0.62);
+          drawCluster(ctx, 0, 0, 24, 3);
+          ctx.restore();
         } else {
-          drawShape(ctx, 10, 10, entry.code, 1);
+          drawShape(ctx, 12, size / 2, entry.code, 1);
         }
         row.appendChild(swatch);
         row.appendChild(el('span', 'ioc-legend-label', entry.label));
@@ -608,58 +850,54 @@
 
   // ---- messages from Python ----------------------------------------------------------------------
 
-  function applyRows(m, target) {
-    for (const p of pointsFrom(m)) {
-      target.set(p.n, p);
-    }
-  }
-
   const handlers = {
     labels(m) {
       labels = {
         statuses: m.statuses || [], deadlines: m.deadlines || [], legend: m.legend || {}, text: m.text || {},
         locale: m.locale, clusterRadius: m.cluster_radius, clusterMaxZoom: m.cluster_max_zoom,
       };
-      for (const p of points.values()) p.o = isOverdue(p.s) ? 1 : 0;
       drawLegend();
-      if (index) { rebuild(); render(); }
+      if (index) { rebuild(); draw(); }
     },
     units(m) {
-      categories = Object.assign(Object.create(null), m.categories || {});
+      categoryNames = Object.assign(Object.create(null), m.categories || {});
       drawUnits(m);
-      render();
+      refresh();
     },
     begin(m) {
-      pendingLoad = {id: m.load, points: new Map(), started: performance.now()};
+      pendingLoad = {id: m.load, store: newStore(), started: performance.now(), putMs: 0, parseMs: 0, lastChunkAt: 0};
     },
     chunk(m) {
-      if (pendingLoad && pendingLoad.id === m.load) applyRows(m, pendingLoad.points);
+      if (!pendingLoad || pendingLoad.id !== m.load) return;
+      const t = performance.now();
+      putRows(pendingLoad.store, m);
+      pendingLoad.putMs += performance.now() - t;
+      pendingLoad.parseMs += lastParseMs;
+      pendingLoad.lastChunkAt = performance.now();
     },
     end(m) {
       if (!pendingLoad || pendingLoad.id !== m.load) return;
       const load = pendingLoad;
       pendingLoad = null;
-      points = load.points;
+      store = load.store;
       currentLoad = load.id;
       details.clear();
       const indexMs = rebuild();
-      render();
+      draw();
       refreshPopup();
-      if (moving !== null) setMoving(points.has(moving) ? moving : null);
-      afterPaint(() => post({t: 'loaded', load: load.id, count: points.size, index_ms: indexMs,
-                             total_ms: performance.now() - load.started}));
+      if (moving !== null) setMoving(moving);
+      afterPaint(() => post({t: 'loaded', load: load.id, count: store.alive, index_ms: indexMs,
+                             total_ms: performance.now() - load.started, put_ms: load.putMs,
+                             parse_ms: load.parseMs, chunks_ms: load.lastChunkAt - load.started}));
     },
     upsert(m) {
-      const rows = pointsFrom(m);
-      for (const p of rows) {
-        points.set(p.n, p);
-        details.delete(p.n);
-        if (pendingLoad) pendingLoad.points.set(p.n, p);
-        dirty.add(p.n);
-      }
-      if (moving !== null && rows.some((p) => p.n === moving)) setMoving(moving);
-      render();
-      if (popupNumber !== null && rows.some((p) => p.n === popupNumber)) {
+      const numbers = new Set(m.count ? (typeof m.n === 'string' ? m.n.split('\n') : m.n) : []);
+      putRows(store, m, (slot) => dirty.add(slot));
+      if (pendingLoad) putRows(pendingLoad.store, m);
+      for (const number of numbers) details.delete(number);
+      if (moving !== null && numbers.has(moving)) setMoving(moving);
+      draw();
+      if (popupNumber !== null && numbers.has(popupNumber)) {
         refreshPopup();
         post({t: 'details', n: popupNumber});
       }
@@ -667,39 +905,39 @@
       if (m.seq !== undefined) afterPaint(() => post({t: 'ack', seq: m.seq}));
     },
     remove(m) {
-      for (const n of m.n || []) {
-        points.delete(n);
-        details.delete(n);
-        if (pendingLoad) pendingLoad.points.delete(n);
-        dirty.add(n);
-        if (n === selected) selected = null;
-        if (n === moving) setMoving(null);
+      for (const number of m.n || []) {
+        const slot = drop(store, number);
+        if (slot >= 0) dirty.add(slot);
+        if (pendingLoad) drop(pendingLoad.store, number);
+        details.delete(number);
+        if (number === selected) selected = null;
+        if (number === moving) setMoving(null);
       }
-      render();
+      draw();
       refreshPopup();
       scheduleRebuild();
       if (m.seq !== undefined) afterPaint(() => post({t: 'ack', seq: m.seq}));
     },
     select(m) {
-      const number = typeof m.n === 'string' ? m.n : null;
-      selected = number;
-      const p = number !== null ? points.get(number) : null;
-      if (popupNumber !== null && popupNumber !== number) map.closePopup(popup);
-      if (p && m.pan && !map.getBounds().pad(-0.1).contains([p.lat, p.lon])) {
+      selected = typeof m.n === 'string' ? m.n : null;
+      const slot = selectedSlot();
+      if (popupNumber !== null && popupNumber !== selected) map.closePopup(popup);
+      if (slot >= 0 && m.pan && !map.getBounds().pad(-0.1).contains([store.lat[slot], store.lon[slot]])) {
         dropFit();
-        map.panTo([p.lat, p.lon], {animate: false});
+        map.panTo([store.lat[slot], store.lon[slot]], {animate: false});
       }
-      render();
+      draw();
     },
     visible(m) {
       visible = Array.isArray(m.n) ? new Set(m.n) : null;
       rebuild();
-      render();
+      draw();
+      refreshPopup();
       if (m.seq !== undefined) afterPaint(() => post({t: 'ack', seq: m.seq}));
     },
     fit(m) {
       const b = m.bbox;
-      if (Array.isArray(b) && b.length === 4) fitTo([[b[0], b[1]], [b[2], b[3]]], 16);
+      if (Array.isArray(b) && b.length === 4) fitTo([[b[0], b[1]], [b[2], b[3]]], 18);
     },
     move(m) { setMoving(typeof m.n === 'string' ? m.n : null); },
     pin(m) { setPin(m.lat, m.lon); },
@@ -714,14 +952,18 @@
                         received: m.received || ''});
       while (details.size > MAX_DETAILS) details.delete(details.keys().next().value);
       if (m.n === popupNumber) refreshPopup();
-      if (hovered && hovered.n === m.n) hoverTip.setContent(tooltipContent(hovered));
+      if (hovered && hovered.point && store.n[hovered.point.slot] === m.n) showHoverTip();
     },
     ping(m) { afterPaint(() => post({t: 'ack', seq: m.seq})); },
   };
 
+  let lastParseMs = 0;
+
   function onMessage(text) {
     let m;
+    const t = performance.now();
     try { m = JSON.parse(text); } catch (e) { return; }
+    lastParseMs = performance.now() - t;
     if (!m || typeof m.t !== 'string' || !Object.prototype.hasOwnProperty.call(handlers, m.t)) return;
     try {
       handlers[m.t](m);
@@ -733,33 +975,54 @@
 
   // ---- inspection, for tests and benchmarks (this world only) ------------------------------------
 
-  function containerPointOf(number) {
-    const p = points.get(number);
-    if (!p) return null;
-    const cp = map.latLngToContainerPoint([p.lat, p.lon]);
+  function pointOf(slot) {
+    const cp = map.latLngToContainerPoint([store.lat[slot], store.lon[slot]]);
     return {x: cp.x, y: cp.y};
   }
 
   globalThis.iocMap = {
     state() {
-      const ring = document.querySelector('.ioc-selected');
       return JSON.stringify({
-        count: points.size, indexed: index ? index.numPoints : 0, load: currentLoad,
-        selected: selected, moving: moving, pick: pickMode, drawn: drawnPoints.length, clusters: clusterCount,
-        dirty: dirty.size, visible: visible === null ? null : visible.size, zoom: map.getZoom(),
-        popup: popupNumber, selectionShown: !!ring, lastError: lastError,
-        units: unitLayer.getLayers().length,
+        count: store.alive, indexed: indexedCount, load: currentLoad,
+        selected: selected, moving: moving, pick: pickMode, drawn: drawnPoints.length,
+        clusters: drawnClusters.length, dirty: dirty.size, visible: visible === null ? null : visible.size,
+        zoom: map.getZoom(), popup: popupNumber, selectionShown: !!document.querySelector('.ioc-selected'),
+        lastError: lastError, units: unitLayer.getLayers().length,
         center: [map.getCenter().lat, map.getCenter().lng], size: [map.getSize().x, map.getSize().y],
       });
     },
-    selectedPoint() { return selected === null ? null : JSON.stringify(containerPointOf(selected)); },
+    selectedPoint() {
+      const slot = selectedSlot();
+      return slot < 0 ? null : JSON.stringify(pointOf(slot));
+    },
     movingPoint() {
       if (!moveMarker) return null;
       const cp = map.latLngToContainerPoint(moveMarker.getLatLng());
       return JSON.stringify({x: cp.x, y: cp.y});
     },
-    drawn() { return JSON.stringify(drawnPoints.map((p) => ({n: p.n, x: p.x, y: p.y, s: p.s}))); },
-    zoomTo(z) { map.setZoom(z, {animate: false}); },
+    drawn() {
+      return JSON.stringify(drawnPoints.map((p) => ({n: store.n[p.slot], x: p.x, y: p.y, s: store.s[p.slot]})));
+    },
+    clusters() {
+      return JSON.stringify(drawnClusters.map((c) => ({x: c.x, y: c.y, r: c.r, count: c.count, overdue: c.overdue})));
+    },
+    benchViews() {
+      // Each zoom level from the province to a street, and a pan at each: the time to draw.
+      const out = [];
+      const centre = map.getCenter();
+      for (let z = 9; z <= 18; z++) {
+        let t = performance.now();
+        map.setView(centre, z, {animate: false});
+        const zoomMs = performance.now() - t;
+        t = performance.now();
+        map.panBy([200, 120], {animate: false});
+        const panMs = performance.now() - t;
+        out.push({zoom: z, zoom_ms: zoomMs, pan_ms: panMs, drawn: drawnPoints.length, clusters: drawnClusters.length});
+      }
+      map.setView(centre, 10, {animate: false});
+      return JSON.stringify(out);
+    },
+    benchRebuild() { const ms = rebuild(); draw(); return ms; },
   };
 
   // ---- the handshake -----------------------------------------------------------------------------

@@ -361,19 +361,34 @@ def test_clusters_count_reports_and_overdue_ones(qtbot, loaded_map, jurisdiction
         for i in range(30)
     ]
     widget = loaded_map(rows)
-    assert run_js(qtbot, widget, "document.querySelector('.ioc-cluster-count').textContent") == "30"
-    assert run_js(qtbot, widget, "document.querySelector('.ioc-cluster-overdue').textContent") == "7"
-    # Clicking the cluster zooms in until its reports are drawn one by one.
-    cluster = run_js(
-        qtbot,
-        widget,
-        "JSON.stringify((r => ({x: r.left + r.width / 2, y: r.top + r.height / 2}))"
-        "(document.querySelector('.ioc-cluster').getBoundingClientRect()))",
+    clusters = json.loads(run_js(qtbot, widget, "iocMap.clusters()"))
+    assert [(c["count"], c["overdue"]) for c in clusters] == [(30, 7)]
+    assert drawn(qtbot, widget) == {}
+    # It is painted: the overdue badge's red is on screen.
+    qtbot.waitUntil(lambda: _has_colour(widget, QColor("#c62828"), step=2), timeout=WAIT)
+    # Hovering over it says how many; clicking it zooms in until its reports are drawn one by one.
+    x, y = round(clusters[0]["x"]), round(clusters[0]["y"])
+    QTest.mouseMove(widget.view().focusProxy(), QPoint(x - 60, y - 60))
+    QTest.mouseMove(widget.view().focusProxy(), QPoint(x, y))
+    qtbot.waitUntil(
+        lambda: (
+            "30" in (run_js(qtbot, widget, "(document.querySelector('.ioc-tip') || {}).textContent") or "")
+        ),
+        timeout=WAIT,
     )
     zoom = state(qtbot, widget)["zoom"]
-    point = json.loads(cluster)
-    click(widget, point["x"], point["y"])
+    click(widget, x, y)
     qtbot.waitUntil(lambda: state(qtbot, widget)["zoom"] > zoom, timeout=WAIT)
+
+    def split() -> bool:
+        parts = json.loads(run_js(qtbot, widget, "iocMap.clusters()"))
+        singles = drawn(qtbot, widget)
+        return len(parts) + len(singles) >= 2 and sum(c["count"] for c in parts) + len(singles) == 30
+
+    qtbot.waitUntil(split, timeout=WAIT)
+    # Close enough, every report is drawn on its own.
+    widget.fit_bounds(unit.lat - 0.0002, unit.lon - 0.0002, unit.lat + 0.0032, unit.lon + 0.0002)
+    qtbot.waitUntil(lambda: len(drawn(qtbot, widget)) == 30, timeout=WAIT)
 
 
 @engine_noise
@@ -496,12 +511,12 @@ def _colours(widget: MapWidget) -> set[str]:
     }
 
 
-def _has_colour(widget: MapWidget, colour: QColor) -> bool:
+def _has_colour(widget: MapWidget, colour: QColor, step: int = 9) -> bool:
     image = widget.grab().toImage()
     return any(
         image.pixelColor(x, y) == colour
-        for x in range(0, image.width(), 9)
-        for y in range(0, image.height(), 9)
+        for x in range(0, image.width(), step)
+        for y in range(0, image.height(), step)
     )
 
 

@@ -22,6 +22,7 @@ from ioc_console.gui.map.data import (
     DEADLINE_ORDER,
     STATUS_GROUPS,
     STATUS_ORDER,
+    decode_columns,
     decode_style,
     details,
     encode_rows,
@@ -62,19 +63,28 @@ def test_rows_become_columns_and_unplaceable_ones_are_left_out():
         report("E", 11.2, 109.1, category="traffic", status=Status.CLOSED, pending=True),
         report("F", 11.3, 109.2, category="environment", deadline_state=DeadlineState.OVERDUE),
     ]
-    columns = encode_rows(rows)
+    message = encode_rows(rows)
+    columns = decode_columns(message)
     assert columns["n"] == ["A", "E", "F"]
-    assert columns["lat"] == [11.123457, 11.2, 11.3]
-    assert columns["lon"] == [108.987654, 109.1, 109.2]
-    assert [columns["cats"][i] for i in columns["c"]] == ["environment", "traffic", "environment"]
+    assert columns["lat"] == [11.12346, 11.2, 11.3]
+    assert columns["lon"] == [108.98765, 109.1, 109.2]
+    assert columns["category"] == ["environment", "traffic", "environment"]
     assert [decode_style(s) for s in columns["s"]] == [
         (Status.NEW, DeadlineState.ON_TRACK),
         (Status.CLOSED, DeadlineState.ON_TRACK),
         (Status.NEW, DeadlineState.OVERDUE),
     ]
     assert columns["p"] == ["E"]
+    columns = message
     # No citizen text in the bulk columns.
     assert "description" not in json.dumps(columns)
+
+
+def test_numbers_holding_a_newline_travel_as_a_list():
+    message = encode_rows([report("A\nB"), report("C")])
+    assert message["n"] == ["A\nB", "C"]
+    assert decode_columns(message)["n"] == ["A\nB", "C"]
+    assert decode_columns(encode_rows([]))["n"] == []
 
 
 def test_details_carry_the_citizens_text_untouched():

@@ -65,8 +65,8 @@ class MapConfig:
     cache_dir: Path | None = None
     #: Cluster radius on screen, in pixels.
     cluster_radius: int = 45
-    #: Zoom from which reports are never clustered.
-    cluster_max_zoom: int = 17
+    #: The last zoom level with clusters: closer than that, every report is drawn on its own.
+    cluster_max_zoom: int = 15
     initial_center: tuple[float, float] = (16.0, 107.5)
     initial_zoom: int = 6
 

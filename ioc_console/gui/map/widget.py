@@ -139,6 +139,9 @@ class MapWidget(QWidget):
         self._loads_started = 0
         self._loads_finished = 0
         self._closed = False
+        #: The page's own timing of the last full load, in ms: index build, total (first chunk to
+        #: drawn), putting rows into columns, parsing, first chunk to last.
+        self.last_load_timing: dict[str, float] = {}
 
         self._view = QWebEngineView(self)
         self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -543,6 +546,10 @@ class MapWidget(QWidget):
         elif kind == "loaded":
             count = message.get("count")
             if message.get("load") == self._load_id and isinstance(count, int):
+                self.last_load_timing = {
+                    key: float(message.get(key, 0) or 0)
+                    for key in ("index_ms", "total_ms", "put_ms", "parse_ms", "chunks_ms")
+                }
                 log.debug(
                     "map: %d reports indexed in %.0f ms, shown %.0f ms after the first chunk",
                     count,
