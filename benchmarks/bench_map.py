@@ -51,6 +51,7 @@ from ioc_console.resources import default_pack_path
 
 # Imported before the application exists: it registers the mbtiles: scheme.
 from ioc_console.gui.map import MapConfig, MapReport, MapWidget
+from ioc_console.gui.qt_compat import protect_bool_singletons
 
 STATUS_MIX = [
     (Status.CLOSED, 0.55),
@@ -192,6 +193,7 @@ def main() -> int:
     parser.add_argument("--size", default="1280x800")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
+    protect_bool_singletons()  # PySide6 6.12 on Python 3.11: see ioc_console.gui.qt_compat
     app = QApplication(sys.argv[:1])
     jurisdiction = load_pack(default_pack_path())
     started = time.perf_counter()
@@ -321,13 +323,18 @@ def main() -> int:
     # -- cold: a new widget given everything at once ------------------------------------------------
     t0 = time.perf_counter()
     cold = new_widget(cache, size)
+    created = time.perf_counter()
+    ready_at: list[float] = []
+    cold.ready.connect(lambda: ready_at.append(time.perf_counter()))
     cold.set_units(jurisdiction)
     cold.set_reports(rows)
     wait_for(cold.reports_loaded, 120, check=lambda n: n == len(rows))
+    done = time.perf_counter()
     results.append(
         (
             f"cold start to first paint ({len(rows):,}; page cached)",
-            f"{(time.perf_counter() - t0) * 1000:.0f} ms",
+            f"{(done - t0) * 1000:.0f} ms (widget {(created - t0) * 1000:.0f} ms, ready at"
+            f" {(ready_at[0] - t0) * 1000:.0f} ms)",
             "",
         )
     )

@@ -71,45 +71,90 @@
   let popupNumber = null;
   let lastError = null;
 
-  // Columns of reports, one slot each; `f` holds each slot's feature for supercluster, made as the
-  // rows arrive (while Python is still sending the next chunk) rather than when the index is built.
-  // A removed report keeps its slot with style -1 and no geometry, which supercluster skips.
+  // Reports in columns, one slot each: typed arrays for the numbers we draw with, `n` for the
+  // report numbers and `f` for each slot's feature for supercluster (made as the rows arrive, while
+  // Python is still sending the next chunk, not when the index is built). A removed report keeps
+  // its slot with style -1 and no geometry, which supercluster skips.
+  //
+  // The number → slot map is the costliest part of taking 200,000 reports in; it is filled after
+  // the first paint, in slices, and on demand up to where a lookup needs it. A full load can skip
+  // it because Python sends each number once; only if changes reached the load while it was
+  // arriving do the following chunks look numbers up.
   function newStore() {
-    return {n: [], lat: [], lon: [], s: [], c: [], p: [], f: [], slot: new Map(), alive: 0};
+    return {
+      size: 0, alive: 0, n: [], f: [], slot: new Map(), mapped: 0,
+      lat: new Float64Array(1024), lon: new Float64Array(1024), s: new Int8Array(1024),
+      c: new Uint16Array(1024), p: new Uint8Array(1024),
+    };
   }
 
-  function put(target, number, lat, lon, style, category, pending) {
-    let i = target.slot.get(number);
-    if (i === undefined) {
-      i = target.n.length;
-      target.n.push(number);
-      target.lat.push(lat);
-      target.lon.push(lon);
-      target.s.push(style);
-      target.c.push(category);
-      target.p.push(pending);
-      target.f.push({geometry: {coordinates: [lon, lat]}, properties: i});
-      target.slot.set(number, i);
-      target.alive++;
-    } else {
-      target.lat[i] = lat;
-      target.lon[i] = lon;
-      target.s[i] = style;
-      target.c[i] = category;
-      target.p[i] = pending;
-      target.f[i] = {geometry: {coordinates: [lon, lat]}, properties: i};
+  function reserve(t, need) {
+    if (need <= t.lat.length) return;
+    const capacity = Math.max(need, t.lat.length * 2);
+    for (const key of ['lat', 'lon', 's', 'c', 'p']) {
+      const grown = new t[key].constructor(capacity);
+      grown.set(t[key]);
+      t[key] = grown;
     }
+  }
+
+  function mapUpTo(t, end) {
+    const n = t.n, s = t.s, slot = t.slot;
+    for (let i = t.mapped; i < end; i++) if (s[i] >= 0) slot.set(n[i], i);
+    if (end > t.mapped) t.mapped = end;
+  }
+
+  function slotOf(t, number) {
+    if (t.mapped < t.size) mapUpTo(t, t.size);
+    return t.slot.get(number);
+  }
+
+  function append(t, number, lat, lon, style, category, pending) {
+    const i = t.size++;
+    reserve(t, t.size);
+    t.n.push(number);
+    t.lat[i] = lat;
+    t.lon[i] = lon;
+    t.s[i] = style;
+    t.c[i] = category;
+    t.p[i] = pending;
+    t.f.push({geometry: {coordinates: [lon, lat]}, properties: i});
+    t.alive++;
     return i;
   }
 
-  function drop(target, number) {
-    const i = target.slot.get(number);
-    if (i === undefined) return -1;
-    target.s[i] = -1;
-    target.f[i] = {geometry: null, properties: i};
-    target.slot.delete(number);
-    target.alive--;
+  function put(t, number, lat, lon, style, category, pending) {
+    const i = slotOf(t, number);
+    if (i === undefined) {
+      const slot = append(t, number, lat, lon, style, category, pending);
+      t.slot.set(number, slot);
+      t.mapped = t.size;
+      return slot;
+    }
+    t.lat[i] = lat;
+    t.lon[i] = lon;
+    t.s[i] = style;
+    t.c[i] = category;
+    t.p[i] = pending;
+    t.f[i] = {geometry: {coordinates: [lon, lat]}, properties: i};
     return i;
+  }
+
+  function drop(t, number) {
+    const i = slotOf(t, number);
+    if (i === undefined) return -1;
+    t.s[i] = -1;
+    t.f[i] = {geometry: null, properties: i};
+    t.slot.delete(number);
+    t.alive--;
+    return i;
+  }
+
+  function mapInSlices(t) {
+    // After a load is on screen: fill the number → slot map a slice at a time, between frames.
+    if (t !== store || t.mapped >= t.size) return;
+    mapUpTo(t, Math.min(t.size, t.mapped + 25000));
+    setTimeout(() => mapInSlices(t), 0);
   }
 
   // A chunk's columns (see data.py encode_rows): numbers joined by newlines, the rest base64 of
@@ -134,8 +179,10 @@
         cats.length !== count) {
       throw new Error('a chunk of reports with columns of different lengths');
     }
+    // A fresh load whose numbers were never looked up takes rows as they come; otherwise by number.
+    const add = onSlot || target.mapped > 0 ? put : append;
     for (let k = 0; k < count; k++) {
-      const slot = put(target, numbers[k], lats[k] / scale, lons[k] / scale, styles[k], ids[cats[k]],
+      const slot = add(target, numbers[k], lats[k] / scale, lons[k] / scale, styles[k], ids[cats[k]],
                        pending.size > 0 && pending.has(numbers[k]) ? 1 : 0);
       if (onSlot) onSlot(slot);
     }
@@ -207,7 +254,7 @@
   }
   function selectedSlot() {
     if (selected === null) return -1;
-    const slot = store.slot.get(selected);
+    const slot = slotOf(store, selected);
     return slot === undefined ? -1 : slot;
   }
 
@@ -217,9 +264,10 @@
     // Drop the slots of removed reports (their number is gone from the slot map already).
     const old = store;
     const fresh = newStore();
-    for (let i = 0; i < old.n.length; i++) {
-      if (old.s[i] >= 0) put(fresh, old.n[i], old.lat[i], old.lon[i], old.s[i], old.c[i], old.p[i]);
+    for (let i = 0; i < old.size; i++) {
+      if (old.s[i] >= 0) append(fresh, old.n[i], old.lat[i], old.lon[i], old.s[i], old.c[i], old.p[i]);
     }
+    mapUpTo(fresh, fresh.size);
     store = fresh;
   }
 
@@ -227,12 +275,12 @@
     clearTimeout(rebuildTimer);
     rebuildTimer = 0;
     const started = performance.now();
-    if (store.n.length - store.alive > Math.max(1000, store.alive / 10)) compact();
+    if (store.size - store.alive > Math.max(1000, store.alive / 10)) compact();
     const s = store.s, n = store.n;
     let features = store.f;
     if (visible !== null) {
       features = [];
-      for (let i = 0; i < n.length; i++) if (s[i] >= 0 && visible.has(n[i])) features.push(store.f[i]);
+      for (let i = 0; i < store.size; i++) if (s[i] >= 0 && visible.has(n[i])) features.push(store.f[i]);
     }
     indexedCount = visible === null ? store.alive : features.length;
     index = new Supercluster({
@@ -633,7 +681,7 @@
 
   function refreshPopup() {
     if (popupNumber === null) return;
-    const slot = store.slot.get(popupNumber);
+    const slot = slotOf(store, popupNumber);
     if (slot === undefined || !isShown(slot)) { map.closePopup(popup); return; }
     popup.setLatLng([store.lat[slot], store.lon[slot]]).setContent(popupContent(slot));
   }
@@ -721,7 +769,7 @@
   function setMoving(number) {
     if (moveMarker) { moveMarker.remove(); moveMarker = null; }
     moving = number;
-    const slot = number !== null ? store.slot.get(number) : undefined;
+    const slot = number !== null ? slotOf(store, number) : undefined;
     if (slot === undefined) { moving = null; host.classList.remove('ioc-moving'); return; }
     host.classList.add('ioc-moving');
     const handle = el('div', 'ioc-move-handle');
@@ -886,9 +934,13 @@
       draw();
       refreshPopup();
       if (moving !== null) setMoving(moving);
-      afterPaint(() => post({t: 'loaded', load: load.id, count: store.alive, index_ms: indexMs,
-                             total_ms: performance.now() - load.started, put_ms: load.putMs,
-                             parse_ms: load.parseMs, chunks_ms: load.lastChunkAt - load.started}));
+      const loaded = store;
+      afterPaint(() => {
+        post({t: 'loaded', load: load.id, count: loaded.alive, index_ms: indexMs,
+              total_ms: performance.now() - load.started, put_ms: load.putMs,
+              parse_ms: load.parseMs, chunks_ms: load.lastChunkAt - load.started});
+        mapInSlices(loaded);
+      });
     },
     upsert(m) {
       const numbers = new Set(m.count ? (typeof m.n === 'string' ? m.n.split('\n') : m.n) : []);

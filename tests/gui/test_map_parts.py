@@ -80,6 +80,11 @@ def test_rows_become_columns_and_unplaceable_ones_are_left_out():
     assert "description" not in json.dumps(columns)
 
 
+def test_statuses_given_as_their_values_are_understood():
+    row = report("A", status="closed", deadline_state="overdue")  # type: ignore[arg-type]
+    assert decode_style(decode_columns(encode_rows([row]))["s"][0]) == (Status.CLOSED, DeadlineState.OVERDUE)
+
+
 def test_numbers_holding_a_newline_travel_as_a_list():
     message = encode_rows([report("A\nB"), report("C")])
     assert message["n"] == ["A\nB", "C"]
