@@ -43,10 +43,14 @@ def _fail(message: str) -> int:
 
 def _service(url: str) -> HubService:
     db = Database(url, pool_size=2)
-    db.check_schema()
-    packs = PackHolder()
-    with db.read() as conn:
-        packs.load(conn)
+    try:
+        db.check_schema()
+        packs = PackHolder()
+        with db.read() as conn:
+            packs.load(conn)
+    except BaseException:
+        db.dispose()
+        raise
     return HubService(HubSettings(database_url=url), db, packs)
 
 
@@ -101,6 +105,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
+    service: HubService | None = None
     try:
         service = _service(_db_url(args))
         password = _read_password(args)
@@ -111,6 +116,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         return _fail(str(error))
     except (DomainError, HubError) as error:
         return _fail(error.message("vi") + " / " + error.message("en"))
+    finally:
+        if service is not None:
+            service.db.dispose()
     print(
         f"Đã tạo người dùng / user created: {user['name']} ({user['role']}{', ' + user['agency'] if user['agency'] else ''})"
     )
@@ -118,6 +126,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_channel_add(args: argparse.Namespace) -> int:
+    service: HubService | None = None
     try:
         service = _service(_db_url(args))
         kind = (
@@ -130,6 +139,9 @@ def cmd_channel_add(args: argparse.Namespace) -> int:
         return _fail(str(error))
     except (DomainError, HubError) as error:
         return _fail(error.message("vi") + " / " + error.message("en"))
+    finally:
+        if service is not None:
+            service.db.dispose()
     print(f"Đã tạo kênh / channel created: {channel['name']} ({channel['kind']})", file=sys.stderr)
     print("Khóa API chỉ hiện một lần / the API key is shown only once:", file=sys.stderr)
     print(channel["api_key"])
