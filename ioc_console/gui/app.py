@@ -16,22 +16,23 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, QSettings, QStandardPaths, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 from qasync import QEventLoop
 
 from ioc_console.domain.errors import DomainError
-from ioc_console.store import StoreCorrupt, StoreError, StoreLocked, StoreTooNew
 
 from ioc_console.gui import i18n
-from ioc_console.gui.datasource import DemoData, open_demo
 from ioc_console.gui.look import DeadlineLook
 from ioc_console.gui.main_window import LANGUAGE_KEY, MainWindow
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.qt_compat import GuiThreadCollector, protect_bool_singletons
-from ioc_console.gui.store_source import QueueWords, StoreQueueSource
+
+if TYPE_CHECKING:
+    from ioc_console.gui.datasource import DemoData
 
 log = logging.getLogger("ioc_console.app")
 
@@ -120,6 +121,10 @@ class Console:
         opened = self._opened
 
         def open_data() -> DemoData:
+            # The store (SQLAlchemy, Alembic) is imported here, on the worker, so that the window
+            # is up in its loading state without waiting for those imports.
+            from ioc_console.gui.datasource import open_demo
+
             data = open_demo(data_dir, relay.progressed.emit)
             opened.append(data)  # closed at shutdown even if the window is gone by now
             return data
@@ -146,6 +151,8 @@ class Console:
         self._log_step("demo data open" + (" (built on this first run)" if data.created else ""))
         names = Names(data.jurisdiction, self.lang)
         clock = DeadlineClock(data.jurisdiction)
+        from ioc_console.gui.store_source import QueueWords, StoreQueueSource
+
         words = QueueWords(paused=QCoreApplication.translate("Console", "Tạm dừng (chờ bổ sung)"))
         source = StoreQueueSource(data.store, names, clock, words)
         self.window.queue_ready.connect(self._on_first_queue_ready)
@@ -186,38 +193,21 @@ class Console:
 
 
 def describe_open_error(error: BaseException, lang: str) -> tuple[str, str]:
-    """A title and a sentence a user can act on, for an error while opening the data."""
+    """A title and words a user can act on, for an error while opening the data."""
+    from ioc_console.store import StoreError
+
     title = QCoreApplication.translate("Console", "Không mở được dữ liệu")
-    detail = str(error)
+    if isinstance(error, StoreError):
+        # The store says what happened to which file, and that the file was left as it was.
+        return title, error.message(lang)
     if isinstance(error, DomainError):
-        detail = error.message(lang)
-    if isinstance(error, StoreLocked):
-        text = QCoreApplication.translate(
-            "Console",
-            "Kho dữ liệu đang được một chương trình khác sử dụng (có thể IOC Console đang mở ở cửa sổ khác). "
-            "Hãy đóng chương trình đó rồi mở lại.",
-        )
-    elif isinstance(error, StoreTooNew):
-        text = QCoreApplication.translate(
-            "Console",
-            "Kho dữ liệu được tạo bởi một phiên bản IOC Console mới hơn. Hãy cập nhật IOC Console; "
-            "dữ liệu được giữ nguyên.",
-        )
-    elif isinstance(error, StoreCorrupt):
-        text = QCoreApplication.translate(
-            "Console",
-            "Kho dữ liệu bị hỏng và không đọc được. Tệp được giữ nguyên, không bị ghi đè; hãy "
-            "liên hệ quản trị viên để khôi phục.",
-        )
-    elif isinstance(error, StoreError):
-        text = QCoreApplication.translate("Console", "Kho dữ liệu báo lỗi.")
-    elif isinstance(error, DomainError):
         text = QCoreApplication.translate("Console", "Danh mục địa bàn, đơn vị, lĩnh vực có lỗi.")
-    elif isinstance(error, OSError):
+        return title, f"{text}\n\n{error.message(lang)}"
+    if isinstance(error, OSError):
         text = QCoreApplication.translate("Console", "Không đọc hoặc ghi được thư mục dữ liệu.")
     else:
         text = QCoreApplication.translate("Console", "Đã xảy ra lỗi không mong đợi.")
-    return title, f"{text}\n\n{detail}"
+    return title, f"{text}\n\n{error}"
 
 
 def run(options: Options, argv: list[str] | None = None, started: float | None = None) -> int:
