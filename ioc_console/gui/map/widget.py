@@ -43,6 +43,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.jurisdiction import Jurisdiction
+from ioc_console.domain.lifecycle import Status
 
 from ioc_console.gui.map import data
 from ioc_console.gui.map.bridge import MapBridge, Message
@@ -50,6 +51,7 @@ from ioc_console.gui.map.config import MBTILES_SCHEME, MapConfig
 from ioc_console.gui.map.mbtiles import MBTilesError, MBTilesFile, MBTilesSchemeHandler, scheme_registered
 from ioc_console.gui.map.page import MapPage, build_page, map_script, vendor_scripts
 from ioc_console.gui.map.webpage import MapRequestGuard, MapWebPage
+from ioc_console.gui.present import Names
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +210,8 @@ class MapWidget(QWidget):
         """The page (None after :meth:`dispose`)."""
         return self._page
 
-    def profile(self) -> QWebEngineProfile:
+    def profile(self) -> QWebEngineProfile | None:
+        """The page's own off-the-record profile (None after :meth:`dispose`)."""
         return self._profile
 
     def bridge(self) -> MapBridge:
@@ -287,8 +290,6 @@ class MapWidget(QWidget):
 
     def set_units(self, jurisdiction: Jurisdiction, fit: bool = True) -> None:
         """Draw the jurisdiction from its pack: its frame, districts and communes (works offline)."""
-        from ioc_console.gui.present import Names
-
         names = Names(jurisdiction, self._lang)
         self._units = {
             "t": "units",
@@ -356,6 +357,7 @@ class MapWidget(QWidget):
             return
         self._view = None
         self._page = None
+        self._profile = None
         if shiboken6.isValid(view):
             shiboken6.delete(view)
 
@@ -416,7 +418,6 @@ class MapWidget(QWidget):
     def _labels(self) -> Message:
         lang = self._lang
         statuses = [{"label": s.label(lang), "group": data.STATUS_GROUPS[s]} for s in data.STATUS_ORDER]
-        from ioc_console.domain.lifecycle import Status
 
         def code(status: Status, state: DeadlineState) -> int:
             return data.style_code(status, state)
