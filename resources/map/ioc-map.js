@@ -166,7 +166,9 @@
     return bytes.buffer;
   }
 
-  function putRows(target, m, onSlot) {
+  // `byNumber`: look each number up (a change); otherwise a chunk of a full load, which may append
+  // unless changes have already reached that load.
+  function putRows(target, m, byNumber, onSlot) {
     const count = m.count || 0;
     if (!count) return;
     const scale = m.scale || 1;
@@ -180,7 +182,7 @@
       throw new Error('a chunk of reports with columns of different lengths');
     }
     // A fresh load whose numbers were never looked up takes rows as they come; otherwise by number.
-    const add = onSlot || target.mapped > 0 ? put : append;
+    const add = byNumber || target.mapped > 0 ? put : append;
     for (let k = 0; k < count; k++) {
       const slot = add(target, numbers[k], lats[k] / scale, lons[k] / scale, styles[k], ids[cats[k]],
                        pending.size > 0 && pending.has(numbers[k]) ? 1 : 0);
@@ -918,7 +920,7 @@
     chunk(m) {
       if (!pendingLoad || pendingLoad.id !== m.load) return;
       const t = performance.now();
-      putRows(pendingLoad.store, m);
+      putRows(pendingLoad.store, m, false);
       pendingLoad.putMs += performance.now() - t;
       pendingLoad.parseMs += lastParseMs;
       pendingLoad.lastChunkAt = performance.now();
@@ -944,8 +946,8 @@
     },
     upsert(m) {
       const numbers = new Set(m.count ? (typeof m.n === 'string' ? m.n.split('\n') : m.n) : []);
-      putRows(store, m, (slot) => dirty.add(slot));
-      if (pendingLoad) putRows(pendingLoad.store, m);
+      putRows(store, m, true, (slot) => dirty.add(slot));
+      if (pendingLoad) putRows(pendingLoad.store, m, true);
       for (const number of numbers) details.delete(number);
       if (moving !== null && numbers.has(moving)) setMoving(moving);
       draw();

@@ -596,3 +596,27 @@ def test_markup_slipped_into_the_page_still_could_not_run(qtbot, loaded_map, jur
     assert all("Content Security Policy" in error for error in widget.page().console_errors)
     assert run_js(qtbot, widget, "document.title", main) == ""
     widget.page().console_errors.clear()
+
+
+@engine_noise
+def test_changes_made_while_a_full_set_is_arriving_are_kept_once(qtbot, make_map, jurisdiction, monkeypatch):
+    monkeypatch.setattr("ioc_console.gui.map.widget.CHUNK", 3)
+    widget = make_map()
+    qtbot.waitUntil(widget.is_ready, timeout=WAIT)
+    widget.set_units(jurisdiction)
+    rows = spread_reports(jurisdiction, n=10)
+    changed = MapReport(**{**_fields(rows[1]), "deadline_state": DeadlineState.OVERDUE})
+    late = MapReport(**{**_fields(rows[8]), "deadline_state": DeadlineState.DUE_SOON})
+    sent = widget.bridge().sent
+    with qtbot.waitSignal(widget.reports_loaded, timeout=WAIT) as loaded:
+        widget.set_reports(rows)
+        widget.update_report(changed)  # before any chunk has gone
+        qtbot.waitUntil(lambda: widget.bridge().sent >= sent + 3, timeout=WAIT)  # begin, change, a chunk
+        widget.update_report(late)  # its chunk is still to come
+    assert loaded.args == [len(rows)]
+    qtbot.waitUntil(lambda: len(drawn(qtbot, widget)) == len(rows), timeout=WAIT)
+    assert state(qtbot, widget)["count"] == len(rows)
+    points = drawn(qtbot, widget)
+    style = points[rows[0].number]["s"]
+    assert points[rows[1].number]["s"] == style + 2  # on track (1) → overdue (3)
+    assert points[rows[8].number]["s"] == style + 1  # on track (1) → due soon (2)
