@@ -160,6 +160,7 @@ class SyncEngine:
         self.identity = identity
         self._own_executor = executor is None
         self._executor: Executor = executor or ThreadPoolExecutor(1, thread_name_prefix="ioc-sync-db")
+        self._decoder = ThreadPoolExecutor(1, thread_name_prefix="ioc-sync-decode")
         self._rng = rng or random.Random()
         self._status = SyncStatus()
         self.status_changed: _Observers[SyncStatus] = _Observers()
@@ -270,6 +271,11 @@ class SyncEngine:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
+    async def _decode(self, body: bytes, after: int) -> wire.FeedPage:
+        """Parse and check a feed page on the engine's decoding thread (not the store's)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._decoder, self._decode_page, body, after)
+
     async def _count_waiting(self) -> None:
         self._publish(waiting=await self._db(apply.count_pending, self.store))
 
@@ -331,6 +337,7 @@ class SyncEngine:
     async def close(self) -> None:
         """Stop, and release the worker thread if the engine made it (the engine is done)."""
         await self.stop()
+        await asyncio.to_thread(self._decoder.shutdown, True)
         if self._own_executor:
             await asyncio.to_thread(self._executor.shutdown, True)
 
@@ -405,21 +412,28 @@ class SyncEngine:
         async with lock:
             self._busy += 1
             self._publish()
-            fetch: asyncio.Task[bytes] | None = None
+            pending: list[asyncio.Future[Any]] = []
             try:
                 size = self.settings.page_size
                 cursor = await self._db(apply.read_cursor, self.store)
                 body = await self.client.feed_bytes(cursor, size)
+                decoding = asyncio.ensure_future(self._decode(body, cursor))
+                pending = [decoding]
                 total = 0
                 while True:
-                    # While this page is parsed, checked and written on the worker thread (one
-                    # thread for all of it: two CPU-bound threads would only fight over the GIL),
-                    # the next one is fetched, from the cursor read off the page's last bytes.
-                    hint = wire.peek_cursor(body)
-                    fetch = None
-                    if hint is not None and hint[1]:
-                        fetch = asyncio.ensure_future(self.client.feed_bytes(hint[0], size))
-                    page = await self._db(self._apply_page, body, cursor)
+                    # A pipeline: page n is written (the store's worker; SQLite lets go of the GIL
+                    # while it writes) while page n+1 is fetched and then parsed and checked (a
+                    # second thread), so that the disk and the CPU work at the same time.
+                    page = await decoding
+                    writing = asyncio.ensure_future(self._db(self._write_page, page, cursor))
+                    pending = [writing]
+                    if page.more:
+                        fetching = asyncio.ensure_future(self.client.feed_bytes(page.cursor, size))
+                        pending.append(fetching)
+                        body = await fetching
+                        decoding = asyncio.ensure_future(self._decode(body, page.cursor))
+                        pending = [writing, decoding]
+                    await writing
                     cursor = page.cursor
                     total += page.changes
                     if page.reports or page.removed:
@@ -430,15 +444,6 @@ class SyncEngine:
                         )
                     if not page.more:
                         break
-                    if fetch is not None and hint is not None and hint[0] == page.cursor:
-                        body = await fetch
-                    else:
-                        if fetch is not None:
-                            fetch.cancel()
-                            with contextlib.suppress(BaseException):
-                                await fetch
-                        body = await self.client.feed_bytes(page.cursor, size)
-                    fetch = None
                 self._went_well()
                 self._publish(last_pull_at=self.clock())
                 return total
@@ -446,24 +451,29 @@ class SyncEngine:
                 self._went_wrong(error)
                 raise
             finally:
-                if fetch is not None and not fetch.done():
-                    fetch.cancel()
+                for future in pending:
+                    if not future.done():
+                        future.cancel()
                     with contextlib.suppress(BaseException):
-                        await fetch
+                        await future
                 self._busy -= 1
                 self._publish()
 
-    def _apply_page(self, body: bytes, after: int) -> wire.FeedPage:
-        """On the worker thread: parse and check a feed page, and write it with its cursor."""
+    @staticmethod
+    def _decode_page(body: bytes, after: int) -> wire.FeedPage:
+        """On a worker thread: parse and check a feed page."""
         try:
             page = wire.decode_feed_page(body)
         except wire.WireError as error:
             raise MalformedAnswer(error) from error
         if page.cursor < after:
             raise MalformedAnswer(wire.WireError("cursor", f"cursor {page.cursor} went back from {after}"))
+        return page
+
+    def _write_page(self, page: wire.FeedPage, after: int) -> None:
+        """On the store's worker: the page and its cursor, in one transaction."""
         if page.reports or page.removed or page.cursor != after:
             apply.apply_feed_page(self.store, page.reports, page.removed, page.cursor)
-        return page
 
     async def _pull_loop(self) -> None:
         assert self._pull_wanted is not None

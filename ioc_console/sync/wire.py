@@ -14,7 +14,6 @@ error locations are assembled only when something is wrong.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -329,18 +328,6 @@ def decode_feed_page(body: bytes | str) -> FeedPage:
     return feed_page_from(_parse(body, "the feed page"))
 
 
-_TAIL: Final = re.compile(rb'"cursor"\s*:\s*"(\d{1,19})"\s*,\s*"more"\s*:\s*(true|false)\s*}\s*$')
-
-
-def peek_cursor(body: bytes) -> tuple[int, bool] | None:
-    """The cursor and ``more`` flag of a feed page read from its last bytes, without parsing it
-    (the hub writes them last). A hint to fetch the next page early; the parsed page decides."""
-    found = _TAIL.search(body[-256:])
-    if found is None:
-        return None
-    return int(found.group(1)), found.group(2) == b"true"
-
-
 def feed_page_from(doc: object) -> FeedPage:
     try:
         top = _obj(doc, "")
@@ -582,5 +569,4 @@ __all__ = [
     "decode_session",
     "decode_user",
     "feed_page_from",
-    "peek_cursor",
 ]

@@ -24,7 +24,6 @@ from ioc_console.sync.wire import (
     decode_refusal,
     decode_report,
     decode_session,
-    peek_cursor,
 )
 
 NOW = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
@@ -176,16 +175,6 @@ def test_answers_to_sign_in_and_actions_are_checked(reports: list[Report]) -> No
     assert result.report == reports[1] and result.seq == 12 and result.replayed
     assert result.event == reports[1].history[-1]
     assert decode_report(doc).status is Status(doc["status"])
-
-
-def test_the_cursor_is_peeked_from_a_pages_end_without_parsing_it(reports: list[Report]) -> None:
-    docs = [report_to_wire(r) for r in reports[:2]]
-    body = json.dumps(_page(docs, cursor=41, more=True), ensure_ascii=False, separators=(",", ":")).encode()
-    assert peek_cursor(body) == (41, True)
-    assert peek_cursor(b'{"changes":[],"cursor":"7","more":false}\n') == (7, False)
-    # Anything else (another key order, a truncated page) gives no hint: the parsed page decides.
-    assert peek_cursor(b'{"cursor":"7","more":false,"changes":[]}') is None
-    assert peek_cursor(body[:-20]) is None
 
 
 def test_retries_back_off_exponentially_with_jitter_up_to_a_cap() -> None:
