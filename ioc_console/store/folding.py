@@ -58,15 +58,20 @@ def match_expression(text: str, *, prefix_last: bool | None = None) -> str | Non
     """An FTS5 MATCH expression for the user's ``text``: every folded word must occur.
 
     The last word is a prefix (the user is still typing it) unless the text ends with a space or
-    ``prefix_last`` says otherwise. Folded words are ``[0-9a-z]+``, so quoting them is enough to keep
+    ``prefix_last`` says otherwise; while typing, a last word of a single character is left out
+    until it has a second one. Folded words are ``[0-9a-z]+``, so quoting them is enough to keep
     FTS5's operators (AND, OR, NOT, NEAR, ``*``, ``^``) out of the user's hands. None when nothing
     searchable is left.
     """
     words = fast_fold(text).split()
-    if not words:
-        return None
     if prefix_last is None:
         prefix_last = not text[-1:].isspace()
+        if prefix_last and words and len(words[-1]) == 1:
+            # One letter being typed would match most words: wait for the second one.
+            words.pop()
+            prefix_last = False
+    if not words:
+        return None
     terms = [f'"{word}"' for word in words]
     if prefix_last:
         terms[-1] += "*"

@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -75,15 +76,19 @@ from ioc_console.store.models import (
     MetaRecord,
     OutboxRecord,
     ReportRecord,
+    ReportTextRecord,
     UnitAncestorRecord,
     UnitRecord,
 )
 from ioc_console.store.queries import (
-    DESCRIPTION_CHARS,
     ROW_COLUMNS,
+    TEXT_ROW_COLUMNS,
     ReportQuery,
     ReportRow,
+    Search,
     conditions,
+    fts_matches,
+    has_filters,
     order_by,
 )
 
@@ -92,6 +97,13 @@ if TYPE_CHECKING:
 
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_PAGE_SIZE = 8192
+#: Seconds the sort-index plan of a filtered page may take before the filter-index plan answers.
+SCAN_BUDGET = 0.03
+#: A text search matching at most this many reports looks them all up and sorts them.
+FEW_MATCHES = 2000
+#: SQLite virtual machine steps between two looks at the clock.
+PROGRESS_STEP = 1000
 #: Reports written per batch of the bulk path (bounds memory for long iterators).
 _CHUNK = 4000
 #: Numbers per ``IN (...)`` lookup of existing rows.
@@ -125,7 +137,7 @@ class OutboxEntry:
 
 #: The schema revisions this version knows, oldest first: the files of ``migrations/versions`` (a
 #: test checks that they agree), so that opening an up-to-date store does not import Alembic.
-REVISIONS: Final = ("0001_initial",)
+REVISIONS: Final = ("0001_local_cache",)
 HEAD: Final = REVISIONS[-1]
 
 
@@ -231,6 +243,7 @@ _MICROSECOND: Final = timedelta(microseconds=1)
 _STATUS_RANK: Final = {status.value: rank for status, rank in STATUS_RANK.items()}
 _PRIORITY_RANK: Final = {priority.value: rank for priority, rank in PRIORITY_RANK.items()}
 _OUTBOX = OutboxRecord.__table__
+_TEXTS_ONLY = tuple(c for c in ReportTextRecord.__table__.c if c.name != "id")
 #: Columns written by the bulk path, in the order of :meth:`_Reference.row`.
 REPORT_COLUMNS: Final = (
     "id",
@@ -249,19 +262,10 @@ REPORT_COLUMNS: Final = (
     "agency_rank",
     "priority",
     "priority_rank",
-    "title",
-    "description",
-    "address",
     "lat",
     "lon",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
     "phone_digits",
-    "reply",
-    "result",
     "satisfied",
-    "rating_comment",
     "duplicate_of",
     "version",
     "updated_at",
@@ -273,9 +277,21 @@ REPORT_COLUMNS: Final = (
     "closed_at",
     "first_contact_at",
     "forwarded_at",
+)
+TEXT_COLUMNS: Final = (
+    "id",
+    "title",
+    "description",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "reply",
+    "result",
+    "rating_comment",
     "search_text",
 )
-_SEARCH_INDEX = REPORT_COLUMNS.index("search_text")
+_SEARCH_INDEX = TEXT_COLUMNS.index("search_text")
 EVENT_COLUMNS: Final = (
     "report_number",
     "seq",
@@ -317,6 +333,7 @@ def _compile_upsert(table: Any, columns: tuple[str, ...], keys: list[str], keep:
 
 
 _UPSERT_REPORT: Final = _compile_upsert(_R, REPORT_COLUMNS, ["number"], keep=("id",))
+_UPSERT_TEXT: Final = _compile_upsert(ReportTextRecord.__table__, TEXT_COLUMNS, ["id"], keep=())
 _UPSERT_EVENT: Final = _compile_upsert(
     EventRecord.__table__, EVENT_COLUMNS, ["report_number", "seq"], keep=()
 )
@@ -331,37 +348,59 @@ _DELETE_ATTACHMENTS: Final = "DELETE FROM report_attachments WHERE report_number
 
 @dataclass
 class _Reference:
-    """What the bulk path needs of the jurisdiction, as plain dictionaries."""
+    """What the bulk path and the filters need of the jurisdiction, as plain dictionaries."""
 
     category_rank: dict[str, int]
     agency_rank: dict[str, int]
     unit_rank: dict[str, int]
     district: dict[str, str | None]
+    #: Each unit code with itself and every unit below it.
+    below: dict[str, frozenset[str]]
     #: Folded names of a unit and the units above it (the top-level unit left out).
     place_text: dict[str, str]
     category_text: dict[str, str]
 
     @classmethod
     def empty(cls) -> _Reference:
-        return cls({}, {}, {}, {}, {}, {})
+        return cls({}, {}, {}, {}, {}, {}, {})
+
+    @classmethod
+    def build(
+        cls,
+        units: Mapping[str, tuple[str, str | None]],
+        unit_rank: dict[str, int],
+        categories: Mapping[str, str],
+        category_rank: dict[str, int],
+        agency_rank: dict[str, int],
+    ) -> _Reference:
+        """From units (code -> name, parent) and categories (code -> name) in pack order."""
+        district: dict[str, str | None] = {}
+        place: dict[str, str] = {}
+        below: dict[str, set[str]] = {code: set() for code in units}
+        for code in units:
+            chain = _chain(units, code)
+            district[code] = chain[-2] if len(chain) >= 2 else None
+            place[code] = " ".join(fast_fold(units[c][0]) for c in (chain[:-1] or chain))
+            for ancestor in chain:
+                below[ancestor].add(code)
+        return cls(
+            category_rank=category_rank,
+            agency_rank=agency_rank,
+            unit_rank=unit_rank,
+            district=district,
+            below={code: frozenset(codes) for code, codes in below.items()},
+            place_text=place,
+            category_text={code: fast_fold(name) for code, name in categories.items()},
+        )
 
     @classmethod
     def of(cls, j: Jurisdiction) -> _Reference:
-        ranks = _unit_ranks(j)
-        district: dict[str, str | None] = {}
-        place: dict[str, str] = {}
-        for code in j.units:
-            chain = _chain(j, code)
-            district[code] = chain[-2] if len(chain) >= 2 else None
-            named = chain[:-1] or chain
-            place[code] = " ".join(fast_fold(j.units[c].name) for c in named)
-        return cls(
-            category_rank={code: rank for rank, code in enumerate(j.categories)},
-            agency_rank={code: rank for rank, code in enumerate(j.agencies)},
-            unit_rank=ranks,
-            district=district,
-            place_text=place,
-            category_text={code: fast_fold(c.name) for code, c in j.categories.items()},
+        return cls.build(
+            {u.code: (u.name, u.parent) for u in j.units.values()},
+            _unit_ranks(j),
+            {c.code: c.name for c in j.categories.values()},
+            {code: rank for rank, code in enumerate(j.categories)},
+            {code: rank for rank, code in enumerate(j.agencies)},
         )
 
     def search_text(
@@ -371,10 +410,11 @@ class _Reference:
         place = self.place_text.get(unit, "") if unit is not None else ""
         return f"{folded} {place} {self.category_text.get(category, '')}".strip()
 
-    def row(self, report_id: int, r: Report) -> tuple[Any, ...]:
-        """The report's values in the order of :data:`REPORT_COLUMNS` (the bulk path's hot loop:
-        enum values read as ``_value_`` and instants converted inline, to spare attribute and call
-        overhead on 200,000 rows)."""
+    def row(self, report_id: int, r: Report) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """The report's values for ``reports`` and ``report_texts``, in the order of
+        :data:`REPORT_COLUMNS` and :data:`TEXT_COLUMNS`. This is the bulk path's hot loop: enum
+        values are read as ``_value_`` and instants converted inline, which spares attribute and
+        call overhead on 200,000 reports."""
         location = r.location
         contact = r.contact
         unit = location.unit_code
@@ -389,7 +429,7 @@ class _Reference:
             raise ValueError(f"report {r.number}: naive received_at; the store keeps instants")
         updated, started, due, stage_due = r.updated_at, r.stage_started_at, r.due_at, r.stage_due_at
         paused, closed, contacted, forwarded = r.paused_since, r.closed_at, r.first_contact_at, r.forwarded_at
-        return (
+        report = (
             report_id,
             r.number,
             (received - epoch) // tick,
@@ -406,19 +446,10 @@ class _Reference:
             None if agency is None else self.agency_rank.get(agency),
             priority,
             _PRIORITY_RANK[priority],
-            r.title,
-            r.description,
-            location.address,
             location.lat,
             location.lon,
-            contact.name,
-            phone,
-            contact.email,
             (normalize_phone(phone) or None) if phone else None,
-            r.reply,
-            r.result,
             r.satisfied,
-            r.rating_comment,
             r.duplicate_of,
             r.version,
             None if updated is None else (updated - epoch) // tick,
@@ -430,21 +461,34 @@ class _Reference:
             None if closed is None else (closed - epoch) // tick,
             None if contacted is None else (contacted - epoch) // tick,
             None if forwarded is None else (forwarded - epoch) // tick,
+        )
+        texts = (
+            report_id,
+            r.title,
+            r.description,
+            location.address,
+            contact.name,
+            phone,
+            contact.email,
+            r.reply,
+            r.result,
+            r.rating_comment,
             self.search_text(r.number, r.title, r.description, location.address, unit, category),
         )
+        return report, texts
 
 
 def _micros(value: datetime | None) -> int | None:
     return None if value is None else to_micros(value)
 
 
-def _chain(j: Jurisdiction, code: str) -> list[str]:
+def _chain(units: Mapping[str, tuple[str, str | None]], code: str) -> list[str]:
     """The unit and the codes above it, up to the top (stops at unknown parents and cycles)."""
     chain = [code]
-    parent = j.units[code].parent
-    while parent is not None and parent in j.units and parent not in chain:
+    parent = units[code][1]
+    while parent is not None and parent in units and parent not in chain:
         chain.append(parent)
-        parent = j.units[parent].parent
+        parent = units[parent][1]
     return chain
 
 
@@ -508,6 +552,8 @@ class LocalStore:
         event.listen(self._engine, "begin", self._on_begin)
         self._conn: Connection | None = self._engine.connect()
         self._reference = _Reference.empty()
+        #: Filters (queries without their page) for which looking up the matches beat the scan.
+        self._search_first: set[ReportQuery] = set()
 
     def _on_begin(self, connection: Connection) -> None:
         connection.exec_driver_sql(self._begin)
@@ -533,7 +579,9 @@ class LocalStore:
         raw: sqlite3.Connection | None = None
         try:
             raw = _connect(path, timeout)
-            _inspect(raw, path, check)
+            if _inspect(raw, path, check) is None:
+                # A new database: pages that hold a report's texts (about 1.3 KB) with less waste.
+                raw.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
             _configure(raw)
         except (sqlite3.Error, StoreError) as error:
             if raw is not None:
@@ -595,6 +643,8 @@ class LocalStore:
             if conn is None:
                 raise StoreClosed(self.path)
             self._begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+            if write:
+                self._search_first.clear()  # the data changes; so may the best plans
             try:
                 with conn.begin():
                     yield conn
@@ -626,6 +676,7 @@ class LocalStore:
                 self._reference = _Reference.of(j)
                 return
             reference = _Reference.of(j)
+            parents = {u.code: (u.name, u.parent) for u in j.units.values()}
             for model in (UnitAncestorRecord, UnitRecord, AgencyRecord, CategoryRecord):
                 conn.execute(delete(model))
             if j.units:
@@ -650,7 +701,7 @@ class LocalStore:
                     [
                         {"unit_code": code, "ancestor_code": ancestor, "depth": depth}
                         for code in j.units
-                        for depth, ancestor in enumerate(_chain(j, code))
+                        for depth, ancestor in enumerate(_chain(parents, code))
                     ],
                 )
             if j.agencies:
@@ -712,7 +763,8 @@ class LocalStore:
     def _rebuild_search(self, conn: Connection, reference: _Reference) -> None:
         raw = self._driver(conn)
         rows = raw.execute(
-            "SELECT id, number, title, description, address, unit_code, category, search_text FROM reports"
+            "SELECT r.id, r.number, t.title, t.description, t.address, r.unit_code, r.category, t.search_text"
+            " FROM reports AS r JOIN report_texts AS t ON t.id = r.id"
         ).fetchall()
         changed = []
         for report_id, number, title, description, address, unit, category, old in rows:
@@ -720,44 +772,29 @@ class LocalStore:
             if new != old:
                 changed.append((new, report_id))
         if changed:
-            raw.executemany("UPDATE reports SET search_text = ? WHERE id = ?", changed)
+            raw.executemany("UPDATE report_texts SET search_text = ? WHERE id = ?", changed)
         raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
     def _read_reference(self) -> _Reference:
         """The reference data as stored (so that a reopened store ranks reports without the pack)."""
         with self._transaction(write=False) as conn:
-            units = {
-                row.code: row
-                for row in conn.execute(
-                    select(
-                        UnitRecord.code,
-                        UnitRecord.name,
-                        UnitRecord.parent,
-                        UnitRecord.rank,
-                        UnitRecord.district_code,
-                    )
+            units = conn.execute(
+                select(UnitRecord.code, UnitRecord.name, UnitRecord.parent, UnitRecord.rank).order_by(
+                    UnitRecord.rank
                 )
-            }
+            ).all()
             categories = conn.execute(
-                select(CategoryRecord.code, CategoryRecord.name, CategoryRecord.rank)
+                select(CategoryRecord.code, CategoryRecord.name, CategoryRecord.rank).order_by(
+                    CategoryRecord.rank
+                )
             ).all()
             agencies = conn.execute(select(AgencyRecord.code, AgencyRecord.rank)).all()
-        place: dict[str, str] = {}
-        for code in units:
-            chain = [code]
-            parent = units[code].parent
-            while parent is not None and parent in units and parent not in chain:
-                chain.append(parent)
-                parent = units[parent].parent
-            named = chain[:-1] or chain
-            place[code] = " ".join(fast_fold(units[c].name) for c in named)
-        return _Reference(
-            category_rank={c.code: c.rank for c in categories},
-            agency_rank={a.code: a.rank for a in agencies},
-            unit_rank={code: u.rank for code, u in units.items()},
-            district={code: u.district_code for code, u in units.items()},
-            place_text=place,
-            category_text={c.code: fast_fold(c.name) for c in categories},
+        return _Reference.build(
+            {u.code: (u.name, u.parent) for u in units},
+            {u.code: u.rank for u in units},
+            {c.code: c.name for c in categories},
+            {c.code: c.rank for c in categories},
+            {a.code: a.rank for a in agencies},
         )
 
     # -- reports ------------------------------------------------------------------------------------
@@ -823,10 +860,13 @@ class LocalStore:
                 part = numbers[start : start + _LOOKUP]
                 marks = ",".join("?" * len(part))
                 for number, report_id, version, text in raw.execute(
-                    f"SELECT number, id, version, search_text FROM reports WHERE number IN ({marks})", part
+                    "SELECT r.number, r.id, r.version, t.search_text FROM reports AS r"
+                    f" JOIN report_texts AS t ON t.id = r.id WHERE r.number IN ({marks})",
+                    part,
                 ):
                     stored[number] = (report_id, version, text)
         rows: list[tuple[Any, ...]] = []
+        texts: list[tuple[Any, ...]] = []
         fts_delete: list[tuple[int, str]] = []
         fts_insert: list[tuple[int, str]] = []
         existing: list[Report] = []
@@ -837,22 +877,24 @@ class LocalStore:
             if known is None:
                 report_id = next_id
                 next_id += 1
-                row = row_of(report_id, report)
-                fts_insert.append((report_id, row[_SEARCH_INDEX]))
+                row, text_row = row_of(report_id, report)
+                fts_insert.append((report_id, text_row[_SEARCH_INDEX]))
                 fresh.append(report)
             else:
                 report_id, version, old_text = known
                 if not force and report.version < version:
                     continue
-                row = row_of(report_id, report)
-                text = row[_SEARCH_INDEX]
+                row, text_row = row_of(report_id, report)
+                text = text_row[_SEARCH_INDEX]
                 if text != old_text:
                     fts_delete.append((report_id, old_text))
                     fts_insert.append((report_id, text))
                 existing.append(report)
             rows.append(row)
-            written[number] = (report_id, report.version, row[_SEARCH_INDEX])
+            texts.append(text_row)
+            written[number] = (report_id, report.version, text_row[_SEARCH_INDEX])
         raw.executemany(_UPSERT_REPORT, rows)
+        raw.executemany(_UPSERT_TEXT, texts)
         if fts_delete:
             raw.executemany(_FTS_DELETE, fts_delete)
         raw.executemany(_FTS_INSERT, fts_insert)
@@ -910,7 +952,9 @@ class LocalStore:
         """The whole report with its history and attachments (instants in UTC), or None."""
         R = ReportRecord
         with self._transaction(write=False) as conn:
-            row = conn.execute(select(_R).where(R.number == number)).one_or_none()
+            row = conn.execute(
+                select(_R, *_TEXTS_ONLY).join_from(R, ReportTextRecord).where(R.number == number)
+            ).one_or_none()
             if row is None:
                 return None
             events = conn.execute(
@@ -926,15 +970,34 @@ class LocalStore:
             return _report(row, events, attachments)
 
     def query(self, q: ReportQuery) -> list[ReportRow]:
-        """One page of reports matching ``q``, in its order."""
-        statement = self._select(q)
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(statement).all()
-        return [_row(r) for r in rows]
+        """One page of reports matching ``q``, in its order.
 
-    def query_plan(self, q: ReportQuery) -> list[str]:
-        """SQLite's plan for :meth:`query` of ``q`` (EXPLAIN QUERY PLAN details), for diagnostics."""
-        statement = self._select(q)
+        Two plans answer a filtered page: reading the sort's index in order and testing each row
+        against the filters, which stops as soon as the page is full (fast unless few reports
+        match), or looking the matching reports up by their filters' indexes and sorting them (fast
+        when few match). The first is tried within a small time budget; if it runs out, the second
+        answers, and is remembered for that filter until the data changes. The page's texts are
+        read afterwards, for its rows only.
+        """
+        with self._transaction(write=False) as conn:
+            rows = self._page(conn, q)
+            texts: dict[int, Any] = {}
+            ids = [row.id for row in rows]
+            for start in range(0, len(ids), _LOOKUP):
+                part = ids[start : start + _LOOKUP]
+                for text_row in conn.execute(select(*TEXT_ROW_COLUMNS).where(ReportTextRecord.id.in_(part))):
+                    texts[text_row.id] = text_row
+        return [_row(row, texts[row.id]) for row in rows]
+
+    def numbers(self, q: ReportQuery) -> list[str]:
+        """The numbers of the reports matching ``q``, in its order (for the map and selections)."""
+        with self._transaction(write=False) as conn:
+            return [row.number for row in self._page(conn, q)]
+
+    def query_plan(self, q: ReportQuery, *, scan: bool = True) -> list[str]:
+        """SQLite's plan (EXPLAIN QUERY PLAN) for :meth:`query`'s first try or, with ``scan=False``,
+        for its plan by the filters' indexes; for diagnostics."""
+        statement = self._select(q, scan=scan and (has_filters(q) or bool(q.text.strip())))
         compiled = statement.compile(
             dialect=self._engine.dialect, compile_kwargs={"render_postcompile": True}
         )
@@ -944,30 +1007,71 @@ class LocalStore:
             raw = self._driver(conn)
             return [str(row[3]) for row in raw.execute(f"EXPLAIN QUERY PLAN {compiled}", positional)]
 
-    def _select(self, q: ReportQuery) -> Select[*tuple[Any, ...]]:
-        statement = select(*ROW_COLUMNS).where(*conditions(q)).order_by(*order_by(q.sort, q.descending))
+    def _select(self, q: ReportQuery, *, scan: bool) -> Select[*tuple[Any, ...]]:
+        statement = (
+            select(*ROW_COLUMNS)
+            .where(*conditions(q, self._reference, scan=scan))
+            .order_by(*order_by(q.sort, q.descending))
+        )
         if q.limit is not None:
             statement = statement.limit(q.limit)
         if q.offset:
             statement = statement.offset(q.offset)
         return statement
 
-    def numbers(self, q: ReportQuery) -> list[str]:
-        """The numbers of the reports matching ``q``, in its order (for the map and selections)."""
-        statement = (
-            select(ReportRecord.number).where(*conditions(q)).order_by(*order_by(q.sort, q.descending))
-        )
-        if q.limit is not None:
-            statement = statement.limit(q.limit)
-        if q.offset:
-            statement = statement.offset(q.offset)
-        with self._transaction(write=False) as conn:
-            return list(conn.execute(statement).scalars())
+    def _page(self, conn: Connection, q: ReportQuery) -> Sequence[Any]:
+        filtered = has_filters(q)
+        search = Search.of(q.text, q.search_phone)
+        if not filtered and search is None:
+            return conn.execute(self._select(q, scan=False)).all()
+        budget: float | None = SCAN_BUDGET
+        if search is not None and search.expression is not None:
+            # The text decides: few matches are looked up and sorted at once; many are read in
+            # the sort's order (the set of matches is built first, which the budget must allow).
+            few = select(func.count()).select_from(
+                fts_matches(search.expression).limit(FEW_MATCHES + 1).subquery()
+            )
+            if conn.execute(few).scalar_one() <= FEW_MATCHES:
+                return conn.execute(self._select(q, scan=False)).all()
+            budget = SCAN_BUDGET * 4 if filtered else None
+        key = replace(q, offset=0, limit=None)
+        if key in self._search_first:
+            return conn.execute(self._select(q, scan=False)).all()
+        if budget is None:
+            return conn.execute(self._select(q, scan=True)).all()
+        raw = self._driver(conn)
+        deadline = time.perf_counter() + budget
+        raw.set_progress_handler(lambda: time.perf_counter() > deadline, PROGRESS_STEP)
+        try:
+            return conn.execute(self._select(q, scan=True)).all()
+        except DBAPIError as error:
+            if "interrupt" not in str(error.orig).lower():
+                raise
+        finally:
+            raw.set_progress_handler(None, 0)
+        if len(self._search_first) >= 256:
+            self._search_first.clear()
+        self._search_first.add(key)
+        return conn.execute(self._select(q, scan=False)).all()
 
     def count(self, q: ReportQuery) -> int:
         """How many reports match ``q`` (its sort and page ignored)."""
-        statement = select(func.count()).select_from(ReportRecord).where(*conditions(q))
+        search = Search.of(q.text, q.search_phone)
         with self._transaction(write=False) as conn:
+            if search is not None and search.expression is not None and not has_filters(q):
+                # Text alone: count the full-text index itself, then what only the number or the
+                # phone found (reading every match's row would cost far more).
+                matches = fts_matches(search.expression)
+                total = conn.execute(select(func.count()).select_from(matches.subquery())).scalar_one()
+                if search.number is not None or search.phone is not None:
+                    others = replace(search, expression=None).condition()
+                    total += conn.execute(
+                        select(func.count())
+                        .select_from(ReportRecord)
+                        .where(others, ReportRecord.id.not_in(matches.scalar_subquery()))
+                    ).scalar_one()
+                return int(total)
+            statement = select(func.count()).select_from(ReportRecord).where(*conditions(q, self._reference))
             return int(conn.execute(statement).scalar_one())
 
     def deadline_counts(self, q: ReportQuery, now: datetime, boundary: datetime) -> dict[DeadlineState, int]:
@@ -984,7 +1088,11 @@ class LocalStore:
             (R.due_at <= boundary_us, DeadlineState.DUE_SOON.value),
             else_=DeadlineState.ON_TRACK.value,
         ).label("state")
-        statement = select(state, func.count()).where(*conditions(q, with_deadline=False)).group_by(state)
+        statement = (
+            select(state, func.count())
+            .where(*conditions(q, self._reference, with_deadline=False))
+            .group_by(state)
+        )
         counts = dict.fromkeys(DeadlineState, 0)
         with self._transaction(write=False) as conn:
             for value, n in conn.execute(statement):
@@ -1113,8 +1221,7 @@ class LocalStore:
         conn.execute(statement.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
 
-def _row(r: Any) -> ReportRow:
-    description = r.description
+def _row(r: Any, t: Any) -> ReportRow:
     return ReportRow(
         number=r.number,
         received_at=from_micros(r.received_at),
@@ -1130,9 +1237,9 @@ def _row(r: Any) -> ReportRow:
         updated_at=from_micros_or_none(r.updated_at),
         closed=bool(r.closed),
         pending=bool(r.pending),
-        title=r.title,
-        description=description if len(description) <= DESCRIPTION_CHARS else description[:DESCRIPTION_CHARS],
-        address=r.address,
+        title=t.title,
+        description=t.description,
+        address=t.address,
         lat=r.lat,
         lon=r.lon,
     )

@@ -7,21 +7,22 @@ whole table (a test checks the query plans).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Protocol, get_args
 
-from sqlalchemy import ColumnElement, Select, and_, false, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal_column, or_, select, table
 from sqlalchemy import text as sql_text
 from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.lifecycle import Channel, Priority, Status
 from ioc_console.domain.text import digits, normalize_phone
-from ioc_console.store.convert import to_micros
+from ioc_console.store.convert import STATUS_RANK, to_micros
 from ioc_console.store.folding import match_expression
-from ioc_console.store.models import FTS_TABLE, ReportRecord, UnitAncestorRecord
+from ioc_console.store.models import FTS_TABLE, ReportRecord, ReportTextRecord
 
 SortKey = Literal[
     "number",
@@ -141,8 +142,11 @@ class ReportRow:
 
 
 R = ReportRecord
+T = ReportTextRecord
 
+#: The columns of a page's rows read from ``reports`` (with the id, to fetch the texts).
 ROW_COLUMNS = (
+    R.id,
     R.number,
     R.received_at,
     R.category,
@@ -157,11 +161,15 @@ ROW_COLUMNS = (
     R.updated_at,
     R.closed,
     R.pending,
-    R.title,
-    R.description,
-    R.address,
     R.lat,
     R.lon,
+)
+#: The columns read from ``report_texts`` for a page, once its rows are known.
+TEXT_ROW_COLUMNS = (
+    T.id,
+    T.title,
+    func.substr(T.description, 1, DESCRIPTION_CHARS).label("description"),
+    T.address,
 )
 
 _SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
@@ -182,16 +190,43 @@ def order_by(sort: str, descending: bool) -> list[UnaryExpression[Any]]:
     return [column.desc() if descending else column.asc() for column in _SORT_COLUMNS[sort]]
 
 
-def deadline_condition(state: DeadlineState, now: int, boundary: int) -> ColumnElement[bool]:
+class Ranks(Protocol):
+    """The jurisdiction's codes as the store ranks them (see :mod:`ioc_console.store.models`)."""
+
+    @property
+    def category_rank(self) -> Mapping[str, int]: ...
+    @property
+    def agency_rank(self) -> Mapping[str, int]: ...
+    @property
+    def unit_rank(self) -> Mapping[str, int]: ...
+    @property
+    def below(self) -> Mapping[str, frozenset[str]]:
+        """Each unit code with itself and every unit below it."""
+        ...
+
+
+def _plain(column: Any) -> Any:
+    return column
+
+
+def _unindexed(column: Any) -> Any:
+    """SQLite's unary ``+``: the same value, but no index may be used to look it up."""
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+def deadline_condition(
+    state: DeadlineState, now: int, boundary: int, col: Callable[[Any], Any] = _plain
+) -> ColumnElement[bool]:
     """``state`` of the reply deadline in SQL, with ``now`` and ``boundary`` in microseconds."""
+    closed, due = col(R.closed), col(R.due_at)
     if state is DeadlineState.NONE:
-        return or_(R.closed.is_(True), R.due_at.is_(None))
-    open_ = R.closed.is_(False)
+        return or_(closed.is_(True), due.is_(None))
+    open_ = closed.is_(False)
     if state is DeadlineState.OVERDUE:
-        return and_(open_, R.due_at < now)
+        return and_(open_, due < now)
     if state is DeadlineState.DUE_SOON:
-        return and_(open_, R.due_at >= now, R.due_at <= boundary)
-    return and_(open_, R.due_at > boundary)
+        return and_(open_, due >= now, due <= boundary)
+    return and_(open_, due > boundary)
 
 
 def _prefix_range(column: Any, prefix: str) -> ColumnElement[bool]:
@@ -211,66 +246,116 @@ def phone_prefix(text: str) -> str | None:
     return found if len(found) >= MIN_PHONE_DIGITS else None
 
 
-def search_condition(text: str, search_phone: bool) -> ColumnElement[bool] | None:
-    """Folded full text, or the report number, or (for staff) the phone: None if nothing to search."""
-    if not text.strip():
-        return None
-    alternatives: list[ColumnElement[bool]] = []
-    expression = match_expression(text)
-    if expression is not None:
-        matching: Select[Any] = (
-            select(literal_column("rowid"))
-            .select_from(table(FTS_TABLE))
-            .where(sql_text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=expression))
-        )
-        alternatives.append(R.id.in_(matching.scalar_subquery()))
-    number = "".join(text.split()).upper()
-    if any(ch.isdigit() for ch in number):
-        alternatives.append(_prefix_range(R.number, number))
-    if search_phone:
-        phone = phone_prefix(text)
-        if phone is not None:
-            alternatives.append(_prefix_range(R.phone_digits, phone))
-    if not alternatives:
-        return false()
-    return or_(*alternatives)
+def fts_matches(expression: str) -> Select[Any]:
+    """The ids of the reports whose folded text matches an FTS5 ``expression``."""
+    return (
+        select(literal_column("rowid"))
+        .select_from(table(FTS_TABLE))
+        .where(sql_text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=expression))
+    )
 
 
-def conditions(q: ReportQuery, *, with_deadline: bool = True) -> list[ColumnElement[bool]]:
-    """The WHERE terms of ``q`` (its deadline filter left out when ``with_deadline`` is false)."""
+@dataclass(frozen=True)
+class Search:
+    """What a search text asks for: folded words, a number prefix, a phone prefix (any may be None)."""
+
+    expression: str | None
+    number: str | None
+    phone: str | None
+
+    @classmethod
+    def of(cls, text: str, search_phone: bool) -> Search | None:
+        """None when there is nothing to search for yet (blank, or a single letter being typed)."""
+        if not text.strip():
+            return None
+        expression = match_expression(text)
+        compact = "".join(text.split()).upper()
+        number = compact if any(ch.isdigit() for ch in compact) else None
+        phone = phone_prefix(text) if search_phone else None
+        if expression is None and number is None and phone is None and len(compact) <= 1:
+            return None
+        return cls(expression, number, phone)
+
+    def condition(self, col: Callable[[Any], Any] = _plain) -> ColumnElement[bool]:
+        alternatives: list[ColumnElement[bool]] = []
+        if self.expression is not None:
+            alternatives.append(col(R.id).in_(fts_matches(self.expression).scalar_subquery()))
+        if self.number is not None:
+            alternatives.append(_prefix_range(col(R.number), self.number))
+        if self.phone is not None:
+            alternatives.append(_prefix_range(col(R.phone_digits), self.phone))
+        return or_(*alternatives) if alternatives else false()
+
+
+def _coded(
+    column: Any, ranked: Any, codes: Iterable[str], ranks: Mapping[str, int]
+) -> list[ColumnElement[bool]]:
+    """Codes the jurisdiction ranks are matched by rank (an index holds it), the others by code."""
+    known = sorted({ranks[c] for c in codes if c in ranks})
+    unknown = sorted(c for c in codes if c not in ranks)
+    either: list[ColumnElement[bool]] = []
+    if known:
+        either.append(ranked.in_(known))
+    if unknown:
+        either.append(column.in_(unknown))
+    return either
+
+
+def conditions(
+    q: ReportQuery, ranks: Ranks, *, with_deadline: bool = True, scan: bool = False
+) -> list[ColumnElement[bool]]:
+    """The WHERE terms of ``q`` (its deadline filter left out when ``with_deadline`` is false).
+
+    Every filter can be answered from an index. With ``scan``, no index may be used for filtering,
+    so that SQLite reads the rows in the order of the sort's index and stops at the page's end:
+    the fast plan unless the filters are very selective (see :meth:`LocalStore.query`).
+    """
+    col = _unindexed if scan else _plain
     terms: list[ColumnElement[bool]] = []
     if q.statuses:
-        terms.append(R.status.in_(sorted(s.value for s in q.statuses)))
+        terms.append(col(R.status_rank).in_(sorted(STATUS_RANK[s] for s in q.statuses)))
     if q.categories:
-        terms.append(R.category.in_(sorted(q.categories)))
+        terms.append(or_(*_coded(col(R.category), col(R.category_rank), q.categories, ranks.category_rank)))
     if q.agencies:
-        named = sorted(a for a in q.agencies if a is not None)
-        either: list[ColumnElement[bool]] = []
-        if named:
-            either.append(R.agency.in_(named))
+        named = [a for a in q.agencies if a is not None]
+        either = _coded(col(R.agency), col(R.agency_rank), named, ranks.agency_rank)
         if None in q.agencies:
-            either.append(R.agency.is_(None))
+            either.append(col(R.agency).is_(None))
         terms.append(or_(*either))
     if q.units:
-        codes = sorted(q.units)
-        below = select(UnitAncestorRecord.unit_code).where(UnitAncestorRecord.ancestor_code.in_(codes))
-        terms.append(or_(R.unit_code.in_(codes), R.unit_code.in_(below.scalar_subquery())))
+        covered: set[str] = set()
+        for code in q.units:
+            covered |= ranks.below.get(code, frozenset({code}))
+        terms.append(or_(*_coded(col(R.unit_code), col(R.unit_rank), covered, ranks.unit_rank)))
     if q.channels:
-        terms.append(R.channel.in_(sorted(c.value for c in q.channels)))
+        terms.append(col(R.channel).in_(sorted(c.value for c in q.channels)))
     if with_deadline and q.deadline_states:
         assert q.now is not None and q.boundary is not None
         now, boundary = to_micros(q.now), to_micros(q.boundary)
-        terms.append(
-            or_(*(deadline_condition(s, now, boundary) for s in sorted(q.deadline_states, key=_order)))
-        )
+        states = sorted(q.deadline_states, key=_order)
+        terms.append(or_(*(deadline_condition(s, now, boundary, col) for s in states)))
     if q.received_from is not None:
-        terms.append(R.received_at >= to_micros(q.received_from))
+        terms.append(col(R.received_at) >= to_micros(q.received_from))
     if q.received_to is not None:
-        terms.append(R.received_at < to_micros(q.received_to))
-    found = search_condition(q.text, q.search_phone)
-    if found is not None:
-        terms.append(found)
+        terms.append(col(R.received_at) < to_micros(q.received_to))
+    search = Search.of(q.text, q.search_phone)
+    if search is not None:
+        terms.append(search.condition(col))
     return terms
+
+
+def has_filters(q: ReportQuery) -> bool:
+    """Whether ``q`` filters on anything but its search text."""
+    return bool(
+        q.statuses
+        or q.categories
+        or q.agencies
+        or q.units
+        or q.channels
+        or q.deadline_states
+        or q.received_from is not None
+        or q.received_to is not None
+    )
 
 
 def _order(state: DeadlineState) -> int:

@@ -14,7 +14,7 @@ from ioc_console.domain.deadlines import DeadlineState, deadline_state
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import Channel, Priority, Status
 from ioc_console.domain.report import Report
-from ioc_console.store import SORT_KEYS, LocalStore, ReportQuery
+from ioc_console.store import SORT_KEYS, LocalStore, ReportQuery, local
 
 N = 150
 
@@ -333,8 +333,47 @@ def test_sorts_read_an_index_without_sorting(
 
 
 @pytest.mark.parametrize("sort", SORT_KEYS)
-def test_an_equality_filter_searches_its_index_and_sorts_only_its_rows(
-    filled: LocalStore, reports: list[Report], sort: str
-) -> None:
-    plan = filled.query_plan(ReportQuery(channels={Channel.ZALO}, sort=sort, limit=200))  # type: ignore[arg-type]
+def test_the_second_plan_looks_the_matches_up_by_index(filled: LocalStore, sort: str) -> None:
+    plan = filled.query_plan(ReportQuery(channels={Channel.ZALO}, sort=sort, limit=200), scan=False)  # type: ignore[arg-type]
     assert plan[0].startswith("SEARCH reports USING INDEX ix_reports_channel_received_at"), plan
+
+
+FILTERS = [
+    ReportQuery(statuses={Status.REOPENED}),
+    ReportQuery(categories={"environment", "no-such-category"}, channels={Channel.WEB, Channel.APP}),
+    ReportQuery(units={NINH_HAI}, agencies={None, "so-xd"}),
+    ReportQuery(received_from=T0 + timedelta(days=10), received_to=T0 + timedelta(days=20)),
+    ReportQuery(text="chi tiet 1"),
+    ReportQuery(text="PA-2025-0010"),
+    ReportQuery(text="0905 01"),
+]
+
+
+@pytest.mark.parametrize("by_filter_index", [True, False], ids=["by-filter-index", "by-sort-index"])
+@pytest.mark.parametrize("sort", ["number", "status", "unit", "due_at"])
+@pytest.mark.parametrize("query", FILTERS)
+def test_both_plans_give_the_same_pages(
+    monkeypatch: pytest.MonkeyPatch,
+    filled: LocalStore,
+    reports: list[Report],
+    pack: Jurisdiction,
+    by_filter_index: bool,
+    sort: str,
+    query: ReportQuery,
+) -> None:
+    """A zero budget interrupts the sort-index plan at once; a large one lets it finish. A text
+    search goes by its matches when they are "few", by the sort's index otherwise."""
+    monkeypatch.setattr(local, "SCAN_BUDGET", 0.0 if by_filter_index else 10.0)
+    monkeypatch.setattr(local, "FEW_MATCHES", 10**9 if by_filter_index else -1)
+    monkeypatch.setattr(local, "PROGRESS_STEP", 10)
+    filled._search_first.clear()
+    everything = numbers(filled.query(replace(query, sort=sort, descending=False)))  # type: ignore[arg-type]
+    assert everything, "the filter must select something"
+    order = expected_order(reports, pack, sort)
+    assert everything == [n for n in order if n in set(everything)]
+    assert len(everything) == filled.count(query)
+    page = numbers(filled.query(replace(query, sort=sort, descending=True, offset=2, limit=3)))  # type: ignore[arg-type]
+    assert page == list(reversed(everything))[2:5]
+    if not query.text:
+        interrupted = replace(query, sort=sort, descending=False) in filled._search_first
+        assert interrupted == by_filter_index

@@ -206,6 +206,16 @@ def test_match_expression() -> None:
     assert match_expression("Đường ngập ") == '"duong" "ngap"'
     assert match_expression('NOT "x" OR') == '"not" "x" "or"*'
     assert match_expression(" – … ") is None
+    # One letter being typed waits for the second: it would match nearly everything.
+    assert match_expression("duong n") == '"duong"'
+    assert match_expression("duong ng") == '"duong" "ng"*'
+    assert match_expression("d") is None
+    assert match_expression("so 5 ") == '"so" "5"'
+
+
+def test_a_single_letter_does_not_filter_yet(store: LocalStore, searchable: dict[str, Report]) -> None:
+    assert found(store, "d") == set(names(searchable, *searchable))
+    assert found(store, "ngap n") == names(searchable, "flood")
 
 
 VIETNAMESE = [

@@ -1,6 +1,6 @@
 """The first schema of the local store.
 
-Revision ID: 0001_initial
+Revision ID: 0001_local_cache
 Revises:
 Create Date: 2026-01-01
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0001_initial"
+revision: str = "0001_local_cache"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -37,19 +37,10 @@ def upgrade() -> None:
         sa.Column("agency_rank", sa.Integer(), nullable=True),
         sa.Column("priority", sa.String(), nullable=False),
         sa.Column("priority_rank", sa.Integer(), nullable=False),
-        sa.Column("title", sa.Text(), nullable=False),
-        sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("address", sa.Text(), nullable=False),
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
-        sa.Column("contact_name", sa.String(), nullable=False),
-        sa.Column("contact_phone", sa.String(), nullable=False),
-        sa.Column("contact_email", sa.String(), nullable=False),
         sa.Column("phone_digits", sa.String(), nullable=True),
-        sa.Column("reply", sa.Text(), nullable=False),
-        sa.Column("result", sa.Text(), nullable=False),
         sa.Column("satisfied", sa.Boolean(), nullable=True),
-        sa.Column("rating_comment", sa.Text(), nullable=False),
         sa.Column("duplicate_of", sa.String(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.Integer(), nullable=True),
@@ -62,7 +53,6 @@ def upgrade() -> None:
         sa.Column("first_contact_at", sa.Integer(), nullable=True),
         sa.Column("forwarded_at", sa.Integer(), nullable=True),
         sa.Column("pending", sa.Boolean(), server_default=sa.text("0"), nullable=False),
-        sa.Column("search_text", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reports")),
         sa.UniqueConstraint("number", name=op.f("uq_reports_number")),
     )
@@ -92,12 +82,31 @@ def upgrade() -> None:
         sqlite_where=sa.text("duplicate_of IS NOT NULL"),
     )
     op.create_index(op.f("ix_reports_pending"), "reports", ["pending"], sqlite_where=sa.text("pending"))
-    # Full-text index over the folded search text: external content (the text lives in reports),
-    # kept up to date by the store's write path. ASCII tokens only (the text is folded), no positions
-    # (queries are sets of words and prefixes), no per-row sizes (no ranking).
+    op.create_table(
+        "report_texts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("address", sa.Text(), nullable=False),
+        sa.Column("contact_name", sa.String(), nullable=False),
+        sa.Column("contact_phone", sa.String(), nullable=False),
+        sa.Column("contact_email", sa.String(), nullable=False),
+        sa.Column("reply", sa.Text(), nullable=False),
+        sa.Column("result", sa.Text(), nullable=False),
+        sa.Column("rating_comment", sa.Text(), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["id"], ["reports.id"], name=op.f("fk_report_texts_id_reports"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_texts")),
+    )
+    # Full-text index over the folded search text: external content (the text lives in
+    # report_texts), kept up to date by the store's write path. ASCII tokens only (the text is
+    # folded), no positions (queries are sets of words and prefixes), no per-row sizes (no ranking),
+    # and ready-made lists for 2- and 3-letter prefixes (the user typing "ng", "ngu"...).
     op.execute(
-        "CREATE VIRTUAL TABLE report_search USING fts5(search_text, content='reports', "
-        "content_rowid='id', detail=none, columnsize=0, tokenize='ascii')"
+        "CREATE VIRTUAL TABLE report_search USING fts5(search_text, content='report_texts', "
+        "content_rowid='id', detail=none, columnsize=0, tokenize='ascii', prefix='2 3')"
     )
 
     op.create_table(
@@ -218,4 +227,5 @@ def downgrade() -> None:
     op.drop_table("report_attachments")
     op.drop_table("report_events")
     op.execute("DROP TABLE report_search")
+    op.drop_table("report_texts")
     op.drop_table("reports")
