@@ -107,6 +107,28 @@ def test_damaged_pages_fail_the_integrity_check(store_path: Path) -> None:
     assert store_path.read_bytes() == bytes(data)
 
 
+def test_damage_found_after_a_fast_open(store_path: Path) -> None:
+    """Opened without the full check, the damage is reported by check() (or by the open)."""
+    filled_store(store_path, 2000)
+    data = bytearray(store_path.read_bytes())
+    middle = (len(data) // 4096 // 2) * 4096
+    data[middle : middle + 4096 * 3] = random.Random(3).randbytes(4096 * 3)
+    store_path.write_bytes(bytes(data))
+    with pytest.raises(StoreCorrupt):
+        store = LocalStore.open(store_path, check=False)
+        try:
+            store.check()
+        finally:
+            store.close()
+    assert store_path.read_bytes() == bytes(data)
+
+
+def test_a_sound_store_passes_the_check(store_path: Path) -> None:
+    filled_store(store_path, 50)
+    with LocalStore.open(store_path, check=False) as store:
+        store.check()
+
+
 def test_another_programs_database_is_not_taken_over(store_path: Path) -> None:
     with sqlite3.connect(store_path) as conn:
         conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
