@@ -304,7 +304,7 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
         x_console_id: Annotated[str | None, Header()] = None,
     ) -> Response:
         principal = await run_in_threadpool(current, request, authorization, x_console_id)
-        sub = broadcaster.subscribe(principal)
+        sub = await broadcaster.subscribe_fresh(principal)
         head = broadcaster.last
 
         async def stream() -> AsyncIterator[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, select, update
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -32,6 +33,16 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Files of a pack folder that are stored with it.
 PACK_SUFFIXES = (".json",)
 MAX_PACK_BYTES = 50_000_000
+
+
+#: Statements run on every write, built once (building one costs more than running it on SQLite).
+_NEXT_VALUE = (
+    update(schema.counters)
+    .where(schema.counters.c.name == bindparam("counter_name"))
+    .values(value=schema.counters.c.value + 1)
+    .returning(schema.counters.c.value)
+)
+_COUNTER = select(schema.counters.c.value).where(schema.counters.c.name == bindparam("counter_name"))
 
 
 class DatabaseError(Exception):
@@ -101,6 +112,7 @@ class Database:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         self.is_sqlite = path is not None
+        self._write_lock = threading.Lock() if self.is_sqlite else None
         self.writer = _make_engine(url, immediate=True, pool_size=pool_size)
         self.reader = (
             _make_engine(url, immediate=False, pool_size=pool_size) if self.is_sqlite else self.writer
@@ -108,7 +120,14 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.writer.begin() as conn:
+        if self._write_lock is None:
+            with self.writer.begin() as conn:
+                yield conn
+            return
+        # SQLite has one writer at a time. Threads of this process queue here, in order, rather than
+        # in SQLite's busy handler, which sleeps in growing steps and wastes most of the time it waits
+        # (another process sharing the file still waits there, up to the busy timeout).
+        with self._write_lock, self.writer.begin() as conn:
             yield conn
 
     @contextmanager
@@ -158,20 +177,15 @@ class Database:
     @staticmethod
     def next_value(conn: Connection, name: str) -> int:
         """Take the next value of a counter row; its row lock is held until the transaction ends."""
-        row = conn.execute(
-            update(schema.counters)
-            .where(schema.counters.c.name == name)
-            .values(value=schema.counters.c.value + 1)
-            .returning(schema.counters.c.value)
-        ).first()
+        row = conn.execute(_NEXT_VALUE, {"counter_name": name}).first()
         if row is None:
-            conn.execute(schema.counters.insert().values(name=name, value=1))
+            conn.execute(schema.counters.insert(), {"name": name, "value": 1})
             return 1
         return int(row[0])
 
     @staticmethod
     def counter(conn: Connection, name: str) -> int:
-        value = conn.execute(select(schema.counters.c.value).where(schema.counters.c.name == name)).scalar()
+        value = conn.execute(_COUNTER, {"counter_name": name}).scalar()
         return int(value or 0)
 
 

@@ -27,6 +27,8 @@ BATCH = 5000
 #: More events than this for one subscriber in one round are sent as a single ``resync``.
 COALESCE = 200
 QUEUE_SIZE = 1000
+#: After a local write wakes the poller, it waits this long for others to batch them.
+COALESCE_SECONDS = 0.02
 #: Every this many rounds (about 5 s) the process checks whether another one stored a newer pack.
 PACK_CHECK_ROUNDS = 20
 
@@ -60,6 +62,7 @@ class Broadcaster:
         self.service = service
         self.interval = interval
         self._rounds = 0
+        self._stale = False
         self.subscribers: set[Subscriber] = set()
         self.last = 0
         self._wake = asyncio.Event()
@@ -87,6 +90,15 @@ class Broadcaster:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._wake.set)
 
+    async def subscribe_fresh(self, principal: Principal) -> Subscriber:
+        """Subscribe, first catching up with the head if nobody was listening (see :meth:`round`)."""
+        if self._stale:
+            head = await to_thread.run_sync(self.service.head)
+            if self._stale:
+                self.last = max(self.last, head)
+                self._stale = False
+        return self.subscribe(principal)
+
     def subscribe(self, principal: Principal) -> Subscriber:
         sub = Subscriber(principal)
         self.subscribers.add(sub)
@@ -99,6 +111,8 @@ class Broadcaster:
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
+                # Woken by a write here: let a burst of writes finish, then read them in one go.
+                await asyncio.sleep(COALESCE_SECONDS)
             self._wake.clear()
             try:
                 await self.round()
@@ -111,6 +125,15 @@ class Broadcaster:
                 log.exception("live events: polling the change sequence failed")
 
     async def round(self) -> None:
+        if not self.subscribers:
+            # Nobody listens: nothing to read. The next listener starts from the head (a console
+            # pulls the feed from its own cursor when its stream opens, so it misses nothing).
+            self._stale = True
+            return
+        if self._stale:
+            self.last = await to_thread.run_sync(self.service.head)
+            self._stale = False
+            return
         while True:
             upto, head, changes = await to_thread.run_sync(self.service.changes_since, self.last, BATCH)
             if changes:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import tempfile
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
@@ -48,10 +49,15 @@ def load_files(files: dict[str, str]) -> Jurisdiction:
 
 def _loaded(stored: StoredPack) -> LoadedPack:
     jurisdiction = load_files(stored.files)
+    calendar = WorkingCalendar.for_jurisdiction(jurisdiction)
+    # Build this year's and next year's working-day tables now rather than in the first request.
+    today = datetime.now(ZoneInfo(jurisdiction.timezone)).date()
+    for year in (today.year - 1, today.year, today.year + 1):
+        calendar.is_working_day(date(year, 6, 1))
     return LoadedPack(
         revision=stored.revision,
         jurisdiction=jurisdiction,
-        calendar=WorkingCalendar.for_jurisdiction(jurisdiction),
+        calendar=calendar,
         files=stored.files,
         sha256=stored.sha256,
     )

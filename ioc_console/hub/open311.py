@@ -30,7 +30,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.lifecycle import Action, Actor, Role, Status
-from ioc_console.domain.report import Contact
+from ioc_console.domain.report import Contact, Report
 from ioc_console.domain.text import fold, normalize_phone
 from ioc_console.hub import schema
 from ioc_console.hub.errors import HubError, from_domain
@@ -379,15 +379,19 @@ def build_router(service: HubService) -> APIRouter:
         key = _param(form, "api_key")
         if key is None:
             raise Open311Error(403, "api_key is required")
-        channel = await run_in_threadpool(service.channel_for_key, key)
-        if channel is None:
-            raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
         check_jurisdiction(form)
-        intake = _intake(service, form, channel.kind)
-        actor = Actor(channel.name, Role.CHANNEL)
-        report, token = await run_in_threadpool(
-            lambda: service.create_report(intake, actor, channel_id=channel.id, via="open311")
-        )
+
+        def create() -> tuple[Intake, Report, str]:
+            # One trip to the worker threads: the key, the checks and the write.
+            channel = service.channel_for_key(key)
+            if channel is None:
+                raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
+            intake = _intake(service, form, channel.kind)
+            actor = Actor(channel.name, Role.CHANNEL)
+            report, token = service.create_report(intake, actor, channel_id=channel.id, via="open311")
+            return intake, report, token
+
+        intake, report, token = await run_in_threadpool(create)
         due = View(service).time(report.due_at)
         notice = (
             f"Đã tiếp nhận phản ánh số {report.number}; hạn trả lời: {due}. "

@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ioc_console.domain.deadlines import (
@@ -57,12 +58,42 @@ from ioc_console.hub.validate import (
 )
 from ioc_console.hub.wire import event_to_wire, report_from_wire, report_to_wire
 
+#: How long an API key's channel is remembered (see :meth:`HubService.channel_for_key`).
+CHANNEL_CACHE_SECONDS = 5.0
 STAFF_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.LIAISON, Role.ADMIN)
 #: Actions with an endpoint of their own in the staff API (rating comes from citizens' channels).
 STAFF_ACTIONS = tuple(a for a in RULES if a is not Action.RATE)
 #: Where photos added by an action belong.
 _ATTACHMENT_STAGE = {Action.NOTE_PROGRESS: "progress", Action.RESOLVE: "result"}
 ATTACHMENT_STAGES = ("report", "progress", "result")
+
+
+# Statements of the hot paths, built once: building one costs more than running it on SQLite.
+_AUTHENTICATE = (
+    select(schema.users.c.id, schema.users.c.name, schema.users.c.role, schema.users.c.agency)
+    .select_from(schema.tokens.join(schema.users))
+    .where(
+        schema.tokens.c.token_hash == bindparam("b_hash"),
+        schema.tokens.c.expires_at > bindparam("b_now", type_=schema.UtcDateTime()),
+        schema.users.c.active.is_(True),
+    )
+)
+_CHANNEL_FOR_KEY = select(schema.channels.c.id, schema.channels.c.name, schema.channels.c.kind).where(
+    schema.channels.c.key_hash == bindparam("b_hash"), schema.channels.c.active.is_(True)
+)
+_STORED_ANSWER = select(schema.idempotency).where(
+    schema.idempotency.c.user_id == bindparam("b_user"), schema.idempotency.c.key == bindparam("b_key")
+)
+_INSERT_ANSWER = insert(schema.idempotency)
+_LOCK_REPORT = (
+    select(schema.reports)
+    .where(schema.reports.c.number == bindparam("b_number"))
+    .with_for_update(key_share=True)
+)
+_INSERT_AUDIT = insert(schema.audit)
+_INSERT_REPORT = insert(schema.reports).returning(schema.reports.c.id)
+_INSERT_EVENT = insert(schema.events)
+_UPDATE_REPORT = update(schema.reports).where(schema.reports.c.id == bindparam("b_rid"))
 
 
 def _dumps(value: Any) -> str:
@@ -146,6 +177,7 @@ class HubService:
         self.db = db
         self.packs = packs
         self.notify = notify
+        self._channels: dict[str, tuple[ChannelInfo | None, float]] = {}
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -224,16 +256,17 @@ class HubService:
         detail: Mapping[str, Any] | None = None,
     ) -> None:
         conn.execute(
-            insert(schema.audit).values(
-                at=self.now(),
-                user_name=who[:100],
-                role=role.value if isinstance(role, Role) else role,
-                console_id=console[:100],
-                action=action[:64],
-                target=target[:100],
-                outcome=outcome,
-                detail=_dumps(dict(detail or {})),
-            )
+            _INSERT_AUDIT,
+            {
+                "at": self.now(),
+                "user_name": who[:100],
+                "role": role.value if isinstance(role, Role) else role,
+                "console_id": console[:100],
+                "action": action[:64],
+                "target": target[:100],
+                "outcome": outcome,
+                "detail": _dumps(dict(detail or {})),
+            },
         )
 
     def audit_refusal(self, principal: Principal, action: str, target: str, error: HubError) -> None:
@@ -300,15 +333,7 @@ class HubService:
         if not token or len(token) > 200:
             return None
         with self.db.read() as conn:
-            row = conn.execute(
-                select(schema.users.c.id, schema.users.c.name, schema.users.c.role, schema.users.c.agency)
-                .select_from(schema.tokens.join(schema.users))
-                .where(
-                    schema.tokens.c.token_hash == secret_hash(token),
-                    schema.tokens.c.expires_at > self.now(),
-                    schema.users.c.active.is_(True),
-                )
-            ).first()
+            row = conn.execute(_AUTHENTICATE, {"b_hash": secret_hash(token), "b_now": self.now()}).first()
         if row is None:
             return None
         return Principal(int(row.id), row.name, Role(row.role), row.agency, console_id)
@@ -318,17 +343,23 @@ class HubService:
             conn.execute(delete(schema.tokens).where(schema.tokens.c.token_hash == secret_hash(token)))
 
     def channel_for_key(self, api_key: str) -> ChannelInfo | None:
+        """The active channel of an API key. Answers are kept for a few seconds (every Open311 POST
+        asks); disabling a channel takes effect at once in this process, within
+        ``CHANNEL_CACHE_SECONDS`` in the others."""
         if not api_key or len(api_key) > 200:
             return None
+        hashed = secret_hash(api_key)
+        cached = self._channels.get(hashed)
+        now = time.monotonic()
+        if cached is not None and cached[1] > now:
+            return cached[0]
         with self.db.read() as conn:
-            row = conn.execute(
-                select(schema.channels.c.id, schema.channels.c.name, schema.channels.c.kind).where(
-                    schema.channels.c.key_hash == secret_hash(api_key), schema.channels.c.active.is_(True)
-                )
-            ).first()
-        if row is None:
-            return None
-        return ChannelInfo(int(row.id), row.name, Channel(row.kind))
+            row = conn.execute(_CHANNEL_FOR_KEY, {"b_hash": hashed}).first()
+        channel = None if row is None else ChannelInfo(int(row.id), row.name, Channel(row.kind))
+        if len(self._channels) > 1000:
+            self._channels.clear()
+        self._channels[hashed] = (channel, now + CHANNEL_CACHE_SECONDS)
+        return channel
 
     # -- intake --------------------------------------------------------------------------------------
 
@@ -396,11 +427,10 @@ class HubService:
         seq = Database.next_value(conn, schema.SEQ)
         values = self._row_values(report, actor)
         report_id = conn.execute(
-            insert(schema.reports)
-            .values(**values, seq=seq, token=token, channel_id=channel_id, account_id=account_id)
-            .returning(schema.reports.c.id)
+            _INSERT_REPORT,
+            {**values, "seq": seq, "token": token, "channel_id": channel_id, "account_id": account_id},
         ).scalar_one()
-        conn.execute(insert(schema.events).values(**self._event_values(report_id, report.history[0])))
+        conn.execute(_INSERT_EVENT, self._event_values(report_id, report.history[0]))
         self.audit(
             conn,
             who=actor.name,
@@ -471,11 +501,7 @@ class HubService:
     def _stored_answer(
         self, conn: Connection, principal: Principal, key: str, fingerprint: str
     ) -> Answer | None:
-        stored = conn.execute(
-            select(schema.idempotency).where(
-                schema.idempotency.c.user_id == principal.user_id, schema.idempotency.c.key == key
-            )
-        ).first()
+        stored = conn.execute(_STORED_ANSWER, {"b_user": principal.user_id, "b_key": key}).first()
         if stored is None:
             return None
         if stored.fingerprint != fingerprint:
@@ -486,14 +512,15 @@ class HubService:
         self, conn: Connection, principal: Principal, key: str, fingerprint: str, status: int, body: str
     ) -> None:
         conn.execute(
-            insert(schema.idempotency).values(
-                user_id=principal.user_id,
-                key=key,
-                fingerprint=fingerprint,
-                status_code=status,
-                body=body,
-                created_at=self.now(),
-            )
+            _INSERT_ANSWER,
+            {
+                "user_id": principal.user_id,
+                "key": key,
+                "fingerprint": fingerprint,
+                "status_code": status,
+                "body": body,
+                "created_at": self.now(),
+            },
         )
 
     # -- reading ---------------------------------------------------------------------------------------
@@ -610,11 +637,7 @@ class HubService:
         pack = self.pack
         now = self.now()
         with self.db.write() as conn:
-            locked = conn.execute(
-                select(schema.reports)
-                .where(schema.reports.c.number == number)
-                .with_for_update(key_share=True)
-            ).first()
+            locked = conn.execute(_LOCK_REPORT, {"b_number": number}).first()
             stored = self._stored_answer(conn, principal, key, fp)
             if stored is not None:
                 return stored
@@ -734,12 +757,8 @@ class HubService:
         before = row.visible_agency
         after = visible_agency(report)
         seq = Database.next_value(conn, schema.SEQ)
-        conn.execute(
-            update(schema.reports)
-            .where(schema.reports.c.id == row.id)
-            .values(**self._row_values(report, actor), seq=seq)
-        )
-        conn.execute(insert(schema.events).values(**self._event_values(row.id, event)))
+        conn.execute(_UPDATE_REPORT, {**self._row_values(report, actor), "seq": seq, "b_rid": row.id})
+        conn.execute(_INSERT_EVENT, self._event_values(row.id, event))
         if before is not None and before != after:
             self._tombstone(conn, before, row.id, seq)
         if after is not None and before != after:
@@ -760,11 +779,7 @@ class HubService:
             raise from_domain(error) from None
         actor = Actor(channel.name, Role.CHANNEL)
         with self.db.write() as conn:
-            row = conn.execute(
-                select(schema.reports)
-                .where(schema.reports.c.number == number)
-                .with_for_update(key_share=True)
-            ).first()
+            row = conn.execute(_LOCK_REPORT, {"b_number": number}).first()
             if row is None:
                 raise HubError(404, "report.not_found", number=number[:40])
             report, _event, seq = self._apply_locked(conn, row, actor, action, data, self.now(), {})
@@ -1180,6 +1195,7 @@ class HubService:
         c = schema.channels
         with self.db.write() as conn:
             done = conn.execute(update(c).where(c.c.name == name).values(active=active)).rowcount
+            self._channels.clear()
             if not done:
                 raise HubError(404, "channel.not_found", name=name[:100])
             self.audit(
