@@ -18,7 +18,8 @@ this machine's software-rendered QtWebEngine. Prints a table of:
   ≤ 50 ms. Median, 95th percentile, worst.
 * **index rebuild**: the periodic rebuild that folds changes into the clusters (the page is busy
   meanwhile; a change arriving then waits for it).
-* **views**: drawing after a zoom and after a pan, at each zoom level from the province to a street.
+* **views**: drawing after a zoom and after a pan, at each zoom level from the province to a street,
+  centred on the province and on the city's densest ward.
 * **memory**: resident memory of this process (it holds the synthetic reports already, then the web
   view's share of Chromium, then the map's data) and of the page's renderer process, before and
   after the reports were loaded; and of all QtWebEngine's processes together.
@@ -27,6 +28,7 @@ this machine's software-rendered QtWebEngine. Prints a table of:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -281,26 +283,37 @@ def main() -> int:
     results.append((f"index rebuild ({len(rows):,} reports, after changes)", f"{rebuild_ms:.0f} ms", ""))
 
     # -- views ---------------------------------------------------------------------------------------
-    import json
-
-    views = json.loads(run_js(widget, "iocMap.benchViews()"))
-    worst_zoom = max(views, key=lambda v: v["zoom_ms"])
-    worst_pan = max(views, key=lambda v: v["pan_ms"])
-    results.append(
-        (
-            "zoom, each level 9–18 (draw after zoom)",
-            f"median {statistics.median(v['zoom_ms'] for v in views):.0f} ms, worst {worst_zoom['zoom_ms']:.0f} ms"
-            f" (z{worst_zoom['zoom']}, {worst_zoom['drawn']} points, {worst_zoom['clusters']} clusters)",
-            "",
-        )
+    # From the province's centre, then from the densest ward of the city.
+    ward = max(
+        (u for u in jurisdiction.leaf_units() if u.kind == "ward"),
+        key=lambda u: sum(1 for r in rows[:20000] if abs(r.lat - u.lat) < 0.01 and abs(r.lon - u.lon) < 0.01),
     )
-    results.append(
-        (
-            "pan, at each level (draw after pan)",
-            f"median {statistics.median(v['pan_ms'] for v in views):.0f} ms, worst {worst_pan['pan_ms']:.0f} ms",
-            "",
+    for place, bbox in (
+        ("province", jurisdiction.bbox),
+        (f"city ({ward.name})", (ward.lat - 0.01, ward.lon - 0.01, ward.lat + 0.01, ward.lon + 0.01)),
+    ):
+        widget.fit_bounds(*bbox)
+        pause(300)
+        views = json.loads(run_js(widget, "iocMap.benchViews()"))
+        worst_zoom = max(views, key=lambda v: v["zoom_ms"])
+        worst_pan = max(views, key=lambda v: v["pan_ms"])
+        crowded = max(views, key=lambda v: v["drawn"])
+        results.append(
+            (
+                f"zoom 9–18 at the {place}: draw after zoom",
+                f"median {statistics.median(v['zoom_ms'] for v in views):.0f} ms, worst {worst_zoom['zoom_ms']:.0f} ms"
+                f" (z{worst_zoom['zoom']}: {worst_zoom['drawn']} reports, {worst_zoom['clusters']} clusters)",
+                "",
+            )
         )
-    )
+        results.append(
+            (
+                "  and after a pan",
+                f"median {statistics.median(v['pan_ms'] for v in views):.0f} ms, worst {worst_pan['pan_ms']:.0f} ms"
+                f" (most reports drawn: {crowded['drawn']} at z{crowded['zoom']})",
+                "",
+            )
+        )
 
     # -- memory -------------------------------------------------------------------------------------
     results.append(

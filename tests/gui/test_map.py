@@ -620,3 +620,67 @@ def test_changes_made_while_a_full_set_is_arriving_are_kept_once(qtbot, make_map
     style = points[rows[0].number]["s"]
     assert points[rows[1].number]["s"] == style + 2  # on track (1) → overdue (3)
     assert points[rows[8].number]["s"] == style + 1  # on track (1) → due soon (2)
+
+
+def crowd(j: Jurisdiction, count: int, seed: int = 5) -> list[MapReport]:
+    """Reports crowded around a few communes, a quarter of them overdue."""
+    import random
+
+    rnd = random.Random(seed)
+    units = j.leaf_units()[:6]
+    states = [DeadlineState.ON_TRACK, DeadlineState.DUE_SOON, DeadlineState.OVERDUE, DeadlineState.OVERDUE]
+    return [
+        MapReport(
+            number=f"PA-K-{i:05d}",
+            lat=(u := rnd.choice(units)).lat + rnd.gauss(0, 0.01),
+            lon=u.lon + rnd.gauss(0, 0.01),
+            status=rnd.choice([Status.NEW, Status.IN_PROGRESS, Status.CLOSED]),
+            deadline_state=rnd.choice(states),
+        )
+        for i in range(count)
+    ]
+
+
+def cluster_check(qtbot, widget: MapWidget) -> dict[str, Any]:
+    return json.loads(run_js(qtbot, widget, "iocMap.checkClusterCounts()"))
+
+
+@engine_noise
+def test_cluster_counts_match_their_reports_through_changes_and_filters(qtbot, loaded_map, jurisdiction):
+    rows = crowd(jurisdiction, 3000)
+    widget = loaded_map(rows)
+    check = cluster_check(qtbot, widget)
+    assert check["checked"] > 100 and check["wrongCount"] == 0, check
+
+    # State changes where the reports are: counts corrected at once, no rebuild needed.
+    flipped = [
+        MapReport(
+            **{**_fields(r), "deadline_state": DeadlineState.OVERDUE if i % 2 else DeadlineState.ON_TRACK}
+        )
+        for i, r in enumerate(rows[:400])
+    ]
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.update_reports(flipped)
+    assert state(qtbot, widget)["dirty"] == 0
+    check = cluster_check(qtbot, widget)
+    assert check["wrongCount"] == 0, check
+
+    # Under a filter, and changes of reports inside and outside it.
+    keep = [r.number for r in rows[::3]]
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.set_visible(keep)
+    closed = [MapReport(**{**_fields(r), "status": Status.CLOSED}) for r in rows[:90]]
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.update_reports(closed)
+    assert state(qtbot, widget)["dirty"] == 0
+    check = cluster_check(qtbot, widget)
+    assert check["checked"] > 50 and check["wrongCount"] == 0, check
+
+    # A move needs a rebuild; after it the counts are right again.
+    moved = MapReport(**{**_fields(rows[3]), "lat": rows[3].lat + 0.2})
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.update_report(moved)
+    assert state(qtbot, widget)["dirty"] == 1
+    qtbot.waitUntil(lambda: state(qtbot, widget)["dirty"] == 0, timeout=WAIT)
+    check = cluster_check(qtbot, widget)
+    assert check["wrongCount"] == 0, check

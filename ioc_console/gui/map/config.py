@@ -66,7 +66,7 @@ class MapConfig:
     #: Cluster radius on screen, in pixels.
     cluster_radius: int = 45
     #: The last zoom level with clusters: closer than that, every report is drawn on its own.
-    cluster_max_zoom: int = 15
+    cluster_max_zoom: int = 16
     initial_center: tuple[float, float] = (16.0, 107.5)
     initial_zoom: int = 6
 
