@@ -26,7 +26,7 @@ import contextlib
 import functools
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
@@ -72,6 +72,9 @@ class SyncSettings:
     #: The same for reconnecting the live stream.
     stream_backoff_base: float = 0.5
     stream_backoff_cap: float = 30.0
+    #: An action is held this long after it was queued before it is sent, so that the operator
+    #: can still take it back (the console's undo); :meth:`SyncEngine.release` ends the hold.
+    hold_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,9 @@ class SyncEngine:
         self._pull_lock: asyncio.Lock | None = None
         self._push_lock: asyncio.Lock | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        #: Reports whose actions queued up to the given instant are released from the hold.
+        self._released: dict[str, datetime] = {}
+        self._push_timer: asyncio.TimerHandle | None = None
 
     # -- observing ----------------------------------------------------------------------------------
 
@@ -326,6 +332,9 @@ class SyncEngine:
         """Stop the loops (an action being sent may or may not have reached the hub: its key makes
         the next attempt safe). Actions may still be queued (:meth:`act`); :meth:`start` resumes."""
         tasks, self._tasks = self._tasks, []
+        if self._push_timer is not None:
+            self._push_timer.cancel()
+            self._push_timer = None
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -521,10 +530,38 @@ class SyncEngine:
                 self._publish(waiting=len(entries))
                 try:
                     for entry in entries:
+                        wait = self._held_for(entry)
+                        if wait > 0:
+                            # Still in the operator's undo window: it and what follows wait.
+                            self._wake_push_in(wait)
+                            return
                         await self._send(entry)
                 finally:
                     self._busy -= 1
                     self._publish()
+
+    def _held_for(self, entry: OutboxEntry) -> float:
+        """Seconds ``entry`` must still wait before it may be sent (0: send it now)."""
+        hold = self.settings.hold_seconds
+        if hold <= 0:
+            return 0.0
+        released = self._released.get(entry.report_number)
+        if released is not None and entry.created_at <= released:
+            return 0.0
+        return max(0.0, hold - (self.clock() - entry.created_at).total_seconds())
+
+    def _wake_push_in(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        if self._push_timer is not None:
+            self._push_timer.cancel()
+        self._push_timer = loop.call_later(seconds + 0.01, self.request_push)
+
+    def release(self, numbers: Iterable[str]) -> None:
+        """The actions queued so far on these reports can no longer be taken back: send them now."""
+        now = self.clock()
+        for number in numbers:
+            self._released[number] = now
+        self.request_push()
 
     async def _send(self, entry: OutboxEntry) -> None:
         base = entry.base_version

@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from sync_support import (
     AGENCY_A,
     AGENCY_B,
+    FAST,
     ThreadHub,
     eventually,
     history_count,
@@ -255,5 +258,34 @@ def test_an_action_on_a_report_gone_to_another_agency_is_refused_and_the_copy_dr
             ]
         finally:
             await liaison.close()
+
+    asyncio.run(scenario())
+
+
+def test_actions_wait_out_the_undo_window_unless_released(hub: ThreadHub, tmp_path: Path) -> None:
+    number = hub.submit("Biển báo giao thông bị che khuất ở ngã ba Tháp Chàm")
+
+    async def scenario() -> None:
+        console = make_console(hub, tmp_path, "lan.nt", "hold", settings=replace(FAST, hold_seconds=1.5))
+        try:
+            await console.engine.start()
+            await console.engine.wait_for(lambda s: s.state is SyncState.ONLINE, timeout=10)
+            await eventually(lambda: console.store.get_report(number), what="the first sync")
+
+            queued = time.monotonic()
+            await console.engine.act(number, Action.LOG_CALL, {"outcome": "Chờ hết thời gian hoàn tác"})
+            await asyncio.sleep(0.8)
+            assert history_count(hub.report(number), "log_call") == 0, "held while it can be taken back"
+            assert console.engine.status.waiting == 1
+            await eventually(lambda: history_count(hub.report(number), "log_call") == 1, what="the send")
+            assert time.monotonic() - queued >= 1.4
+
+            queued = time.monotonic()
+            await console.engine.act(number, Action.LOG_CALL, {"outcome": "Đã chốt, gửi ngay"})
+            console.engine.release([number])
+            await eventually(lambda: history_count(hub.report(number), "log_call") == 2, what="the release")
+            assert time.monotonic() - queued < 1.4
+        finally:
+            await console.close()
 
     asyncio.run(scenario())
