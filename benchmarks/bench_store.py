@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -196,8 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         worst_search = 0.0
         for text in SEARCHES:
             query = ReportQuery(text=text, limit=200)
-            ms = median_ms(lambda q=query: store.query(q), args.repeat)
-            count_ms = median_ms(lambda q=query: store.count(q), args.repeat)
+            ms = median_ms(partial(store.query, query), args.repeat)
+            count_ms = median_ms(partial(store.count, query), args.repeat)
             matches = store.count(query)
             worst_search = max(worst_search, ms)
             table.append(
@@ -234,10 +235,10 @@ def main(argv: list[str] | None = None) -> int:
             for sort in SORT_KEYS:
                 for descending in (False, True):
                     query = replace(base, sort=sort, descending=descending, limit=200)
-                    ms = median_ms(lambda q=query: store.query(q), args.repeat)
+                    ms = median_ms(partial(store.query, query), args.repeat)
                     if ms > worst_here:
                         worst_here, worst_key = ms, f"{sort} {'desc' if descending else 'asc'}"
-            count_ms = median_ms(lambda q=base: store.count(q), args.repeat)
+            count_ms = median_ms(partial(store.count, base), args.repeat)
             matches = store.count(base)
             worst_sort = max(worst_sort, worst_here)
             table.append(

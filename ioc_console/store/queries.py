@@ -8,6 +8,7 @@ whole table (a test checks the query plans).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol, get_args
@@ -80,12 +81,12 @@ class ReportQuery:
     * ``offset``, ``limit``: the page; ``limit=None`` is everything from ``offset`` on.
     """
 
-    statuses: frozenset[Status] = frozenset()
-    categories: frozenset[str] = frozenset()
-    agencies: frozenset[str | None] = frozenset()
-    units: frozenset[str] = frozenset()
-    channels: frozenset[Channel] = frozenset()
-    deadline_states: frozenset[DeadlineState] = frozenset()
+    statuses: AbstractSet[Status] = frozenset()
+    categories: AbstractSet[str] = frozenset()
+    agencies: AbstractSet[str | None] = frozenset()
+    units: AbstractSet[str] = frozenset()
+    channels: AbstractSet[Channel] = frozenset()
+    deadline_states: AbstractSet[DeadlineState] = frozenset()
     now: datetime | None = None
     boundary: datetime | None = None
     received_from: datetime | None = None
@@ -98,7 +99,7 @@ class ReportQuery:
     limit: int | None = None
 
     def __post_init__(self) -> None:
-        # Accept any iterable (lists, sets, a single string) and values as enums or their strings.
+        # Stored as frozensets (the query is hashable). Accept any iterable (lists, sets, a single string) and values as enums or their strings.
         object.__setattr__(self, "statuses", _frozen(self.statuses, Status))
         object.__setattr__(self, "categories", _frozen(self.categories))
         object.__setattr__(self, "agencies", _frozen(self.agencies))
