@@ -60,14 +60,6 @@ LOCAL_KINDS = frozenset({"district_committee", "commune_committee"})
 #: The most reports one request may act on (a drag of a whole queue is a mistake, not a plan).
 MAX_REPORTS = 500
 
-_CONTEXT = "ActionService"
-
-
-def _tr(text: str) -> str:
-    # Thread-safe (QCoreApplication::translate), so the worker can word refusals too.
-    return QCoreApplication.translate(_CONTEXT, text)
-
-
 # -- what a report looks like to a check -------------------------------------------------------------
 
 
@@ -191,7 +183,9 @@ def check_action(
             refusals.append(
                 Refusal(
                     brief.number,
-                    _tr("%1 chỉ xử lý phản ánh trên địa bàn của mình; phản ánh này ở %2.")
+                    QCoreApplication.translate(
+                        "ActionService", "%1 chỉ xử lý phản ánh trên địa bàn của mình; phản ánh này ở %2."
+                    )
                     .replace("%1", agency_name)
                     .replace("%2", names.unit_path(brief.unit_code)),
                 )
@@ -199,14 +193,16 @@ def check_action(
         elif reach is Reach.OUTSIDE_WARN and brief.unit_code not in warned_units:
             warned_units.add(brief.unit_code)
             warnings.append(
-                _tr("Theo danh mục, %1 không phụ trách địa bàn %2.")
+                QCoreApplication.translate("ActionService", "Theo danh mục, %1 không phụ trách địa bàn %2.")
                 .replace("%1", agency_name)
                 .replace("%2", names.unit(brief.unit_code))
             )
         elif reach is Reach.UNKNOWN_UNIT and None not in warned_units:
             warned_units.add(None)
             warnings.append(
-                _tr("Phản ánh %1 chưa xác định địa bàn; không kiểm tra được phạm vi của %2.")
+                QCoreApplication.translate(
+                    "ActionService", "Phản ánh %1 chưa xác định địa bàn; không kiểm tra được phạm vi của %2."
+                )
                 .replace("%1", brief.number)
                 .replace("%2", agency_name)
             )
@@ -375,7 +371,9 @@ class ActionService(QObject):
         if not wanted:
             return request
         if len(wanted) > MAX_REPORTS:
-            text = _tr("Mỗi lần chỉ thao tác được tối đa %1 phản ánh.").replace("%1", str(MAX_REPORTS))
+            text = QCoreApplication.translate(
+                "ActionService", "Mỗi lần chỉ thao tác được tối đa %1 phản ánh."
+            ).replace("%1", str(MAX_REPORTS))
             self._finish_refused(request, action, data, (Refusal(wanted[0], text),))
             return request
         if self.executor.closed:
@@ -402,7 +400,12 @@ class ActionService(QObject):
             report = store.get_report(number)
             if report is None:
                 refusals.append(
-                    Refusal(number, _tr("Không tìm thấy phản ánh %1 trên máy này.").replace("%1", number))
+                    Refusal(
+                        number,
+                        QCoreApplication.translate(
+                            "ActionService", "Không tìm thấy phản ánh %1 trên máy này."
+                        ).replace("%1", number),
+                    )
                 )
             else:
                 reports.append(report)
@@ -485,7 +488,11 @@ class ActionService(QObject):
     def _on_failed(self, error: BaseException) -> None:
         log.error("a local action failed", exc_info=error)
         message = error.message(self.lang) if hasattr(error, "message") else str(error)
-        self.failed.emit(_tr("Không ghi được thao tác vào kho dữ liệu: %1").replace("%1", message))
+        self.failed.emit(
+            QCoreApplication.translate(
+                "ActionService", "Không ghi được thao tác vào kho dữ liệu: %1"
+            ).replace("%1", message)
+        )
 
     # -- undo ------------------------------------------------------------------------------------------
 

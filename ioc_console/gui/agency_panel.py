@@ -23,11 +23,14 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QByteArray,
+    QEvent,
     QLocale,
     QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
+    QRectF,
     Qt,
     QTimer,
     Signal,
@@ -36,15 +39,20 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QDrag,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QFont,
+    QMouseEvent,
+    QPainter,
     QPalette,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -156,12 +164,109 @@ class DraggableQueueModel(ReportDragMixin, ReportQueueModel):
     """The report queue, whose selected rows can be dragged onto an agency."""
 
 
-def enable_report_drag(view: QAbstractItemView) -> None:
-    """Let the queue's view start drags of its selected reports (and select several at once)."""
+def selected_report_numbers(view: QAbstractItemView) -> list[str]:
+    """The numbers of the reports selected in ``view``, top to bottom (rows not loaded left out)."""
+    model, selection = view.model(), view.selectionModel()
+    if model is None or selection is None:
+        return []
+    rows = sorted({index.row() for index in selection.selectedIndexes()})
+    numbers = [model.index(row, 0).data(NumberRole) for row in rows]
+    return [str(number) for number in numbers if number]
+
+
+def report_drag_mime(view: QAbstractItemView) -> QMimeData | None:
+    """What a drag from ``view`` carries: its model's mime data when the model is a report drag
+    source (:class:`ReportDragMixin`), else the numbers of the selected rows."""
+    model = view.model()
+    if isinstance(model, ReportDragMixin):
+        return model.mimeData(view.selectionModel().selectedIndexes())
+    numbers = selected_report_numbers(view)
+    return report_numbers_mime(numbers) if numbers else None
+
+
+class ReportDragStarter(QObject):
+    """Starts the drag of a view's selected reports when the mouse moves on a selected row.
+
+    Installed on the view's viewport by :func:`enable_report_drag`, so that any view of reports
+    (whatever its model) becomes a drag source, with a small badge ("3 phản ánh") under the cursor
+    rather than a picture of wide table rows.
+    """
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._pressed: QPoint | None = None
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            assert isinstance(event, QMouseEvent)
+            pressed = event.button() == Qt.MouseButton.LeftButton
+            self._pressed = event.position().toPoint() if pressed else None
+        elif kind == QEvent.Type.MouseButtonRelease:
+            self._pressed = None
+        elif kind == QEvent.Type.MouseMove and self._pressed is not None:
+            assert isinstance(event, QMouseEvent)
+            if not event.buttons() & Qt.MouseButton.LeftButton:
+                self._pressed = None
+                return False
+            moved = (event.position().toPoint() - self._pressed).manhattanLength()
+            if moved < QApplication.startDragDistance():
+                return False
+            index = self._view.indexAt(self._pressed)
+            self._pressed = None
+            if index.isValid() and self._view.selectionModel().isSelected(index):
+                mime = report_drag_mime(self._view)
+                if mime is not None:
+                    self.start_drag(mime)
+                    return True
+        return False
+
+    def start_drag(self, mime: QMimeData) -> Qt.DropAction:
+        count = len(numbers_from_mime(mime) or ())
+        drag = QDrag(self._view)
+        drag.setMimeData(mime)
+        drag.setPixmap(_drag_badge(self._view, self.tr("%n phản ánh", "", count)))
+        try:
+            return self.exec_drag(drag)
+        finally:
+            # As the view does after its own drags: the release went to the drag, so the view must
+            # not go on selecting (nor apply a click's selection on the next release).
+            self._view.setState(QAbstractItemView.State.NoState)
+
+    def exec_drag(self, drag: QDrag) -> Qt.DropAction:
+        """Run the drag (its own event loop until the drop, as Qt's drags do)."""
+        return drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)
+
+
+def _drag_badge(widget: QWidget, text: str) -> QPixmap:
+    metrics = widget.fontMetrics()
+    ratio = widget.devicePixelRatioF()
+    width, height = metrics.horizontalAdvance(text) + 20, metrics.height() + 10
+    pixmap = QPixmap(round(width * ratio), round(height * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#1565c0"))
+    painter.drawRoundedRect(QRectF(0, 0, width, height), height / 2, height / 2)
+    painter.setPen(QColor("white"))
+    painter.setFont(widget.font())
+    painter.drawText(QRectF(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), text)
+    painter.end()
+    return pixmap
+
+
+def enable_report_drag(view: QAbstractItemView) -> ReportDragStarter:
+    """Make ``view`` a drag source of its selected reports, several at once (one line in a window)."""
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    # Drag enabled: a press on a selected row keeps the selection (for the drag) until release.
     view.setDragEnabled(True)
     view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
     view.setDefaultDropAction(Qt.DropAction.CopyAction)
+    return ReportDragStarter(view)
 
 
 # -- counts ----------------------------------------------------------------------------------------
@@ -895,8 +1000,11 @@ __all__ = [
     "AgencyTreeView",
     "DraggableQueueModel",
     "ReportDragMixin",
+    "ReportDragStarter",
     "count_by_agency",
     "enable_report_drag",
     "numbers_from_mime",
+    "report_drag_mime",
     "report_numbers_mime",
+    "selected_report_numbers",
 ]

@@ -40,13 +40,6 @@ MIN_INTERVAL_S = 60.0
 SHOW_MS = 10_000
 
 APP_TITLE = "IOC Console"
-_CONTEXT = "Notifier"
-
-
-def _tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate(_CONTEXT, text, None, n)
-
-
 # -- what the watcher sees ---------------------------------------------------------------------------
 
 
@@ -97,9 +90,9 @@ def compose_message(new: int, overdue: int) -> str:
     """ "5 phản ánh mới, 2 phản ánh vừa quá hạn" (the parts with nothing to say left out)."""
     parts = []
     if new:
-        parts.append(_tr("%Ln phản ánh mới", new))
+        parts.append(QCoreApplication.translate("Notifier", "%Ln phản ánh mới", None, new))
     if overdue:
-        parts.append(_tr("%Ln phản ánh vừa quá hạn", overdue))
+        parts.append(QCoreApplication.translate("Notifier", "%Ln phản ánh vừa quá hạn", None, overdue))
     return ", ".join(parts)
 
 
@@ -110,9 +103,9 @@ def compose_title(overdue: int, due_soon: int, base: str = APP_TITLE) -> str:
     """
     parts = []
     if overdue:
-        parts.append(_tr("%Ln quá hạn", overdue))
+        parts.append(QCoreApplication.translate("Notifier", "%Ln quá hạn", None, overdue))
     if due_soon:
-        parts.append(_tr("%Ln sắp đến hạn", due_soon))
+        parts.append(QCoreApplication.translate("Notifier", "%Ln sắp đến hạn", None, due_soon))
     if not parts:
         return base
     return " · ".join(parts) + " — " + base

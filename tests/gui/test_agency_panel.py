@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QMimeData, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDrag, QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QTableView, QWidget
 
@@ -36,14 +36,16 @@ from ioc_console.gui.agency_panel import (
     count_by_agency,
     enable_report_drag,
     numbers_from_mime,
+    report_drag_mime,
     report_numbers_mime,
+    selected_report_numbers,
 )
 from ioc_console.gui.assign_dialog import ASSIGN_SHORTCUT, AssignController, AssignDialog, matches
 from ioc_console.gui.datasource import DEMO_STORE_NAME
 from ioc_console.gui.look import DeadlineLook
 from ioc_console.gui.operations import DatabaseExecutor
 from ioc_console.gui.present import Names
-from ioc_console.gui.queue_model import NumberRole
+from ioc_console.gui.queue_model import NumberRole, ReportQueueModel
 from ioc_console.gui.queue_source import QueueFilter
 from ioc_console.gui.store_source import StoreQueueSource
 
@@ -116,7 +118,11 @@ class Workspace:
         self.queue = DraggableQueueModel(source, worker, look, self.host)
         self.view = QTableView(self.host)
         self.view.setModel(self.queue)
-        enable_report_drag(self.view)
+        self.starter = enable_report_drag(self.view)
+        self.drags: list[QDrag] = []
+        # QDrag.exec runs its own loop until a real mouse lets go; here the drag is handed over to
+        # the test, which delivers its data to the panel as the drop target would receive it.
+        self.starter.exec_drag = self._capture_drag
         self.panel = AgencyPanel(self.service, self.names, clock, look, self.host)
         self.service.reports_changed.connect(lambda _numbers: self.queue.refresh())  # as the window does
         layout.addWidget(self.view, 3)
@@ -138,12 +144,33 @@ class Workspace:
             selection.select(self.queue.index(row, 0), self.queue.index(row, self.queue.columnCount() - 1))
         self.view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
+    def _capture_drag(self, drag: QDrag) -> Qt.DropAction:
+        self.drags.append(drag)
+        return Qt.DropAction.IgnoreAction
+
     def dragged(self) -> QMimeData:
-        """What the queue view hands to a drag: its model's mime data of the selected indexes."""
+        """Press on a selected row of the queue and move: the drag the view starts, and its data."""
+        selected = sorted({i.row() for i in self.view.selectionModel().selectedIndexes()})
+        assert selected
+        viewport = self.view.viewport()
+        start = self.view.visualRect(self.queue.index(selected[-1], 1)).center()
+        QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+        before = len(self.drags)
+        step = 1
+        while len(self.drags) == before and step < 40:  # a drag starts past the start distance
+            QTest.mouseMove(viewport, start + QPoint(0, step))
+            step += 1
+        assert len(self.drags) == before + 1, "moving on a selected row starts one drag"
+        assert step - 1 >= QApplication.startDragDistance()
+        # The press on a selected row kept the whole selection for the drag.
+        assert sorted({i.row() for i in self.view.selectionModel().selectedIndexes()}) == selected
+        mime = self.drags[-1].mimeData()
         indexes = self.view.selectionModel().selectedIndexes()
-        assert indexes and all(self.queue.flags(i) & Qt.ItemFlag.ItemIsDragEnabled for i in indexes)
-        mime = self.view.model().mimeData(indexes)
-        assert mime is not None
+        expected = self.view.model().mimeData(indexes)  # the model's own mime data of the selection
+        assert bytes(mime.data(REPORT_NUMBERS_MIME).data()) == bytes(
+            expected.data(REPORT_NUMBERS_MIME).data()
+        )
+        QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
         return mime
 
     def point_of(self, code: str) -> QPointF:
@@ -304,6 +331,8 @@ def test_dragging_several_reports_onto_an_agency_forwards_them(
     assert numbers == ["PA-C-1", "PA-E-1", *TRAFFIC]
     before = ws.panel.model.counts("so-gtvt")
     ws.select_rows([2, 3, 4])
+    assert ws.queue.flags(ws.queue.index(2, 0)) & Qt.ItemFlag.ItemIsDragEnabled
+    assert ws.queue.supportedDragActions() == Qt.DropAction.CopyAction  # never a move: rows stay
     mime = ws.dragged()
     assert numbers_from_mime(mime) == list(TRAFFIC)
 
@@ -603,3 +632,28 @@ def test_the_panel_columns_fit_a_narrow_dock(qtbot, workspace, tmp_path) -> None
         title = str(panel.model.headerData(column, Qt.Orientation.Horizontal))
         assert header.sectionSize(column) >= panel.view.fontMetrics().horizontalAdvance(title)
     shot(panel, tmp_path, "agency_panel_narrow.png")
+
+
+def test_any_queue_view_becomes_a_drag_source_and_clicks_still_select(
+    qtbot, workspace, worker, clock
+) -> None:
+    ws = workspace
+    new_reports_in_queue(qtbot, ws)
+    # A click on one of several selected rows selects just that row, as before.
+    ws.select_rows([2, 3, 4])
+    viewport = ws.view.viewport()
+    QTest.mouseClick(
+        viewport, Qt.MouseButton.LeftButton, pos=ws.view.visualRect(ws.queue.index(3, 1)).center()
+    )
+    assert sorted({i.row() for i in ws.view.selectionModel().selectedIndexes()}) == [3]
+    # A view over the queue's plain model (not a drag source itself) drags the same numbers.
+    plain = ReportQueueModel(StoreQueueSource(ws.store, ws.names, clock), worker, DeadlineLook(), ws.host)
+    with qtbot.waitSignal(plain.reset_done, timeout=TIMEOUT):
+        plain.set_filter(QueueFilter(statuses=frozenset({Status.NEW}), sort="number", descending=False))
+    ws.view.setModel(plain)
+    ws.queue = plain
+    ws.select_rows([2, 4])
+    assert not plain.flags(plain.index(2, 0)) & Qt.ItemFlag.ItemIsDragEnabled
+    mime = report_drag_mime(ws.view)
+    assert numbers_from_mime(mime) == ["PA-T-1", "PA-T-3"]
+    assert selected_report_numbers(ws.view) == ["PA-T-1", "PA-T-3"]
