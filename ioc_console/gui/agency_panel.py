@@ -31,6 +31,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     QRectF,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -745,6 +746,12 @@ class AgencyPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         header.setMinimumSectionSize(24)
+        counts_width = sum(header.sectionSize(c) for c in (FORWARDED, IN_PROGRESS, OVERDUE))
+        # Room for the counts and a readable name ("Huyện Ninh Phước" with its indentation).
+        name_width = self.view.indentation() + ICON_SIZE + metrics.horizontalAdvance("Huyện Ninh Phước") + 16
+        frame = 2 * self.view.frameWidth() + self.view.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(counts_width + name_width + frame)
+        self._preferred_width = counts_width + name_width + frame + metrics.horizontalAdvance("Thuận")
         for g, group in enumerate(self.model.groups):
             # The many commune committees start folded; a suggestion or a held drag opens them.
             self.view.setExpanded(self.model.index(g, 0), group.kind != "commune_committee")
@@ -788,6 +795,9 @@ class AgencyPanel(QWidget):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._preferred_width, super().sizeHint().height())
 
     # -- counts --------------------------------------------------------------------------------------
 
