@@ -9,7 +9,9 @@ or e-mail, nor staff notes.
 
 Extensions: ``page``/``page_size`` and ``updated_after``/``updated_before`` on GET requests (as
 FixMyStreet and others do), ``extended_attributes`` on requests, FixMyStreet's GET
-``servicerequestupdates``, and ``address_id`` taking an administrative unit code.
+``servicerequestupdates``, ``address_id`` taking an administrative unit code, and two POSTs a
+channel makes for its citizen: ``requests/{id}/rating`` (``satisfied``, ``comment``) and
+``requests/{id}/info`` (``info``, when the IOC asked for more).
 """
 
 from __future__ import annotations
