@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -657,3 +659,33 @@ def test_any_queue_view_becomes_a_drag_source_and_clicks_still_select(
     mime = report_drag_mime(ws.view)
     assert numbers_from_mime(mime) == ["PA-T-1", "PA-T-3"]
     assert selected_report_numbers(ws.view) == ["PA-T-1", "PA-T-3"]
+
+
+class GroupedCounts:
+    """A store that counts reports at agencies in one grouped query (the query proposed for
+    ``LocalStore.agency_counts``, run read-only on the store's file)."""
+
+    SQL = (
+        "SELECT agency, sum(status = 'forwarded'), sum(status = 'in_progress'), sum(due_at < ?),"
+        " sum(due_at >= ? AND due_at <= ?) FROM reports"
+        " WHERE status IN ('forwarded', 'in_progress') AND agency IS NOT NULL GROUP BY agency"
+    )
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def agency_counts(self, now: datetime, boundary: datetime) -> dict[str, tuple[int, int, int, int]]:
+        micros = [round(t.timestamp() * 1_000_000) for t in (now, now, boundary)]
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as connection:
+            return {row[0]: tuple(row[1:]) for row in connection.execute(self.SQL, micros)}
+
+    def query(self, _query):
+        raise AssertionError("the grouped count is asked first")
+
+
+def test_a_store_that_counts_by_agency_itself_is_asked_first(data_store, clock, qapp) -> None:
+    now, boundary = clock.now_and_boundary()
+    read = count_by_agency(data_store, now, boundary)
+    grouped = count_by_agency(GroupedCounts(data_store.path), now, boundary)
+    assert grouped == read
+    assert sum(c.overdue for c in grouped.values()) > 0
