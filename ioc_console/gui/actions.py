@@ -499,6 +499,10 @@ class ActionService(QObject):
     def can_undo(self, token: int) -> bool:
         return token in self._offers
 
+    def held_entries(self) -> frozenset[int]:
+        """Outbox entries that can still be taken back: the sync should not send them yet."""
+        return frozenset(w.entry_id for held in self._offers.values() for w in held.written)
+
     def undo(self, token: int) -> bool:
         """Take back the action of ``token`` if its offer still stands; False when it is over.
 

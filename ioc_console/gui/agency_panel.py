@@ -728,6 +728,7 @@ class AgencyPanel(QWidget):
         self._names = names
         self._clock = clock
         self._dragged: list[str] = []
+        self._target = ""
         self._briefs: dict[str, ReportBrief] = {}
         self._dialog: ForwardNoteDialog | None = None
         self._counting = False
@@ -875,9 +876,12 @@ class AgencyPanel(QWidget):
         else:
             self._show_hint(self.tr("Không có gợi ý đơn vị cho các phản ánh đang kéo."), suggestion=False)
         self.suggestion_shown.emit(suggested)
+        if self._target:
+            self._on_view_drop_target_changed(self._target)  # over an agency before the reports were read
 
     @Slot(str)
     def _on_view_drop_target_changed(self, code: str) -> None:
+        self._target = code
         if not code or not self._dragged:
             return
         briefs = self._dragged_briefs(self._dragged)

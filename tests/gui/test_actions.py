@@ -276,6 +276,8 @@ def test_undo_puts_the_reports_back_and_withdraws_the_entries(qtbot, service, da
     service.undo_offered.connect(offers.append)
     result = perform(qtbot, service, numbers)
     assert [o.token for o in offers] == [result.token] and offers[0].numbers == tuple(numbers)
+    # While the offer stands, its entries are held back from the sync.
+    assert service.held_entries() == {e.id for e in data_store.pending_actions()}
     changed: list[list[str]] = []
     service.reports_changed.connect(changed.append)
 
@@ -318,6 +320,7 @@ def test_the_offer_ends_after_its_seconds_and_the_actions_are_released(
         pass
     assert released.args[0] == ["PA-T-1"]
     assert not service.can_undo(result.token) and not service.undo(result.token)
+    assert service.held_entries() == frozenset()
     assert data_store.get_report("PA-T-1").status is Status.FORWARDED
     assert len(data_store.pending_actions()) == 1
 

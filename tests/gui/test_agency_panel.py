@@ -454,6 +454,27 @@ def test_a_company_outside_its_area_is_allowed_with_a_warning(qtbot, workspace, 
     assert data_store.get_report("PA-E-1").agency == "moi-truong-do-thi"
 
 
+def test_a_drop_before_the_reports_are_read_still_checks_them(qtbot, workspace, data_store) -> None:
+    ws = workspace
+    new_reports_in_queue(qtbot, ws)
+    ws.select_rows([1])  # the environment in Tân Sơn
+    mime = ws.dragged()
+    point = ws.point_of("ubnd-22747")
+    for event in (
+        QDragEnterEvent(
+            point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        ),
+        QDropEvent(
+            point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        ),
+    ):
+        QApplication.sendEvent(ws.panel.view.viewport(), event)  # no wait in between
+    qtbot.waitUntil(lambda: ws.panel.message.kind == "error", timeout=TIMEOUT)
+    assert "PA-E-1: UBND phường Phủ Hà chỉ xử lý phản ánh" in ws.panel.message.text
+    assert ws.panel.note_dialog is None
+    assert data_store.pending_actions() == []
+
+
 def test_cancelling_the_note_changes_nothing(qtbot, workspace, data_store) -> None:
     ws = workspace
     new_reports_in_queue(qtbot, ws)
