@@ -186,6 +186,14 @@ class HubProcess:
                 raise RuntimeError(f"the hub did not start; see {log}")
             time.sleep(0.1)
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the server process has used so far (Linux), to tell its cost from the machine's load."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(20)
@@ -387,7 +395,11 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ioc-bench-hub")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    print(f"IOC hub benchmark on {os.cpu_count()} cores, cache {args.cache}", flush=True)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"IOC hub benchmark on {os.cpu_count()} cores (load average {load:.1f}), cache {args.cache}",
+        flush=True,
+    )
 
     # 1. Open311 intake on an empty database.
     intake_db = args.cache / "intake.sqlite3"
@@ -396,9 +408,13 @@ def main() -> int:
     key = prepare(f"sqlite:///{intake_db}", 0)
     hub = HubProcess(f"sqlite:///{intake_db}", args.cache / "intake.log")
     try:
+        before = hub.cpu_seconds()
         posts = asyncio.run(bench_posts(hub.url, key, args.posts))
+        after = hub.cpu_seconds()
     finally:
         hub.stop()
+    warmup = min(args.posts, 100)
+    server_ms = None if before is None or after is None else (after - before) / (args.posts + warmup) * 1000
 
     # 2 and 3. The feed of many reports, then deltas.
     feed_url = f"sqlite:///{args.cache / f'feed-{args.reports}.sqlite3'}"
@@ -417,6 +433,8 @@ def main() -> int:
         f"| Open311 POST requests.json, 8 clients | **{posts['per_s']:.0f}/s** ({posts['requests']} in "
         f"{posts['wall_s']:.1f} s; p50 {posts['p50_ms']:.0f} ms, p95 {posts['p95_ms']:.0f} ms) |"
     )
+    if server_ms is not None:
+        print(f"| server CPU per Open311 POST | {server_ms:.1f} ms (one core: {1000 / server_ms:.0f}/s) |")
     print(
         f"| change feed, full pass by a fresh client | **{first['wall_s']:.1f} s** for {first['changes']} reports "
         f"({first['per_s']:.0f}/s, {first['pages']} pages, {first['megabytes']:.0f} MB) |"
@@ -426,7 +444,8 @@ def main() -> int:
         f"latency p50 {deltas['p50_ms']:.0f} ms, p95 {deltas['p95_ms']:.0f} ms, max {deltas['max_ms']:.0f} ms |"
     )
     print(
-        f"| a new report reaching all {deltas['pollers']} pollers | p95 {deltas['to_all_p95_s']:.2f} s "
+        f"| a new report reaching all {deltas['pollers']} pollers | p50 {deltas['to_all_p50_s']:.2f} s, "
+        f"p95 {deltas['to_all_p95_s']:.2f} s "
         f"({deltas['reached_all']}/{deltas['changes_written']} changes seen by all) |"
     )
     return 0

@@ -828,7 +828,7 @@ class HubService:
             head = Database.counter(conn, schema.SEQ)
             query = select(r.c.seq, r.c.number, r.c.doc).where(r.c.seq > after)
             if not principal.sees_province:
-                query = query.where(r.c.visible_agency == (principal.agency or "\x00none"))
+                query = query.where(r.c.visible_agency == (principal.agency or ""))
             rows: list[tuple[int, str, str | None]] = [
                 (int(s), n, d) for s, n, d in conn.execute(query.order_by(r.c.seq).limit(limit + 1))
             ]
@@ -969,7 +969,7 @@ class HubService:
         now = self.now()
         scope: list[Any] = []
         if not principal.sees_province:
-            scope.append(r.c.visible_agency == (principal.agency or "\x00none"))
+            scope.append(r.c.visible_agency == (principal.agency or ""))
         tz = ZoneInfo(pack.jurisdiction.timezone)
         today = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
         terminal = [s.value for s in TERMINAL]
