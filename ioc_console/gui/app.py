@@ -60,10 +60,17 @@ class _ProgressRelay(QObject):
     progressed = Signal(str, int)
 
 
-class Console:
-    """The running console: the parts, wired together, and the loop that drives them."""
+class Console(QObject):
+    """The running console: the parts, wired together, and the loop that drives them.
+
+    Signals:
+        checked(): the integrity check of the opened store has finished (a problem is shown).
+    """
+
+    checked = Signal()
 
     def __init__(self, app: QApplication, options: Options, started: float | None = None) -> None:
+        super().__init__()
         self.app = app
         self.options = options
         self.started = started if started is not None else time.perf_counter()
@@ -164,6 +171,22 @@ class Console:
     def _on_first_queue_ready(self) -> None:
         self.window.queue_ready.disconnect(self._on_first_queue_ready)
         self._log_step("queue shown: interactive")
+        data = self.data
+        if data is not None:
+            # Every page of the file, read once the user can already work (see datasource.py).
+            Op(data.store.check, self.window).on_success(self._on_store_checked).on_failure(
+                self._on_store_check_failed
+            ).run(self.executor)
+
+    def _on_store_checked(self, _result: object) -> None:
+        self._log_step("store checked")
+        self.checked.emit()
+
+    def _on_store_check_failed(self, error: BaseException) -> None:
+        log.error("the local store failed its integrity check", exc_info=error)
+        title, text = describe_open_error(error, self.lang)
+        self.window.show_warning(title, text)
+        self.checked.emit()
 
     def _on_data_failed(self, error: BaseException) -> None:
         log.error("could not open the demo data", exc_info=error)

@@ -4,7 +4,9 @@ Until the hub exists, ``ioc-console --demo`` opens its own SQLite store in the d
 first run builds it: the pack is loaded, a year of history generated and written, all into a file
 beside the final one that is renamed into place only when complete, so an interrupted first run
 never leaves a half-filled store behind. An existing store is opened as it is; when it is locked,
-from a newer version or corrupt, the store's error says so and nothing is overwritten.
+from a newer version or corrupt, the store's error says so and nothing is overwritten. The quick
+check of every page is left out of opening (it reads the whole file) and run once the queue is on
+screen (:meth:`LocalStore.check`).
 
 All of this runs on the database worker.
 """
@@ -97,6 +99,7 @@ def open_demo(
         build_demo_store(path, jurisdiction, generate_reports, progress)
         created = True
     progress("open", 0)
-    store = LocalStore.open(path)
+    # The whole-file integrity check (seconds at 200,000 reports) runs after the queue is shown.
+    store = LocalStore.open(path, check=False)
     progress("done", 0)
     return DemoData(store=store, jurisdiction=jurisdiction, path=path, created=created)

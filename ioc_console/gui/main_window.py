@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.loading_label.setWordWrap(True)
         bar = QProgressBar(page)
         bar.setRange(0, 0)
-        bar.setMaximumWidth(360)
+        bar.setFixedWidth(320)
         bar.setTextVisible(False)
         self._loading_bar = bar
         layout.addWidget(self.loading_label)
@@ -213,11 +213,21 @@ class MainWindow(QMainWindow):
         body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         body.setWordWrap(True)
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        body.setMaximumWidth(760)
         layout.addWidget(heading)
-        layout.addWidget(body)
+        layout.addWidget(body, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
         self._pages.addWidget(page)
         self._pages.setCurrentWidget(page)
+
+    def show_warning(self, title: str, text: str) -> None:
+        """A problem found while the user works: a message box that does not block, and the status bar."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("warning_box")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.statusBar().showMessage(title)
 
     def show_workspace(
         self, source: QueueSource, names: Names, clock: DeadlineClock, look: DeadlineLook, source_text: str
@@ -343,6 +353,8 @@ class MainWindow(QMainWindow):
             return
         self.queue_model.refresh()
         self._refresh_counters()
+        if self._wanted_report is not None:
+            self.select_report(self._wanted_report)  # its details may have changed too
 
     def _refresh_counters(self) -> None:
         source = self._source

@@ -52,12 +52,14 @@ class ReportQueueModel(QAbstractTableModel):
         loading_started(): a new filter is being queried (its first page arrives with reset_done).
         query_failed(str): the store could not answer; the text is for the user.
         reset_done(): the model was reset to a new filter's first page.
+        refreshed(): the same filter was queried again and the rows updated in place.
     """
 
     count_changed = Signal(int)
     loading_started = Signal()
     query_failed = Signal(str)
     reset_done = Signal()
+    refreshed = Signal()
 
     PAGE_SIZE = 200
     MAX_PAGES = 40
@@ -107,21 +109,36 @@ class ReportQueueModel(QAbstractTableModel):
 
     def set_filter(self, new: QueueFilter) -> None:
         """Query the store for ``new``; the rows are replaced when its first page arrives."""
+        self._query(new, soft=False)
+
+    def refresh(self) -> None:
+        """Query the current filter again (new data, or deadline states moved on).
+
+        When the number of matching reports has not changed, the rows are updated in place, so
+        the selection and the scroll position stay where the user left them.
+        """
+        self._query(self._filter, soft=True)
+
+    def _query(self, new: QueueFilter, soft: bool) -> None:
         self._filter = new
         self._generation += 1
         generation = self._generation
-        self.loading_started.emit()
+        if not soft:
+            self.loading_started.emit()
         source, size = self._source, self.PAGE_SIZE
         Op(lambda: source.first_page(new, size), self).on_success(
-            lambda page: self._on_first_page(generation, page)
+            lambda page: self._on_first_page(generation, page, soft)
         ).on_failure(lambda error: self._on_failed(generation, error)).run(self._executor)
 
-    def refresh(self) -> None:
-        """Query the current filter again (new data, or deadline states moved on)."""
-        self.set_filter(self._filter)
-
-    def _on_first_page(self, generation: int, page: QueuePage) -> None:
+    def _on_first_page(self, generation: int, page: QueuePage, soft: bool = False) -> None:
         if generation != self._generation:
+            return
+        if soft and page.total == self._total:
+            self._pages = OrderedDict({0: page.rows}) if page.rows else OrderedDict()
+            self._requested = set()
+            if self._total:
+                self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(COLUMNS) - 1))
+            self.refreshed.emit()
             return
         self.beginResetModel()
         self._total = page.total

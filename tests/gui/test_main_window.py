@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 from qasync import QEventLoop
 
 from ioc_console.domain.deadlines import DeadlineState
@@ -259,11 +259,14 @@ def test_the_first_run_builds_the_demo_store(qtbot, running, tmp_path) -> None:
     console.window.loading_label.destroyed.connect(lambda: None)
     original = console.window.show_progress
     console.window.show_progress = lambda text: (progress.append(text), original(text))
-    console.open(qtbot, timeout=120_000)
+    console.window.resize(1366, 768)
+    with qtbot.waitSignal(console.window.queue_ready, timeout=120_000):
+        console.console.start()
+        qtbot.waitUntil(lambda: any("dữ liệu mẫu" in text for text in progress), timeout=TIMEOUT)
+        _shot(console.window, tmp_path, "first-run-loading.png")
     assert (data_dir / DEMO_STORE_NAME).exists()
     assert not list(data_dir.glob("*.partial*"))
     assert console.window.queue_model.rowCount() > 300
-    assert any("dữ liệu mẫu" in text for text in progress)
 
 
 def test_a_corrupt_store_is_reported_and_left_as_it_is(qtbot, running, tmp_path) -> None:
@@ -277,7 +280,9 @@ def test_a_corrupt_store_is_reported_and_left_as_it_is(qtbot, running, tmp_path)
     qtbot.waitUntil(lambda: console.window.findChild(QLabel, "error_text") is not None, timeout=TIMEOUT)
     text = console.window.findChild(QLabel, "error_text").text()
     assert "hỏng" in text
+    assert str(path) in text
     assert path.read_bytes() == garbage
+    _shot(console.window, tmp_path, "corrupt-store.png")
 
 
 def test_the_qasync_loop_runs_until_the_window_closes(qtbot, qapp, demo_data_dir) -> None:
@@ -312,3 +317,31 @@ def test_position_helper_is_inside_the_view(qtbot, running, demo_data_dir) -> No
     window = running(demo_data_dir).open(qtbot).window
     rect = window.queue_view.visualRect(window.queue_model.index(0, 0))
     assert window.queue_view.viewport().rect().contains(QPoint(rect.center()))
+
+
+def test_a_damaged_page_is_found_after_the_queue_is_shown(qtbot, running, demo_data_dir) -> None:
+    path = demo_data_dir / DEMO_STORE_NAME
+    data = bytearray(path.read_bytes())
+    page = 4096
+    # Scribble over pages near the end (report rows and indexes), leaving the header and schema.
+    for offset in range(len(data) - 6 * page, len(data) - 2 * page, page):
+        data[offset : offset + page] = bytes([0x5A]) * page
+    path.write_bytes(bytes(data))
+    damaged = path.read_bytes()
+    console = running(demo_data_dir)
+    console.window.resize(1366, 768)
+    with qtbot.waitSignal(console.console.checked, timeout=TIMEOUT):
+        console.console.start()
+    box = console.window.findChild(QMessageBox, "warning_box")
+    assert box is not None and box.isVisible()
+    assert "hỏng" in box.text()
+    assert path.read_bytes() == damaged
+    box.close()
+
+
+def test_a_sound_store_passes_its_check_quietly(qtbot, running, demo_data_dir) -> None:
+    console = running(demo_data_dir)
+    with qtbot.waitSignal(console.console.checked, timeout=TIMEOUT):
+        console.console.start()
+    assert console.window.findChild(QMessageBox, "warning_box") is None
+    assert "store checked" in console.console.timings

@@ -192,3 +192,14 @@ def test_a_stale_answer_never_replaces_a_newer_filter(qtbot, model) -> None:
     assert model.filter.statuses == frozenset({Status.REJECTED})
     statuses = {model.index(r, COLUMNS.index("status")).data() for r in range(min(model.rowCount(), 200))}
     assert statuses == {"Từ chối"}
+
+
+def test_a_refresh_keeps_rows_in_place_when_the_count_is_unchanged(qtbot, model) -> None:
+    far = _loaded_numbers(qtbot, model, 450, 1)[0]
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    with qtbot.waitSignal(model.refreshed, timeout=10_000):
+        model.refresh()
+    assert resets == []
+    # Pages beyond the first are fetched again when looked at, and show the same report.
+    assert _loaded_numbers(qtbot, model, 450, 1) == [far]
