@@ -2,6 +2,370 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="vi">
 <context>
+    <name></name>
+    <message>
+        <source>Họ tên dài quá %s ký tự.</source>
+        <translation>The name is longer than %s characters.</translation>
+    </message>
+    <message>
+        <source>Số điện thoại không đúng: di động 10 số bắt đầu bằng 03, 05, 07, 08, 09; cố định 11 số bắt đầu bằng 02 (ví dụ 0259 3822 123).</source>
+        <translation>The phone number is not valid: a mobile number has 10 digits starting with 03, 05, 07, 08 or 09; a landline has 11 digits starting with 02 (e.g. 0259 3822 123).</translation>
+    </message>
+    <message>
+        <source>Cần chọn lĩnh vực.</source>
+        <translation>Choose a category.</translation>
+    </message>
+    <message>
+        <source>Lĩnh vực không có trong danh mục.</source>
+        <translation>The category is not in the list.</translation>
+    </message>
+    <message>
+        <source>Lĩnh vực này không còn tiếp nhận phản ánh.</source>
+        <translation>This category no longer takes reports.</translation>
+    </message>
+    <message>
+        <source>Cần ghi nội dung phản ánh.</source>
+        <translation>Write what the report is about.</translation>
+    </message>
+    <message>
+        <source>Nội dung phản ánh quá ngắn: cần ít nhất %s ký tự.</source>
+        <translation>The description is too short: at least %s characters are needed.</translation>
+    </message>
+    <message>
+        <source>Nội dung phản ánh dài quá %s ký tự.</source>
+        <translation>The description is longer than %s characters.</translation>
+    </message>
+    <message>
+        <source>Không có xã, phường nào tên «%s»; chọn trong danh sách gợi ý.</source>
+        <translation>There is no commune or ward named “%s”; choose one from the suggestions.</translation>
+    </message>
+    <message>
+        <source>Địa chỉ dài quá %s ký tự.</source>
+        <translation>The address is longer than %s characters.</translation>
+    </message>
+    <message>
+        <source>Cần chọn xã, phường hoặc nhấp một điểm trên bản đồ.</source>
+        <translation>Choose a commune or ward, or click a point on the map.</translation>
+    </message>
+    <message>
+        <source>Điểm đã chọn nằm ngoài địa bàn tỉnh.</source>
+        <translation>The chosen point lies outside the province.</translation>
+    </message>
+    <message>
+        <source>Không được chứa mã HTML hay ký tự điều khiển (như &lt;b&gt;, &lt;img&gt;).</source>
+        <translation>HTML code and control characters (such as &lt;b&gt;, &lt;img&gt;) are not allowed.</translation>
+    </message>
+</context>
+<context>
+    <name>ActionService</name>
+    <message>
+        <source>%1 chỉ xử lý phản ánh trên địa bàn của mình; phản ánh này ở %2.</source>
+        <extracomment>How long an action can be taken back after it was taken. The reason kept on an outbox entry the operator took back (stored text, not shown in the GUI). Agency kinds that act only within the units they serve. The most reports one request may act on (a drag of a whole queue is a mistake, not a plan). Outside the agency&apos;s units; allowed with a warning. Outside a committee&apos;s units: refused. The report has no known unit, so the agency&apos;s area cannot be checked; allowed with a warning.</extracomment>
+        <translation>%1 handles only reports in its own area; this report is in %2.</translation>
+    </message>
+    <message>
+        <source>Theo danh mục, %1 không phụ trách địa bàn %2.</source>
+        <translation>According to the list, %1 does not serve %2.</translation>
+    </message>
+    <message>
+        <source>Phản ánh %1 chưa xác định địa bàn; không kiểm tra được phạm vi của %2.</source>
+        <translation>Report %1 has no area yet; the scope of %2 cannot be checked.</translation>
+    </message>
+    <message>
+        <source>Mỗi lần chỉ thao tác được tối đa %1 phản ánh.</source>
+        <extracomment>Reports the action was taken on (empty when refused). The token to pass to :meth:`ActionService.undo`, while the offer lasts; 0 when refused. Milliseconds from the request to the reports written as pending (for the record). Reports put back as they were. Reports whose action could not be taken back (already sent, or changed since). ``time.monotonic()`` when the offer ends.</extracomment>
+        <translation>At most %1 reports can be acted on at once.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy phản ánh %1 trên máy này.</source>
+        <translation>Report %1 is not on this computer.</translation>
+    </message>
+    <message>
+        <source>Không ghi được thao tác vào kho dữ liệu: %1</source>
+        <translation>The action could not be written to the local data: %1</translation>
+    </message>
+</context>
+<context>
+    <name>AgencyListModel</name>
+    <message>
+        <source>Đơn vị</source>
+        <extracomment>The keyboard&apos;s way to forward the selected reports. Order of agency kinds in lists (as in the agency panel). Background and text colours of the message kinds that stand out.</extracomment>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>Nhóm</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Sở/ngành tỉnh</source>
+        <translation>Provincial departments</translation>
+    </message>
+    <message>
+        <source>UBND huyện/thành phố</source>
+        <translation>District and city people&apos;s committees</translation>
+    </message>
+    <message>
+        <source>UBND xã/phường/thị trấn</source>
+        <translation>Commune, ward and township people&apos;s committees</translation>
+    </message>
+    <message>
+        <source>Công an</source>
+        <translation>Police</translation>
+    </message>
+    <message>
+        <source>Doanh nghiệp dịch vụ</source>
+        <translation>Utility companies</translation>
+    </message>
+    <message>
+        <source>Đơn vị khác</source>
+        <translation>Other agencies</translation>
+    </message>
+    <message>
+        <source>gợi ý</source>
+        <translation>suggested</translation>
+    </message>
+    <message>
+        <source>được gợi ý</source>
+        <translation>suggested</translation>
+    </message>
+</context>
+<context>
+    <name>AgencyPanel</name>
+    <message>
+        <source>Đơn vị xử lý</source>
+        <extracomment>How long a refusal stays in the message line.</extracomment>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>Gợi ý: %1</source>
+        <translation>Suggested: %1</translation>
+    </message>
+    <message>
+        <source>Không có gợi ý đơn vị cho các phản ánh đang kéo.</source>
+        <translation>No agency is suggested for the reports being dragged.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Thả để chuyển %n phản ánh cho %1.</source>
+        <translation>
+            <numerusform>Drop to forward %n report to %1.</numerusform>
+            <numerusform>Drop to forward %n reports to %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Kéo phản ánh từ danh sách và thả vào một đơn vị để chuyển xử lý.</source>
+        <translation>Drag reports from the queue and drop them on an agency to forward them.</translation>
+    </message>
+    <message>
+        <source>Không thể chuyển cho %1:</source>
+        <translation>Cannot forward to %1:</translation>
+    </message>
+    <message numerus="yes">
+        <source>… và %n phản ánh khác.</source>
+        <translation>
+            <numerusform>… and %n other report.</numerusform>
+            <numerusform>… and %n other reports.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>AgencyTreeModel</name>
+    <message>
+        <source>Sở/ngành tỉnh</source>
+        <translation>Provincial departments</translation>
+    </message>
+    <message>
+        <source>UBND huyện/thành phố</source>
+        <translation>District and city people&apos;s committees</translation>
+    </message>
+    <message>
+        <source>UBND xã/phường/thị trấn</source>
+        <translation>Commune, ward and township people&apos;s committees</translation>
+    </message>
+    <message>
+        <source>Công an</source>
+        <translation>Police</translation>
+    </message>
+    <message>
+        <source>Doanh nghiệp dịch vụ</source>
+        <translation>Utility companies</translation>
+    </message>
+    <message>
+        <source>Đơn vị khác</source>
+        <translation>Other agencies</translation>
+    </message>
+    <message>
+        <source>Đơn vị xử lý</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>Đã chuyển</source>
+        <translation>Forwarded</translation>
+    </message>
+    <message>
+        <source>Đang xử lý</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>Quá hạn</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>Phản ánh đã chuyển, đơn vị chưa tiếp nhận</source>
+        <translation>Reports forwarded, not yet accepted by the agency</translation>
+    </message>
+    <message>
+        <source>Phản ánh đơn vị đang xử lý</source>
+        <translation>Reports the agency is handling</translation>
+    </message>
+    <message>
+        <source>Phản ánh ở đơn vị đã quá hạn trả lời</source>
+        <translation>Reports at the agency past their reply deadline</translation>
+    </message>
+    <message>
+        <source>được gợi ý</source>
+        <translation>suggested</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n phản ánh đã chuyển</source>
+        <translation>
+            <numerusform>%n report forwarded</numerusform>
+            <numerusform>%n reports forwarded</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n phản ánh đang xử lý</source>
+        <translation>
+            <numerusform>%n report in progress</numerusform>
+            <numerusform>%n reports in progress</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n phản ánh quá hạn</source>
+        <translation>
+            <numerusform>%n report overdue</numerusform>
+            <numerusform>%n reports overdue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n phản ánh sắp đến hạn</source>
+        <translation>
+            <numerusform>%n report due soon</numerusform>
+            <numerusform>%n reports due soon</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Gợi ý theo quy tắc phân công cho %n phản ánh đang kéo</source>
+        <translation>
+            <numerusform>Suggested by the routing rules for the %n report being dragged</numerusform>
+            <numerusform>Suggested by the routing rules for the %n reports being dragged</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>AssignController</name>
+    <message>
+        <source>C&amp;huyển xử lý…</source>
+        <translation>&amp;Forward…</translation>
+    </message>
+    <message>
+        <source>Chuyển các phản ánh đang chọn cho một đơn vị xử lý (F6)</source>
+        <translation>Forward the selected reports to an agency (F6)</translation>
+    </message>
+    <message>
+        <source>Hãy chọn phản ánh trong danh sách trước khi chuyển xử lý.</source>
+        <translation>Select reports in the queue before forwarding.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy các phản ánh đã chọn trên máy này.</source>
+        <translation>The selected reports are not on this computer.</translation>
+    </message>
+</context>
+<context>
+    <name>AssignDialog</name>
+    <message>
+        <source>Chuyển xử lý</source>
+        <translation>Forward</translation>
+    </message>
+    <message numerus="yes">
+        <source>Chuyển %n phản ánh: %1</source>
+        <translation>
+            <numerusform>Forward %n report: %1</numerusform>
+            <numerusform>Forward %n reports: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Tìm đơn vị:</source>
+        <translation>&amp;Find an agency:</translation>
+    </message>
+    <message>
+        <source>Gõ tên đơn vị, có dấu hoặc không dấu (vd. so xay dung)</source>
+        <translation>Type an agency&apos;s name, with or without diacritics (e.g. so xay dung)</translation>
+    </message>
+    <message>
+        <source>Đơn vị xử lý</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>&amp;Ghi chú:</source>
+        <translation>&amp;Note:</translation>
+    </message>
+    <message>
+        <source>Ghi chú cho đơn vị (không bắt buộc)</source>
+        <translation>A note for the agency (optional)</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Không có đơn vị nào khớp với từ đã gõ.</source>
+        <translation>No agency matches what you typed.</translation>
+    </message>
+    <message numerus="yes">
+        <source>… và %n phản ánh khác.</source>
+        <translation>
+            <numerusform>… and %n other report.</numerusform>
+            <numerusform>… and %n other reports.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sẽ chuyển cho %1.</source>
+        <translation>Will be forwarded to %1.</translation>
+    </message>
+</context>
+<context>
+    <name>CategoryDialog</name>
+    <message>
+        <source>Đổi lĩnh vực phản ánh</source>
+        <extracomment>Set by the controller: the dialog then stays open until the service answers.</extracomment>
+        <translation>Change the report&apos;s category</translation>
+    </message>
+    <message>
+        <source>Đổi &amp;lĩnh vực</source>
+        <translation>Change the &amp;category</translation>
+    </message>
+    <message>
+        <source>&amp;Lĩnh vực mới:</source>
+        <translation>New &amp;category:</translation>
+    </message>
+    <message>
+        <source>Chưa có quy tắc phân công cho lĩnh vực và địa bàn này.</source>
+        <translation>There is no routing rule for this category and area yet.</translation>
+    </message>
+    <message>
+        <source>Theo quy tắc phân công, chuyển cho: %s</source>
+        <translation>By the routing rules, forward to: %s</translation>
+    </message>
+    <message>
+        <source>Cần chọn lĩnh vực.</source>
+        <translation>Choose a category.</translation>
+    </message>
+    <message>
+        <source>Phản ánh đang thuộc lĩnh vực này; hãy chọn lĩnh vực khác.</source>
+        <translation>The report is already in this category; choose another one.</translation>
+    </message>
+</context>
+<context>
     <name>Console</name>
     <message>
         <source>Đang đọc danh mục địa bàn, đơn vị, lĩnh vực…</source>
@@ -36,22 +400,6 @@
         <translation>The data could not be opened</translation>
     </message>
     <message>
-        <source>Kho dữ liệu đang được một chương trình khác sử dụng (có thể IOC Console đang mở ở cửa sổ khác). Hãy đóng chương trình đó rồi mở lại.</source>
-        <translation>Another program is using the local data (perhaps IOC Console is open in another window). Close that program and open IOC Console again.</translation>
-    </message>
-    <message>
-        <source>Kho dữ liệu được tạo bởi một phiên bản IOC Console mới hơn. Hãy cập nhật IOC Console; dữ liệu được giữ nguyên.</source>
-        <translation>The local data was written by a newer version of IOC Console. Update IOC Console; the data has been left as it is.</translation>
-    </message>
-    <message>
-        <source>Kho dữ liệu bị hỏng và không đọc được. Tệp được giữ nguyên, không bị ghi đè; hãy liên hệ quản trị viên để khôi phục.</source>
-        <translation>The local data is damaged and cannot be read. The file has been left as it is, not overwritten; ask your administrator to restore it.</translation>
-    </message>
-    <message>
-        <source>Kho dữ liệu báo lỗi.</source>
-        <translation>The local data reported an error.</translation>
-    </message>
-    <message>
         <source>Danh mục địa bàn, đơn vị, lĩnh vực có lỗi.</source>
         <translation>The list of units, agencies and categories has an error.</translation>
     </message>
@@ -62,6 +410,87 @@
     <message>
         <source>Đã xảy ra lỗi không mong đợi.</source>
         <translation>An unexpected error occurred.</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicateListModel</name>
+    <message>
+        <source>chưa rõ vị trí</source>
+        <extracomment>The report number of a suggestion (``str``). The :class:`~ioc_console.domain.duplicates.Suggestion` itself. Kinds of unit that bound the store&apos;s search (the district a ward or commune lies in). The most reports read for one search (a week of one district is far fewer). Characters of a suggestion&apos;s text shown in the list (the tooltip has the rest).</extracomment>
+        <translation>location unknown</translation>
+    </message>
+    <message>
+        <source>cùng xã, phường</source>
+        <translation>same commune or ward</translation>
+    </message>
+    <message>
+        <source>cùng vị trí</source>
+        <translation>same place</translation>
+    </message>
+    <message>
+        <source>cách %s m</source>
+        <translation>%s m away</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatePanel</name>
+    <message>
+        <source>Phản ánh có thể trùng</source>
+        <translation>Possible duplicates</translation>
+    </message>
+    <message>
+        <source>&amp;Mở phản ánh</source>
+        <translation>&amp;Open the report</translation>
+    </message>
+    <message>
+        <source>&amp;Gộp phản ánh…</source>
+        <translation>&amp;Merge reports…</translation>
+    </message>
+    <message>
+        <source>Đánh dấu một trong hai phản ánh là trùng; lịch sử của cả hai được giữ nguyên.</source>
+        <translation>Mark one of the two reports as a duplicate; the history of both is kept.</translation>
+    </message>
+    <message>
+        <source>Chưa đủ thông tin để tìm phản ánh trùng.</source>
+        <translation>Not enough information yet to look for duplicates.</translation>
+    </message>
+    <message>
+        <source>Đang tìm phản ánh tương tự…</source>
+        <translation>Looking for similar reports…</translation>
+    </message>
+    <message>
+        <source>%s phản ánh gần đó trong 7 ngày có nội dung tương tự:</source>
+        <translation>%s reports nearby in the last 7 days say something similar:</translation>
+    </message>
+    <message>
+        <source>Không có phản ánh tương tự gần đó trong 7 ngày.</source>
+        <translation>No similar report nearby in the last 7 days.</translation>
+    </message>
+</context>
+<context>
+    <name>ForwardNoteDialog</name>
+    <message>
+        <source>Chuyển xử lý</source>
+        <translation>Forward</translation>
+    </message>
+    <message numerus="yes">
+        <source>Chuyển %n phản ánh cho %1?</source>
+        <translation>
+            <numerusform>Forward %n report to %1?</numerusform>
+            <numerusform>Forward %n reports to %1?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Ghi chú:</source>
+        <translation>&amp;Note:</translation>
+    </message>
+    <message>
+        <source>Ghi chú cho đơn vị (không bắt buộc)</source>
+        <translation>A note for the agency (optional)</translation>
+    </message>
+    <message>
+        <source>Huỷ</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -117,6 +546,197 @@
     <message>
         <source>Không hài lòng</source>
         <translation>Not satisfied</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeDialog</name>
+    <message>
+        <source>&amp;Ghi nhận phản ánh</source>
+        <extracomment>Limits of the hub&apos;s intake (``hub/validate.py``), checked here first so nothing is refused later. Vietnamese numbers in national form: mobiles (03, 05, 07, 08, 09 + 8 digits) and landlines (02 + area code + subscriber: 11 digits in all). What a typed phone number may hold besides digits. The text typed in the unit field when it names no unit (for the message). The &quot;discard the call?&quot; question while it is open.</extracomment>
+        <translation>&amp;Record the report</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <source>Chọn lĩnh vực và địa bàn (hoặc một điểm trên bản đồ) để xem phản ánh trùng.</source>
+        <translation>Choose a category and an area (or a point on the map) to see possible duplicates.</translation>
+    </message>
+    <message>
+        <source>Chưa chọn — nhấp vào bản đồ để đánh dấu vị trí</source>
+        <translation>Not chosen — click the map to mark the location</translation>
+    </message>
+    <message>
+        <source>%1 / %2 ký tự</source>
+        <translation>%1 / %2 characters</translation>
+    </message>
+    <message>
+        <source>Chưa ghi được phản ánh, nội dung vẫn còn nguyên: %s</source>
+        <translation>The report was not recorded; what you typed is still here: %s</translation>
+    </message>
+    <message>
+        <source>Bỏ cuộc gọi đang nhập?</source>
+        <translation>Discard the call being entered?</translation>
+    </message>
+    <message>
+        <source>Nội dung đã nhập sẽ không được lưu. Nhấn Enter để bỏ, Esc để tiếp tục nhập.</source>
+        <translation>What you typed will not be saved. Press Enter to discard, Esc to keep typing.</translation>
+    </message>
+    <message>
+        <source>&amp;Bỏ cuộc gọi</source>
+        <translation>&amp;Discard the call</translation>
+    </message>
+    <message>
+        <source>&amp;Tiếp tục nhập</source>
+        <translation>&amp;Keep typing</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận cuộc gọi đường dây nóng — IOC Console</source>
+        <translation>Hotline call intake — IOC Console</translation>
+    </message>
+    <message>
+        <source>Ghi lại cuộc gọi thành một phản ánh mới. Phản ánh được lưu trên máy ngay và gửi lên máy chủ khi có kết nối.</source>
+        <translation>Record the call as a new report. The report is saved on this computer at once and sent to the server when there is a connection.</translation>
+    </message>
+    <message>
+        <source>&amp;Họ tên người gọi:</source>
+        <translation>Caller&apos;s &amp;name:</translation>
+    </message>
+    <message>
+        <source>Có thể để trống nếu người gọi không muốn nêu tên</source>
+        <translation>May be left empty if the caller does not want to give a name</translation>
+    </message>
+    <message>
+        <source>&amp;Số điện thoại:</source>
+        <translation>&amp;Phone number:</translation>
+    </message>
+    <message>
+        <source>Ví dụ: 0905 123 456 hoặc 0259 3822 123</source>
+        <translation>For example: 0905 123 456 or 0259 3822 123</translation>
+    </message>
+    <message>
+        <source>&amp;Lĩnh vực:</source>
+        <translation>&amp;Category:</translation>
+    </message>
+    <message>
+        <source>— Chọn lĩnh vực —</source>
+        <translation>— Choose a category —</translation>
+    </message>
+    <message>
+        <source>&amp;Nội dung phản ánh:</source>
+        <translation>&amp;Description:</translation>
+    </message>
+    <message>
+        <source>Sự việc người gọi phản ánh: cái gì, ở đâu, từ bao giờ, mức độ ảnh hưởng…</source>
+        <translation>What the caller reports: what, where, since when, how serious…</translation>
+    </message>
+    <message>
+        <source>Địa &amp;bàn (xã, phường):</source>
+        <translation>&amp;Area (commune, ward):</translation>
+    </message>
+    <message>
+        <source>Đị&amp;a chỉ cụ thể:</source>
+        <translation>Street a&amp;ddress:</translation>
+    </message>
+    <message>
+        <source>Số nhà, tên đường, thôn, khu phố, địa danh gần đó…</source>
+        <translation>House number, street, hamlet, quarter, a landmark nearby…</translation>
+    </message>
+    <message>
+        <source>Vị trí trên bản đồ:</source>
+        <translation>Location on the map:</translation>
+    </message>
+    <message>
+        <source>&amp;Xóa điểm</source>
+        <translation>&amp;Clear the point</translation>
+    </message>
+    <message>
+        <source>Mức ưu &amp;tiên:</source>
+        <translation>P&amp;riority:</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter: ghi nhận · Esc: hủy · Alt + chữ gạch chân: chuyển đến ô nhập</source>
+        <translation>Ctrl+Enter: record · Esc: cancel · Alt + underlined letter: go to a field</translation>
+    </message>
+    <message>
+        <source>Phản ánh có thể trùng</source>
+        <translation>Possible duplicates</translation>
+    </message>
+</context>
+<context>
+    <name>LogCallDialog</name>
+    <message>
+        <source>Ghi nhận cuộc gọi</source>
+        <translation>Log a call</translation>
+    </message>
+    <message>
+        <source>&amp;Ghi nhận cuộc gọi</source>
+        <translation>&amp;Log the call</translation>
+    </message>
+    <message>
+        <source>(không để lại liên hệ)</source>
+        <translation>(no contact left)</translation>
+    </message>
+    <message>
+        <source>Người phản ánh:</source>
+        <translation>Citizen:</translation>
+    </message>
+    <message>
+        <source>Gọi điện cho người phản ánh</source>
+        <translation>Called the citizen</translation>
+    </message>
+    <message>
+        <source>Người phản ánh gọi đến</source>
+        <translation>The citizen called</translation>
+    </message>
+    <message>
+        <source>&amp;Cuộc gọi:</source>
+        <translation>&amp;Call:</translation>
+    </message>
+    <message>
+        <source>Đã trao đổi</source>
+        <translation>Talked</translation>
+    </message>
+    <message>
+        <source>Không nghe máy</source>
+        <translation>No answer</translation>
+    </message>
+    <message>
+        <source>Máy bận, hẹn gọi lại</source>
+        <translation>Busy, to call back</translation>
+    </message>
+    <message>
+        <source>Sai số điện thoại</source>
+        <translation>Wrong number</translation>
+    </message>
+    <message>
+        <source>&amp;Kết quả:</source>
+        <translation>&amp;Outcome:</translation>
+    </message>
+    <message>
+        <source>Nội dung trao đổi, ví dụ: công dân xác nhận vị trí trước số 25 Ngô Gia Tự.</source>
+        <translation>What was said, e.g. the citizen confirmed the place in front of 25 Ngô Gia Tự.</translation>
+    </message>
+    <message>
+        <source>&amp;Nội dung:</source>
+        <translation>&amp;Content:</translation>
+    </message>
+    <message>
+        <source>Cần ghi nội dung đã trao đổi với người phản ánh.</source>
+        <translation>Write down what was said with the citizen.</translation>
+    </message>
+    <message>
+        <source>Nội dung cuộc gọi quá dài.</source>
+        <translation>The call notes are too long.</translation>
     </message>
 </context>
 <context>
@@ -199,7 +819,7 @@
     <name>MapWidget</name>
     <message>
         <source>Bản đồ nền ngoại tuyến</source>
-        <extracomment>Reports per message when a full set is sent.</extracomment>
+        <extracomment>Reports per message when a full set is sent. The page&apos;s own timing of the last full load, in ms: index build, total (first chunk to drawn), putting rows into columns, parsing, first chunk to last.</extracomment>
         <translation>Offline base map</translation>
     </message>
     <message>
@@ -245,6 +865,182 @@
     <message>
         <source>Kéo để dời vị trí phản ánh</source>
         <translation>Drag to move the report&apos;s location</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <source>Gộp phản ánh trùng</source>
+        <translation>Merge duplicate reports</translation>
+    </message>
+    <message>
+        <source>&amp;Gộp phản ánh</source>
+        <translation>&amp;Merge</translation>
+    </message>
+    <message>
+        <source>Gộp %1 và %2</source>
+        <translation>Merge %1 and %2</translation>
+    </message>
+    <message>
+        <source>Phản ánh trùng được đóng và trỏ đến phản ánh gốc; lịch sử của cả hai được giữ nguyên.</source>
+        <translation>The duplicate is closed and points to the original; the history of both is kept.</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận:</source>
+        <translation>Received:</translation>
+    </message>
+    <message>
+        <source>Trạng thái:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>Lĩnh vực:</source>
+        <translation>Category:</translation>
+    </message>
+    <message>
+        <source>Địa điểm:</source>
+        <translation>Place:</translation>
+    </message>
+    <message>
+        <source>Nội dung:</source>
+        <translation>Description:</translation>
+    </message>
+    <message>
+        <source>Lịch sử:</source>
+        <translation>History:</translation>
+    </message>
+    <message>
+        <source>%s bước xử lý</source>
+        <translation>%s steps</translation>
+    </message>
+    <message>
+        <source>%1 là bản trùng của %2 (giữ %2)</source>
+        <translation>%1 is a duplicate of %2 (keep %2)</translation>
+    </message>
+    <message>
+        <source>Gộp thế nào:</source>
+        <translation>How to merge:</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message numerus="yes">
+        <source>%Ln phản ánh mới</source>
+        <extracomment>How often the watcher looks (milliseconds). At most one notification in this many seconds. How long a notification stays up (milliseconds; the desktop may cut it short).</extracomment>
+        <translation>
+            <numerusform>%Ln new report</numerusform>
+            <numerusform>%Ln new reports</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln phản ánh vừa quá hạn</source>
+        <translation>
+            <numerusform>%Ln report just went overdue</numerusform>
+            <numerusform>%Ln reports just went overdue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln quá hạn</source>
+        <translation>
+            <numerusform>%Ln overdue</numerusform>
+            <numerusform>%Ln overdue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln sắp đến hạn</source>
+        <translation>
+            <numerusform>%Ln due soon</numerusform>
+            <numerusform>%Ln due soon</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PhotoStrip</name>
+    <message>
+        <source>Ảnh hiện trường</source>
+        <translation>Photos</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoStripModel</name>
+    <message>
+        <source>Ảnh khi phản ánh</source>
+        <extracomment>Thumbnails are scaled to fit this square (logical pixels). Photos larger than this are refused (a photo, not a film). The disk cache is trimmed (oldest first) when it grows past this. Decoded photos kept in memory (thumbnails and full images). The attachment id of a row (``str``). Why there is no image (a short reason, in English, for the log); None when decoded.</extracomment>
+        <translation>Photos sent with the report</translation>
+    </message>
+    <message>
+        <source>Ảnh trong khi xử lý</source>
+        <translation>Photos taken while handling</translation>
+    </message>
+    <message>
+        <source>Ảnh kết quả xử lý</source>
+        <translation>Photos of the result</translation>
+    </message>
+    <message>
+        <source>Đang tải ảnh…</source>
+        <translation>Loading the photo…</translation>
+    </message>
+    <message>
+        <source>Không xem được ảnh này</source>
+        <translation>This photo cannot be shown</translation>
+    </message>
+    <message>
+        <source>Ảnh</source>
+        <translation>Photo</translation>
+    </message>
+    <message>
+        <source>không xem được ảnh này</source>
+        <translation>this photo cannot be shown</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>Ảnh hiện trường</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <source>← Ảnh &amp;trước</source>
+        <translation>← &amp;Previous photo</translation>
+    </message>
+    <message>
+        <source>Ảnh &amp;sau →</source>
+        <translation>&amp;Next photo →</translation>
+    </message>
+    <message>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Ảnh %1/%2 · %3</source>
+        <translation>Photo %1/%2 · %3</translation>
+    </message>
+    <message>
+        <source>Đang tải ảnh…</source>
+        <translation>Loading the photo…</translation>
+    </message>
+    <message>
+        <source>Không xem được ảnh này: tệp ảnh bị hỏng hoặc chưa tải được. Hãy thử lại sau.</source>
+        <translation>This photo cannot be shown: the file is damaged or not downloaded yet. Try again later.</translation>
+    </message>
+</context>
+<context>
+    <name>PriorityDialog</name>
+    <message>
+        <source>Đặt mức ưu tiên</source>
+        <translation>Set the priority</translation>
+    </message>
+    <message>
+        <source>Đặt &amp;mức ưu tiên</source>
+        <translation>Set the &amp;priority</translation>
+    </message>
+    <message>
+        <source>&amp;Mức ưu tiên:</source>
+        <translation>&amp;Priority:</translation>
+    </message>
+    <message>
+        <source>Phản ánh đang ở mức ưu tiên này.</source>
+        <translation>The report already has this priority.</translation>
     </message>
 </context>
 <context>
@@ -327,6 +1123,147 @@
             <numerusform>%Ln report</numerusform>
             <numerusform>%Ln reports</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RejectDialog</name>
+    <message>
+        <source>Từ chối phản ánh</source>
+        <translation>Reject the report</translation>
+    </message>
+    <message>
+        <source>&amp;Từ chối phản ánh</source>
+        <translation>&amp;Reject the report</translation>
+    </message>
+    <message>
+        <source>Không phải phản ánh</source>
+        <translation>Not a report</translation>
+    </message>
+    <message>
+        <source>Không thuộc phạm vi tiếp nhận</source>
+        <translation>Out of scope</translation>
+    </message>
+    <message>
+        <source>Không bổ sung thông tin</source>
+        <translation>Information never supplied</translation>
+    </message>
+    <message>
+        <source>Ngoài địa bàn tỉnh</source>
+        <translation>Outside the province</translation>
+    </message>
+    <message>
+        <source>&amp;Lý do:</source>
+        <translation>&amp;Reason:</translation>
+    </message>
+    <message>
+        <source>&amp;Nội dung gửi công dân:</source>
+        <translation>&amp;Message to the citizen:</translation>
+    </message>
+    <message>
+        <source>lý do từ chối</source>
+        <translation>reason for rejecting</translation>
+    </message>
+</context>
+<context>
+    <name>RelocateDialog</name>
+    <message>
+        <source>Sửa vị trí phản ánh</source>
+        <translation>Change the report&apos;s location</translation>
+    </message>
+    <message>
+        <source>Lưu &amp;vị trí</source>
+        <translation>Save the &amp;location</translation>
+    </message>
+    <message>
+        <source>Địa &amp;bàn (xã, phường):</source>
+        <translation>&amp;Area (commune, ward):</translation>
+    </message>
+    <message>
+        <source>Đị&amp;a chỉ cụ thể:</source>
+        <translation>Street a&amp;ddress:</translation>
+    </message>
+    <message>
+        <source>&amp;Xóa điểm</source>
+        <translation>&amp;Clear the point</translation>
+    </message>
+    <message>
+        <source>Vị trí trên bản đồ:</source>
+        <translation>Location on the map:</translation>
+    </message>
+    <message>
+        <source>Chưa chọn — nhấp vào bản đồ để đánh dấu vị trí</source>
+        <translation>Not chosen — click the map to mark the location</translation>
+    </message>
+    <message>
+        <source>Điểm vừa chọn nằm ngoài địa bàn tỉnh.</source>
+        <translation>The point just chosen lies outside the province.</translation>
+    </message>
+    <message>
+        <source>Điểm cũ trên bản đồ không thuộc xã, phường vừa chọn nên đã được bỏ.</source>
+        <translation>The earlier point on the map is not in the chosen commune or ward, so it was removed.</translation>
+    </message>
+    <message>
+        <source>Không có xã, phường nào tên «%s».</source>
+        <translation>There is no commune or ward named “%s”.</translation>
+    </message>
+    <message>
+        <source>Cần chọn xã, phường hoặc một điểm trên bản đồ.</source>
+        <translation>Choose a commune or ward, or a point on the map.</translation>
+    </message>
+    <message>
+        <source>Vị trí chưa thay đổi.</source>
+        <translation>The location has not changed.</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyDialog</name>
+    <message>
+        <source>Trả lời công dân</source>
+        <translation>Reply to the citizen</translation>
+    </message>
+    <message>
+        <source>&amp;Công khai trả lời</source>
+        <translation>&amp;Publish the reply</translation>
+    </message>
+    <message>
+        <source>Đơn vị xử lý:</source>
+        <translation>Agency:</translation>
+    </message>
+    <message>
+        <source>(đơn vị chưa báo cáo kết quả)</source>
+        <translation>(the agency has not reported a result)</translation>
+    </message>
+    <message>
+        <source>Kết quả xử lý:</source>
+        <translation>Result:</translation>
+    </message>
+    <message>
+        <source>&amp;Mẫu trả lời:</source>
+        <translation>Reply &amp;template:</translation>
+    </message>
+    <message>
+        <source>Điền &amp;lại theo mẫu</source>
+        <translation>&amp;Refill from the template</translation>
+    </message>
+    <message>
+        <source>&amp;Nội dung trả lời:</source>
+        <translation>&amp;Reply:</translation>
+    </message>
+    <message>
+        <source>%1 / %2 ký tự</source>
+        <translation>%1 / %2 characters</translation>
+    </message>
+    <message>
+        <source>còn chỗ trống: %s</source>
+        <translation>blanks left: %s</translation>
+    </message>
+    <message>
+        <source>Còn chỗ trống chưa điền trong nội dung trả lời: %s</source>
+        <translation>The reply still has blanks to fill: %s</translation>
+    </message>
+    <message>
+        <source>nội dung trả lời</source>
+        <translation>reply</translation>
     </message>
 </context>
 <context>
@@ -441,6 +1378,17 @@
     </message>
 </context>
 <context>
+    <name>ReportDragStarter</name>
+    <message numerus="yes">
+        <source>%n phản ánh</source>
+        <extracomment>The drag format of report numbers: ``{&quot;numbers&quot;: [&quot;PA-...&quot;, ...]}`` in UTF-8 JSON. The most numbers a drag may carry (more is refused as malformed). The groups of the panel, in order; an agency kind not listed falls in the last one. Refresh the counts this often, so that overdue counts move on without anyone asking. Custom roles of :class:`AgencyTreeModel`.</extracomment>
+        <translation>
+            <numerusform>%n report</numerusform>
+            <numerusform>%n reports</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReportQueueModel</name>
     <message>
         <source>Số</source>
@@ -478,6 +1426,243 @@
     <message>
         <source>Không đọc được danh sách phản ánh: %s</source>
         <translation>The report queue could not be read: %s</translation>
+    </message>
+</context>
+<context>
+    <name>RequestInfoDialog</name>
+    <message>
+        <source>Yêu cầu công dân bổ sung thông tin</source>
+        <extracomment>Questions an operator often asks, by key (Vietnamese: stored as asked). Reasons for rejecting a report, by key (Vietnamese: stored as given).</extracomment>
+        <translation>Ask the citizen for information</translation>
+    </message>
+    <message>
+        <source>&amp;Gửi yêu cầu</source>
+        <translation>&amp;Send the request</translation>
+    </message>
+    <message>
+        <source>Địa chỉ cụ thể</source>
+        <translation>Exact address</translation>
+    </message>
+    <message>
+        <source>Hình ảnh hiện trường</source>
+        <translation>Photos of the place</translation>
+    </message>
+    <message>
+        <source>Thời gian xảy ra</source>
+        <translation>When it happened</translation>
+    </message>
+    <message>
+        <source>Mô tả rõ hơn</source>
+        <translation>A clearer description</translation>
+    </message>
+    <message>
+        <source>Cần &amp;bổ sung:</source>
+        <translation>&amp;Needed:</translation>
+    </message>
+    <message>
+        <source>&amp;Nội dung yêu cầu:</source>
+        <translation>&amp;Request:</translation>
+    </message>
+    <message>
+        <source>nội dung yêu cầu</source>
+        <translation>request</translation>
+    </message>
+    <message>
+        <source>Hạn trả lời tạm dừng trong khi chờ công dân bổ sung thông tin.</source>
+        <translation>The reply deadline is paused while waiting for the citizen&apos;s information.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Đăng nhập</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Máy này không có kho mật khẩu của hệ thống, nên không thể ghi nhớ đăng nhập; mật khẩu và phiên đăng nhập không bao giờ được ghi ra tệp.</source>
+        <translation>This computer has no system password store, so the sign-in cannot be remembered; passwords and sessions are never written to a file.</translation>
+    </message>
+    <message>
+        <source>Máy chủ phải được kết nối qua HTTPS (địa chỉ bắt đầu bằng https://).</source>
+        <translation>The server must be reached over HTTPS (an address starting with https://).</translation>
+    </message>
+    <message>
+        <source>Địa chỉ máy chủ không hợp lệ, ví dụ: https://ioc.ninhthuan.gov.vn</source>
+        <translation>The server address is not valid; for example: https://ioc.ninhthuan.gov.vn</translation>
+    </message>
+    <message>
+        <source>Cần nhập tên đăng nhập và mật khẩu.</source>
+        <translation>Enter the user name and the password.</translation>
+    </message>
+    <message>
+        <source>Không tìm thấy tệp chứng chỉ %s.</source>
+        <translation>The certificate file %s was not found.</translation>
+    </message>
+    <message>
+        <source>Chọn tệp chứng chỉ (CA) của cơ quan</source>
+        <translation>Choose your organisation&apos;s CA certificate file</translation>
+    </message>
+    <message>
+        <source>Chứng chỉ (*.pem *.crt *.cer);;Mọi tệp (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Đã xảy ra lỗi không mong đợi: %s</source>
+        <translation>An unexpected error occurred: %s</translation>
+    </message>
+    <message>
+        <source>Đăng nhập — IOC Console</source>
+        <translation>Sign in — IOC Console</translation>
+    </message>
+    <message>
+        <source>Đăng nhập vào máy chủ IOC của tỉnh để nhận và xử lý phản ánh.</source>
+        <translation>Sign in to the province&apos;s IOC server to receive and handle reports.</translation>
+    </message>
+    <message>
+        <source>Địa chỉ &amp;máy chủ:</source>
+        <translation>&amp;Server address:</translation>
+    </message>
+    <message>
+        <source>&amp;Tên đăng nhập:</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <source>Mật &amp;khẩu:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <source>Chứng chỉ &amp;CA riêng:</source>
+        <translation>Own &amp;CA certificate:</translation>
+    </message>
+    <message>
+        <source>Không bắt buộc: tệp .pem của cơ quan</source>
+        <translation>Optional: your organisation&apos;s .pem file</translation>
+    </message>
+    <message>
+        <source>Đăng nhập &amp;chỉ cho phiên làm việc này (phải đăng nhập lại khi mở lại chương trình)</source>
+        <translation>Sign in for this &amp;session only (sign in again when the program is reopened)</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusWidget</name>
+    <message>
+        <source>Đang nhận cập nhật trực tiếp từ máy chủ.</source>
+        <translation>Receiving live updates from the server.</translation>
+    </message>
+    <message>
+        <source>Thao tác không được thực hiện</source>
+        <translation>Action not carried out</translation>
+    </message>
+    <message>
+        <source>Phản ánh %s: thao tác của bạn không được máy chủ chấp nhận.</source>
+        <translation>Report %s: the server did not accept your action.</translation>
+    </message>
+</context>
+<context>
+    <name>TriageBar</name>
+    <message>
+        <source>Lĩnh vực…</source>
+        <translation>Category…</translation>
+    </message>
+    <message>
+        <source>Ưu tiên…</source>
+        <translation>Priority…</translation>
+    </message>
+    <message>
+        <source>Vị trí…</source>
+        <translation>Location…</translation>
+    </message>
+    <message>
+        <source>Cuộc gọi…</source>
+        <translation>Call…</translation>
+    </message>
+    <message>
+        <source>Yêu cầu bổ sung…</source>
+        <translation>Ask for information…</translation>
+    </message>
+    <message>
+        <source>Từ chối…</source>
+        <translation>Reject…</translation>
+    </message>
+    <message>
+        <source>Trả lời công dân…</source>
+        <translation>Reply to the citizen…</translation>
+    </message>
+</context>
+<context>
+    <name>TriageController</name>
+    <message>
+        <source>Không thực hiện được thao tác.</source>
+        <extracomment>The dialogs of the actions a :class:`TriageBar` offers, in its order.</extracomment>
+        <translation>The action could not be carried out.</translation>
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <source>&amp;Hoàn tác</source>
+        <extracomment>How long the outcome of an undo stays on the bar.</extracomment>
+        <translation>&amp;Undo</translation>
+    </message>
+    <message>
+        <source>Hoàn tác thao tác vừa rồi (Ctrl+Z)</source>
+        <translation>Undo the last action (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>Hoàn tác</source>
+        <translation>Undo</translation>
+    </message>
+    <message numerus="yes">
+        <source>Đã chuyển %n phản ánh cho %1</source>
+        <translation>
+            <numerusform>Forwarded %n report to %1</numerusform>
+            <numerusform>Forwarded %n reports to %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Đã %1: %n phản ánh</source>
+        <translation>
+            <numerusform>%1: %n report</numerusform>
+            <numerusform>%1: %n reports</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 giây</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Đang hoàn tác…</source>
+        <translation>Undoing…</translation>
+    </message>
+    <message>
+        <source>Đã hết thời gian hoàn tác.</source>
+        <translation>The time to undo has run out.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Đã hoàn tác: %n phản ánh trở lại như trước.</source>
+        <translation>
+            <numerusform>Undone: %n report is back as it was.</numerusform>
+            <numerusform>Undone: %n reports are back as they were.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Không hoàn tác được %n phản ánh vì thao tác đã được gửi đi hoặc phản ánh đã thay đổi: %1.</source>
+        <translation>
+            <numerusform>%n report could not be undone because the action was already sent or the report has changed: %1.</numerusform>
+            <numerusform>%n reports could not be undone because the action was already sent or the reports have changed: %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UnitPicker</name>
+    <message>
+        <source>Gõ tên xã, phường (có dấu hoặc không)…</source>
+        <extracomment>Shortest text accepted where a person must explain (a reason, a question). What the hub refuses as markup in any text (it stores plain text only); refused here first so that the operator can fix it while the text is still in front of them. The placeholders a reply template may use, each filled by :func:`reply_values`. The outcomes of a report&apos;s handling that templates are written for, in the order offered.</extracomment>
+        <translation>Type a commune or ward (with or without diacritics)…</translation>
     </message>
 </context>
 </TS>
