@@ -466,7 +466,8 @@ class AssignDialog(QDialog):
             return
         row = max(0, min(row, count - 1))
         index = self.model.index(row, 0)
-        self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.list.selectionModel().setCurrentIndex(index, flags)
         self.list.scrollTo(index)
         self._show_verdict()
 
