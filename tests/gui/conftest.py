@@ -40,7 +40,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _collect_on_the_gui_thread():
+def _collect_on_the_gui_thread(qapp):
     """Garbage from one test is collected on the GUI thread, never by the database worker of the next."""
     collector = GuiThreadCollector()
     yield
