@@ -253,6 +253,8 @@ class Ui_IntakeDialog(object):
 
         self.main_layout.addWidget(self.duplicates_box)
 
+        self.main_layout.setStretch(0, 3)
+        self.main_layout.setStretch(1, 2)
 #if QT_CONFIG(shortcut)
         self.caller_label.setBuddy(self.caller_edit)
         self.phone_label.setBuddy(self.phone_edit)
