@@ -7,7 +7,9 @@ one report or draft (the *probe*):
 
 * **place**: with coordinates on both sides, within ``radius_m`` metres (great-circle distance);
   when either side has no point, the same leaf unit (ward or commune), helped by similar addresses;
-  otherwise the candidate is not near and is left out;
+  two different units are not near. A report not yet located at all (no point, no unit: a
+  message that only says where in words, if that) cannot be judged by place: it is compared by
+  its address words, if any, and its text must then be more alike (``min_text_unplaced``);
 * **time**: received within ``max_days`` days of each other, before or after;
 * **text**: the folded texts (case, diacritics and đ ignored) share words and character trigrams;
   below ``min_text`` the candidate is left out, however near it is.
@@ -59,7 +61,9 @@ class DuplicatePolicy:
 
     radius_m: float = 300.0
     max_days: float = 7.0
-    min_text: float = 0.12
+    min_text: float = 0.18
+    #: The text similarity needed when one of the two reports has no place at all.
+    min_text_unplaced: float = 0.3
     min_score: float = 0.3
     limit: int = 10
 
@@ -109,6 +113,8 @@ class Suggestion:
     distance_m: float | None
     days_apart: float
     same_category: bool
+    #: False when one of the two has no place at all (not located yet): near in place is unknown.
+    placed: bool = True
 
     @property
     def number(self) -> str:
@@ -168,19 +174,33 @@ class _Probe:
         )
 
 
-def _place(probe: _Probe, other: Candidate, policy: DuplicatePolicy) -> tuple[float, float | None] | None:
-    """(closeness 0..1, metres or None), or None when the two are not near."""
+def _has_place(c: Candidate) -> bool:
+    return c.has_point or bool(c.unit_code)
+
+
+def _place(
+    probe: _Probe, other: Candidate, policy: DuplicatePolicy
+) -> tuple[float, float | None, bool] | None:
+    """(closeness 0..1, metres or None, placed) or None when the two are not near.
+
+    ``placed`` is False when one side has no place at all (the closeness then comes from the
+    addresses' words alone).
+    """
     p = probe.candidate
     if p.has_point and other.has_point:
         assert p.lat is not None and p.lon is not None and other.lat is not None and other.lon is not None
         distance = haversine_m(p.lat, p.lon, other.lat, other.lon)
         if distance > policy.radius_m:
             return None
-        return 1.0 - distance / policy.radius_m if policy.radius_m > 0 else 1.0, distance
-    if p.unit_code and p.unit_code == other.unit_code:
-        address = jaccard(probe.address_words, words(other.address))
-        return SAME_UNIT_PLACE + (1.0 - SAME_UNIT_PLACE) * address, None
-    return None
+        return (1.0 - distance / policy.radius_m if policy.radius_m > 0 else 1.0), distance, True
+    address = jaccard(probe.address_words, words(other.address))
+    if p.unit_code and other.unit_code:
+        if p.unit_code != other.unit_code:
+            return None
+        return SAME_UNIT_PLACE + (1.0 - SAME_UNIT_PLACE) * address, None, True
+    if _has_place(p) and _has_place(other):
+        return None  # a point on one side, a unit unknown to the point on the other: not comparable
+    return address, None, False
 
 
 def score(probe: Candidate, other: Candidate, policy: DuplicatePolicy | None = None) -> Suggestion | None:
@@ -198,10 +218,10 @@ def _score(probe: _Probe, other: Candidate, policy: DuplicatePolicy) -> Suggesti
     place = _place(probe, other, policy)
     if place is None:
         return None
+    closeness, distance, placed = place
     similarity = probe.similarity(other)
-    if similarity < policy.min_text:
+    if similarity < (policy.min_text if placed else policy.min_text_unplaced):
         return None
-    closeness, distance = place
     timeliness = 1.0 - days / policy.max_days if policy.max_days > 0 else 1.0
     value = TEXT_WEIGHT * similarity + PLACE_WEIGHT * closeness + TIME_WEIGHT * timeliness
     same_category = other.category == p.category
@@ -209,7 +229,7 @@ def _score(probe: _Probe, other: Candidate, policy: DuplicatePolicy) -> Suggesti
         value *= OTHER_CATEGORY_FACTOR
     if value < policy.min_score:
         return None
-    return Suggestion(other, round(value, 4), round(similarity, 4), distance, days, same_category)
+    return Suggestion(other, round(value, 4), round(similarity, 4), distance, days, same_category, placed)
 
 
 def suggest(

@@ -63,7 +63,8 @@ SHOWN_CHARS = 160
 
 
 def search_area(j: Jurisdiction, probe: Candidate) -> str | None:
-    """The unit whose reports are compared with ``probe``: its district, or None if it has no place."""
+    """The unit whose reports are compared with ``probe``: its district; None (the whole province)
+    when it has no place yet."""
     unit = probe.unit_code
     if (not unit or unit not in j.units) and probe.has_point:
         assert probe.lat is not None and probe.lon is not None
@@ -95,11 +96,9 @@ def find_duplicates(
 ) -> list[Suggestion]:
     """On the worker: the suggestions for ``probe`` among the stored reports (best first)."""
     area = search_area(j, probe)
-    if area is None:
-        return []
     window = timedelta(days=policy.max_days)
     query = ReportQuery(
-        units=frozenset({area}),
+        units=frozenset() if area is None else frozenset({area}),
         received_from=probe.received_at - window,
         received_to=probe.received_at + window + timedelta(seconds=1),
         limit=MAX_CANDIDATES,
@@ -202,6 +201,8 @@ class DuplicateListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._items)
 
     def where(self, s: Suggestion) -> str:
+        if not s.placed:
+            return self.tr("chưa rõ vị trí")
         if s.distance_m is None:
             return self.tr("cùng xã, phường")
         if s.distance_m < 10:

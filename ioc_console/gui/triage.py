@@ -466,8 +466,16 @@ class WrappedHeights(QObject):
 
 
 def fit_wrapped(label: QLabel) -> None:
-    wanted = label.heightForWidth(label.width()) if label.text() else 0
-    if wanted > 0 and wanted != label.height():
+    """Fix ``label``'s height to what its text needs at its width (see :class:`WrappedHeights`)."""
+    text = label.text()
+    if not text:
+        return
+    inner = label.contentsRect()
+    width = max(1, inner.width() - 2 * label.margin())
+    flags = int(label.alignment()) | int(Qt.TextFlag.TextWordWrap)
+    needed = label.fontMetrics().boundingRect(0, 0, width, 1_000_000, flags, text).height()
+    wanted = needed + 2 * label.margin() + (label.height() - inner.height())
+    if wanted != label.height() or label.minimumHeight() != label.maximumHeight():
         label.setFixedHeight(wanted)
 
 
@@ -696,6 +704,7 @@ class CategoryDialog(TriageDialog):
             self.route_label.setText(self.tr("Chưa có quy tắc phân công cho lĩnh vực và địa bàn này."))
         else:
             self.route_label.setText(self.tr("Theo quy tắc phân công, chuyển cho: %s") % agency.name)
+        fit_wrapped(self.route_label)
 
     def payload(self) -> dict[str, Any] | None:
         code = self.category_combo.currentData()
@@ -793,6 +802,7 @@ class RelocateDialog(TriageDialog):
         else:
             self.point_value.setText("{:.5f}, {:.5f}".format(*self._point))
         self.clear_point_button.setEnabled(self._point is not None)
+        fit_wrapped(self.point_value)
 
     @Slot(float, float)
     def set_point(self, lat: float, lon: float) -> None:
@@ -828,6 +838,7 @@ class RelocateDialog(TriageDialog):
                 self.tr("Điểm cũ trên bản đồ không thuộc xã, phường vừa chọn nên đã được bỏ.")
             )
             self.note_label.setVisible(True)
+            fit_wrapped(self.note_label)
 
     def payload(self) -> dict[str, Any] | None:
         unit = self.unit_picker.resolve()

@@ -154,6 +154,20 @@ def test_without_a_point_the_same_unit_and_a_similar_address_count_as_near() -> 
     assert all(s.distance_m is None for s in found)
 
 
+def test_a_report_not_located_yet_is_compared_by_its_words_alone() -> None:
+    # Just arrived from a channel that sent no place: no point, no ward, an address in words at most.
+    probe = cand("P", PROBE.text, metres=None, unit=None, address="12 Nguyễn Trãi")
+    same = cand("A", PROBE.text, metres=40, address="số 12 Nguyễn Trãi")
+    loosely = cand("B", "Cột đèn Nguyễn Trãi không sáng", metres=40)  # alike, but not alike enough
+    elsewhere_in_words = cand("C", PROBE.text, metres=900, address="Hẻm 5 Ngô Gia Tự")
+    found = suggest(probe, [loosely, elsewhere_in_words, same])
+    assert [s.number for s in found] == ["A", "C"]  # the same address ranks first
+    assert all(not s.placed and s.distance_m is None for s in found)
+    assert 0.18 < text_similarity(probe.text, loosely.text) < 0.3
+    # With a place on both sides the looser text is enough.
+    assert score(PROBE, loosely) is not None and score(PROBE, loosely).placed
+
+
 def test_another_category_is_shown_lower() -> None:
     same = cand("A", PROBE.text, metres=50)
     other = cand("B", PROBE.text, metres=50, category="traffic-safety")

@@ -24,6 +24,12 @@ TIMEOUT = 10_000
 AT = datetime(2026, 3, 9, 9, 40, tzinfo=TZ)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _application(qapp):
+    """The application exists before the folder's per-test helpers start their timers."""
+    return qapp
+
+
 class CountingSource:
     """The demo's photos, counting each fetch and the thread it ran on; some ids can be broken."""
 

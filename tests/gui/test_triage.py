@@ -59,6 +59,12 @@ PHU_HA = "22747"  # Phường Phủ Hà, Phan Rang–Tháp Chàm
 POINT = (11.5761, 108.9843)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _application(qapp):
+    """The application exists before the folder's per-test helpers start their timers."""
+    return qapp
+
+
 def shoot(widget: QWidget, name: str) -> None:
     folder = os.environ.get("IOC_CONSOLE_SHOTS")
     if not folder:
