@@ -5,13 +5,15 @@
     python scripts/build_forms.py --check   # exit 1 if a compiled form is missing, stale or orphaned (CI)
 
 The compiled forms are committed (the console runs without Qt's tools) and never edited by hand:
-uic writes its own "changes will be lost" header on each. ``--check`` compiles into memory and
+uic writes its own "changes will be lost" header on each. The uic version named in that header is
+not compared: only the code is. ``--check`` compiles into memory and
 compares with the committed files; a ``ui_*.py`` whose ``.ui`` is gone is reported as well.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +42,15 @@ def forms() -> list[tuple[Path, Path]]:
     return [(ui, FORMS_DIR / f"ui_{ui.stem}.py") for ui in sorted(UI_DIR.glob("*.ui"))]
 
 
+#: uic names its own version in the header; a new patch release of Qt alone is not a change.
+_VERSION_LINE = re.compile(rb"^## Created by: Qt User Interface Compiler version .*$", re.MULTILINE)
+
+
+def same_code(a: bytes, b: bytes) -> bool:
+    """Whether two compiled forms are the same, whichever uic version wrote them."""
+    return _VERSION_LINE.sub(b"", a) == _VERSION_LINE.sub(b"", b)
+
+
 def compile_form(ui: Path) -> bytes:
     # Run from the ui folder with a relative name, so the header names the file, not a path.
     result = subprocess.run([_uic(), "-g", "python", ui.name], cwd=ui.parent, capture_output=True)
@@ -52,7 +63,7 @@ def build() -> int:
     FORMS_DIR.mkdir(parents=True, exist_ok=True)
     for ui, module in forms():
         code = compile_form(ui)
-        if not module.exists() or module.read_bytes() != code:
+        if not module.exists() or not same_code(module.read_bytes(), code):
             module.write_bytes(code)
             print(f"{module.relative_to(ROOT)} written from {ui.relative_to(ROOT)}")
     return 0
@@ -65,7 +76,7 @@ def check() -> int:
         expected.add(module)
         if not module.exists():
             problems.append(f"{module.relative_to(ROOT)} is missing (compile {ui.relative_to(ROOT)})")
-        elif module.read_bytes() != compile_form(ui):
+        elif not same_code(module.read_bytes(), compile_form(ui)):
             problems.append(
                 f"{module.relative_to(ROOT)} is not compiled from the current {ui.relative_to(ROOT)}"
             )
