@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
@@ -85,14 +85,32 @@ def flag_change(before: FlagSnapshot, after: FlagSnapshot) -> FlagChange:
 # -- words -------------------------------------------------------------------------------------------
 
 
+class FlagWords(QObject):
+    """The words of the flags, with plural forms for the languages that have them.
+
+    A class of its own because Qt's string extraction finds plural forms only in ``self.tr``.
+    """
+
+    def message(self, new: int, overdue: int) -> str:
+        parts = []
+        if new:
+            parts.append(self.tr("%Ln phản ánh mới", "", new))
+        if overdue:
+            parts.append(self.tr("%Ln phản ánh vừa quá hạn", "", overdue))
+        return ", ".join(parts)
+
+    def counts(self, overdue: int, due_soon: int) -> list[str]:
+        parts = []
+        if overdue:
+            parts.append(self.tr("%Ln quá hạn", "", overdue))
+        if due_soon:
+            parts.append(self.tr("%Ln sắp đến hạn", "", due_soon))
+        return parts
+
+
 def compose_message(new: int, overdue: int) -> str:
     """ "5 phản ánh mới, 2 phản ánh vừa quá hạn" (the parts with nothing to say left out)."""
-    parts = []
-    if new:
-        parts.append(QCoreApplication.translate("Notifier", "%Ln phản ánh mới", None, new))
-    if overdue:
-        parts.append(QCoreApplication.translate("Notifier", "%Ln phản ánh vừa quá hạn", None, overdue))
-    return ", ".join(parts)
+    return FlagWords().message(new, overdue)
 
 
 def compose_title(overdue: int, due_soon: int, base: str = APP_TITLE) -> str:
@@ -100,11 +118,7 @@ def compose_title(overdue: int, due_soon: int, base: str = APP_TITLE) -> str:
 
     The counts come first because a taskbar shows only the start of a title.
     """
-    parts = []
-    if overdue:
-        parts.append(QCoreApplication.translate("Notifier", "%Ln quá hạn", None, overdue))
-    if due_soon:
-        parts.append(QCoreApplication.translate("Notifier", "%Ln sắp đến hạn", None, due_soon))
+    parts = FlagWords().counts(overdue, due_soon)
     if not parts:
         return base
     return " · ".join(parts) + " — " + base
@@ -324,6 +338,7 @@ __all__ = [
     "FlagChange",
     "FlagSnapshot",
     "FlagWatcher",
+    "FlagWords",
     "Notifier",
     "TrayPresenter",
     "app_icon",
