@@ -195,10 +195,11 @@ def test_selection_round_trips_between_python_and_the_page(qtbot, loaded_map, ju
 @engine_noise
 def test_citizen_text_shows_as_text_in_popup_and_tooltip(qtbot, loaded_map, jurisdiction):
     rows = spread_reports(jurisdiction, n=4)
+    place = spread_units(jurisdiction, 5)[4]  # apart from the other four
     evil = MapReport(
         number="PA-2026-66666",
-        lat=rows[0].lat + 0.05,
-        lon=rows[0].lon + 0.05,
+        lat=place.lat,
+        lon=place.lon,
         status=Status.NEW,
         deadline_state=DeadlineState.OVERDUE,
         category="environment",

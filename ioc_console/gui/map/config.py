@@ -64,7 +64,7 @@ class MapConfig:
     mbtiles_attribution: str = ""
     cache_dir: Path | None = None
     #: Cluster radius on screen, in pixels.
-    cluster_radius: int = 45
+    cluster_radius: int = 60
     #: The last zoom level with clusters: closer than that, every report is drawn on its own.
     cluster_max_zoom: int = 16
     initial_center: tuple[float, float] = (16.0, 107.5)
