@@ -99,10 +99,15 @@ def looks_like_markup(text: str) -> bool:
     return bool(_MARKUP.search(text) or _CONTROL.search(text))
 
 
-def _tr(text: str) -> str:
-    # The strings of the base dialog in one stable context: PySide's self.tr() would look them up
-    # under each subclass's name, where lupdate never puts them.
-    return QCoreApplication.translate("TriageDialog", text)
+# The base dialog's own strings are translated in the "TriageDialog" context, spelled out at each
+# call: PySide's self.tr() would look them up under each subclass's name, where lupdate never puts
+# them, and lupdate only finds literal QCoreApplication.translate() calls.
+
+
+def markup_refused() -> str:
+    return QCoreApplication.translate(
+        "TriageDialog", "Nội dung không được chứa mã HTML hay ký tự điều khiển (như <b>, <img>)."
+    )
 
 
 # -- the context of the dialogs --------------------------------------------------------------------
@@ -551,7 +556,9 @@ class TriageDialog(QDialog):
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.ok_label())
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_tr("Hủy"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            QCoreApplication.translate("TriageDialog", "Hủy")
+        )
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -578,7 +585,7 @@ class TriageDialog(QDialog):
         return self.ctx.names.jurisdiction.name
 
     def ok_label(self) -> str:
-        return _tr("OK")
+        return QCoreApplication.translate("TriageDialog", "OK")
 
     def build(self) -> None:
         raise NotImplementedError
@@ -630,14 +637,18 @@ class TriageDialog(QDialog):
         text = edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
         text = text.strip()
         if looks_like_markup(text):
-            self.fail(_tr("Nội dung không được chứa mã HTML hay ký tự điều khiển (như <b>, <img>)."), edit)
+            self.fail(markup_refused(), edit)
             return None
         if len(text) < MIN_EXPLANATION:
-            words = _tr("Cần ghi %1 (ít nhất %2 ký tự).").replace("%1", what)
+            words = QCoreApplication.translate("TriageDialog", "Cần ghi %1 (ít nhất %2 ký tự).").replace(
+                "%1", what
+            )
             self.fail(words.replace("%2", str(MIN_EXPLANATION)), edit)
             return None
         if len(text) > limit:
-            words = _tr("%1 dài quá %2 ký tự.").replace("%1", what[:1].upper() + what[1:])
+            words = QCoreApplication.translate("TriageDialog", "%1 dài quá %2 ký tự.").replace(
+                "%1", what[:1].upper() + what[1:]
+            )
             self.fail(words.replace("%2", str(limit)), edit)
             return None
         return text
@@ -850,7 +861,7 @@ class RelocateDialog(TriageDialog):
         address = " ".join(self.address_edit.text().split())
         if looks_like_markup(address):
             self.fail(
-                _tr("Nội dung không được chứa mã HTML hay ký tự điều khiển (như <b>, <img>)."),
+                markup_refused(),
                 self.address_edit,
             )
             return None
@@ -911,7 +922,7 @@ class LogCallDialog(TriageDialog):
         notes = self.notes_edit.toPlainText().strip()
         if looks_like_markup(notes):
             self.fail(
-                _tr("Nội dung không được chứa mã HTML hay ký tự điều khiển (như <b>, <img>)."),
+                markup_refused(),
                 self.notes_edit,
             )
             return None
@@ -973,7 +984,7 @@ class _TextChoiceDialog(TriageDialog):
         self.choice_combo.setObjectName("choice_combo")
         for key, label in self.choice_labels():
             self.choice_combo.addItem(label, key)
-        self.choice_combo.addItem(_tr("Tự soạn"), "")
+        self.choice_combo.addItem(QCoreApplication.translate("TriageDialog", "Tự soạn"), "")
         choice_label = QLabel(self.choice_caption(), self)
         choice_label.setBuddy(self.choice_combo)
         self.form.addRow(choice_label, self.choice_combo)

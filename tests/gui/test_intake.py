@@ -283,6 +283,26 @@ def test_a_call_typed_from_the_keyboard_alone_is_saved_as_a_pending_report(
     assert [(r.number, r.pending) for r in rows] == [(number, True)]  # in the queue, shown as pending
 
 
+def test_alt_and_the_underlined_letter_jump_to_each_field(qtbot, open_form) -> None:
+    form = open_form()
+    ui = form.ui
+    jumps = {
+        Qt.Key.Key_S: (ui.phone_edit,),
+        Qt.Key.Key_L: (ui.category_combo,),
+        Qt.Key.Key_N: (ui.description_edit,),
+        Qt.Key.Key_B: (ui.unit_combo, ui.unit_combo.lineEdit()),
+        Qt.Key.Key_A: (ui.address_edit,),
+        Qt.Key.Key_T: (ui.priority_combo,),
+        Qt.Key.Key_H: (ui.caller_edit,),
+    }
+    for key, targets in jumps.items():
+        press(key, Qt.KeyboardModifier.AltModifier)
+        assert focused() in targets, key
+    labels = [ui.caller_label, ui.phone_label, ui.category_label, ui.description_label]
+    labels += [ui.unit_label, ui.address_label, ui.priority_label]
+    assert all("&" in label.text() for label in labels)
+
+
 def test_validation_messages_in_words_and_nothing_typed_is_lost(qtbot, open_form, writable_store) -> None:
     form = open_form(size=(1100, 720))
     ui = form.ui
