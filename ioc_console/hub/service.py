@@ -17,7 +17,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -58,6 +58,8 @@ from ioc_console.hub.validate import (
 )
 from ioc_console.hub.wire import event_to_wire, report_from_wire, report_to_wire
 
+#: How long the first answer to an idempotency key is kept for replays.
+IDEMPOTENCY_KEPT = timedelta(days=30)
 #: How long an API key's channel is remembered (see :meth:`HubService.channel_for_key`).
 CHANNEL_CACHE_SECONDS = 5.0
 STAFF_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.LIAISON, Role.ADMIN)
@@ -309,6 +311,10 @@ class HubService:
                 )
             )
             conn.execute(delete(schema.tokens).where(schema.tokens.c.expires_at < now))
+            # Answers kept for replays are forgotten after a while (a console's outbox is long empty).
+            conn.execute(
+                delete(schema.idempotency).where(schema.idempotency.c.created_at < now - IDEMPOTENCY_KEPT)
+            )
             self.audit(
                 conn, who=name, role=user.role, console=console_id, action="login", target=name, outcome=200
             )
