@@ -27,7 +27,7 @@ from ioc_console.domain.lifecycle import Status
 from ioc_console.gui.map import MapConfig, MapReport, MapWidget, TileSource
 from ioc_console.gui.map.mbtiles import scheme_registered
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.webengine]
 
 #: QtWebEngine looking for a GPU on a machine without one, and the offscreen platform's own line:
 #: the environment's messages, not ours. (A test's own marker replaces the folder's, hence all here.)
