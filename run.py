@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 TOOLS = ROOT / ".tools"
 
-if sys.version_info < (3, 11):
+if sys.version_info < (3, 11):  # noqa: UP036 - run.py may be started by an older Python
     sys.exit("IOC Console cần Python 3.11 trở lên / needs Python 3.11 or newer.")
 
 

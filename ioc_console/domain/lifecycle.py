@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-
 from typing import Any
 
 from ioc_console.domain.errors import PermissionDenied, TransitionError, ValidationError
