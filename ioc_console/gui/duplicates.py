@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -60,6 +61,34 @@ _AREA_KINDS = frozenset({"district", "city", "town"})
 MAX_CANDIDATES = 5000
 #: Characters of a suggestion's text shown in the list (the tooltip has the rest).
 SHOWN_CHARS = 160
+
+
+class WrappedHeights(QObject):
+    """Keeps word-wrapped labels as tall as their text needs at their actual width.
+
+    A form layout sizes a wrapped label for its narrow size hint (twice as many lines as needed,
+    or too few when it is squeezed), which leaves gaps or cuts lines; fixing the height on every
+    resize closes the gap. Install it as an event filter on the labels.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show) and isinstance(watched, QLabel):
+            fit_wrapped(watched)
+        return False
+
+
+def fit_wrapped(label: QLabel) -> None:
+    """Fix ``label``'s height to what its text needs at its width (see :class:`WrappedHeights`)."""
+    text = label.text()
+    if not text:
+        return
+    inner = label.contentsRect()
+    width = max(1, inner.width() - 2 * label.margin())
+    flags = int(label.alignment()) | int(Qt.TextFlag.TextWordWrap)
+    needed = label.fontMetrics().boundingRect(0, 0, width, 1_000_000, flags, text).height()
+    wanted = needed + 2 * label.margin() + (label.height() - inner.height())
+    if wanted != label.height() or label.minimumHeight() != label.maximumHeight():
+        label.setFixedHeight(wanted)
 
 
 def search_area(j: Jurisdiction, probe: Candidate) -> str | None:
@@ -259,6 +288,8 @@ class DuplicatePanel(QWidget):
         self.status_label.setObjectName("duplicates_status")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
+        self._heights = WrappedHeights(self)
+        self.status_label.installEventFilter(self._heights)
         layout.addWidget(self.status_label)
         self.view = QListView(self)
         self.view.setObjectName("duplicates_view")
@@ -293,23 +324,25 @@ class DuplicatePanel(QWidget):
 
     # -- states ------------------------------------------------------------------------------------
 
+    def _say(self, text: str) -> None:
+        self.status_label.setText(text)
+        fit_wrapped(self.status_label)
+
     def show_idle(self, text: str) -> None:
         self.model.set_suggestions([])
-        self.status_label.setText(text)
+        self._say(text)
         self._update_buttons()
 
     def show_searching(self) -> None:
-        self.status_label.setText(self.tr("Đang tìm phản ánh tương tự…"))
+        self._say(self.tr("Đang tìm phản ánh tương tự…"))
 
     def show_suggestions(self, suggestions: Sequence[Suggestion]) -> None:
         self.model.set_suggestions(suggestions)
         if suggestions:
-            self.status_label.setText(
-                self.tr("%s phản ánh gần đó trong 7 ngày có nội dung tương tự:") % len(suggestions)
-            )
+            self._say(self.tr("%s phản ánh gần đó trong 7 ngày có nội dung tương tự:") % len(suggestions))
             self.view.setCurrentIndex(self.model.index(0, 0))
         else:
-            self.status_label.setText(self.tr("Không có phản ánh tương tự gần đó trong 7 ngày."))
+            self._say(self.tr("Không có phản ánh tương tự gần đó trong 7 ngày."))
         self._update_buttons()
 
     def current_number(self) -> str | None:
@@ -352,7 +385,9 @@ __all__ = [
     "DuplicatePanel",
     "NumberRole",
     "SuggestionRole",
+    "WrappedHeights",
     "candidate_of_row",
     "find_duplicates",
+    "fit_wrapped",
     "search_area",
 ]

@@ -43,18 +43,11 @@ from ioc_console.domain.report import Contact, Event, Location, Report
 from ioc_console.domain.text import normalize_phone
 from ioc_console.store import LocalStore, OutboxEntry
 
-from ioc_console.gui.duplicates import DuplicateFinder, DuplicatePanel
+from ioc_console.gui.duplicates import DuplicateFinder, DuplicatePanel, WrappedHeights, fit_wrapped
 from ioc_console.gui.forms.ui_intake import Ui_IntakeDialog
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
-from ioc_console.gui.triage import (
-    ERROR_STYLE,
-    UnitPicker,
-    WrappedHeights,
-    compact,
-    fit_wrapped,
-    looks_like_markup,
-)
+from ioc_console.gui.triage import ERROR_STYLE, UnitPicker, compact, looks_like_markup
 
 log = logging.getLogger(__name__)
 

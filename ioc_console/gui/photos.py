@@ -288,7 +288,16 @@ class PhotoStripModel(QAbstractListModel):
             "progress": self.tr("Ảnh trong khi xử lý"),
             "result": self.tr("Ảnh kết quả xử lý"),
         }
+        #: Under each thumbnail: the stage in a word or two, and the date.
+        self._short = {
+            "report": self.tr("Hiện trường"),
+            "progress": self.tr("Đang xử lý"),
+            "result": self.tr("Kết quả"),
+        }
         loader.photo_loaded.connect(self._on_loader_photo_loaded)
+
+    def short_texts(self) -> list[str]:
+        return list(self._short.values())
 
     def set_palette(self, palette: QPalette) -> None:
         self._loading = QIcon(placeholder(self._size, self.tr("Đang tải ảnh…"), palette))
@@ -345,6 +354,14 @@ class PhotoStripModel(QAbstractListModel):
             if ident in self._failed:
                 text += " — " + self.tr("không xem được ảnh này")
             return text
+        if role == Qt.ItemDataRole.DisplayRole:
+            stage = self._short.get(attachment.stage, "")
+            day = (
+                attachment.added_at.astimezone(self._names.tz).strftime("%d/%m")
+                if attachment.added_at
+                else ""
+            )
+            return " · ".join(p for p in (stage, day) if p)
         if role == AttachmentIdRole:
             return ident
         return None
@@ -393,9 +410,13 @@ class PhotoStrip(QListView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         size = loader.thumb_size
         self.setIconSize(QSize(size, size))
-        self.setGridSize(QSize(size + 10, size + 10))
+        caption = self.fontMetrics().height()
+        widest = max(
+            self.fontMetrics().horizontalAdvance(t + " · 00/00") for t in self.photo_model.short_texts()
+        )
+        self.setGridSize(QSize(max(size + 16, widest + 14), size + caption + 12))
         self.setSpacing(2)
-        self.setFixedHeight(size + 14 + self.horizontalScrollBar().sizeHint().height())
+        self.setFixedHeight(size + caption + 18 + self.horizontalScrollBar().sizeHint().height())
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.activated.connect(self._on_activated)
 

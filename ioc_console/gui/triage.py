@@ -37,7 +37,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -46,7 +45,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -62,6 +61,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSizePolicy,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -71,11 +71,13 @@ from ioc_console.domain.deadlines import apply_action
 from ioc_console.domain.duplicates import Candidate, original_of
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.jurisdiction import Jurisdiction
-from ioc_console.domain.lifecycle import MAX_TEXT, Action, Actor, Priority, check
+from ioc_console.domain.lifecycle import AT_IOC, MAX_TEXT, Action, Actor, Priority, check
 from ioc_console.domain.report import Report
 from ioc_console.domain.text import fold
 from ioc_console.resources import resource_path
 
+from ioc_console.gui.duplicates import DuplicateFinder, DuplicatePanel, WrappedHeights, fit_wrapped
+from ioc_console.gui.photos import PhotoLoader, PhotoStrip
 from ioc_console.gui.present import DeadlineClock, Names
 
 log = logging.getLogger(__name__)
@@ -454,34 +456,6 @@ class UnitPicker(QObject):
 
 
 # -- the dialogs -----------------------------------------------------------------------------------
-
-
-class WrappedHeights(QObject):
-    """Keeps word-wrapped labels as tall as their text needs at their actual width.
-
-    A form layout sizes a wrapped label for its narrow size hint (twice as many lines as needed,
-    or too few when it is squeezed), which leaves gaps or cuts lines; fixing the height on every
-    resize closes the gap. Install it as an event filter on the labels.
-    """
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show) and isinstance(watched, QLabel):
-            fit_wrapped(watched)
-        return False
-
-
-def fit_wrapped(label: QLabel) -> None:
-    """Fix ``label``'s height to what its text needs at its width (see :class:`WrappedHeights`)."""
-    text = label.text()
-    if not text:
-        return
-    inner = label.contentsRect()
-    width = max(1, inner.width() - 2 * label.margin())
-    flags = int(label.alignment()) | int(Qt.TextFlag.TextWordWrap)
-    needed = label.fontMetrics().boundingRect(0, 0, width, 1_000_000, flags, text).height()
-    wanted = needed + 2 * label.margin() + (label.height() - inner.height())
-    if wanted != label.height() or label.minimumHeight() != label.maximumHeight():
-        label.setFixedHeight(wanted)
 
 
 def compact(combo: QComboBox, chars: int = 24) -> None:
@@ -1422,50 +1396,147 @@ class TriageController(QObject):
             self.dialog.set_point(lat, lon)
 
 
-class TriageBar(QWidget):
-    """Buttons for the triage actions on the report shown; each is enabled only when allowed.
+class TriageBar(QToolBar):
+    """The triage actions on the report shown, each enabled only when the lifecycle allows it.
 
-    A disabled button's tooltip says why (the lifecycle's words).
+    A disabled action's tooltip says why (the lifecycle's words). When the bar is too narrow, the
+    actions that do not fit move to the toolbar's overflow menu (»).
     """
 
     def __init__(self, controller: TriageController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.report: Report | None = None
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        self.setMovable(False)
+        self.setFloatable(False)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setAccessibleName(self.tr("Xử lý phản ánh"))
         texts = {
-            Action.CLASSIFY: self.tr("Lĩnh vực…"),
-            Action.SET_PRIORITY: self.tr("Ưu tiên…"),
-            Action.RELOCATE: self.tr("Vị trí…"),
-            Action.LOG_CALL: self.tr("Cuộc gọi…"),
-            Action.REQUEST_INFO: self.tr("Yêu cầu bổ sung…"),
-            Action.REJECT: self.tr("Từ chối…"),
-            Action.PUBLISH_REPLY: self.tr("Trả lời công dân…"),
+            Action.CLASSIFY: (self.tr("Lĩnh vực…"), self.tr("Đổi lĩnh vực phản ánh")),
+            Action.SET_PRIORITY: (self.tr("Ưu tiên…"), self.tr("Đặt mức ưu tiên")),
+            Action.RELOCATE: (
+                self.tr("Vị trí…"),
+                self.tr("Sửa vị trí: xã, phường và địa chỉ, hoặc một điểm trên bản đồ"),
+            ),
+            Action.LOG_CALL: (self.tr("Cuộc gọi…"), self.tr("Ghi nhận cuộc gọi với người phản ánh")),
+            Action.REQUEST_INFO: (self.tr("Bổ sung…"), self.tr("Yêu cầu công dân bổ sung thông tin")),
+            Action.REJECT: (self.tr("Từ chối…"), self.tr("Từ chối phản ánh")),
+            Action.PUBLISH_REPLY: (self.tr("Trả lời…"), self.tr("Soạn và công khai trả lời công dân")),
         }
-        self.buttons: dict[Action, QToolButton] = {}
+        #: The toolbar's action for each lifecycle action, in the bar's order.
+        self.tools: dict[Action, QAction] = {}
+        self._titles: dict[Action, str] = {}
         for action in BAR_ACTIONS:
-            button = QToolButton(self)
-            button.setObjectName(f"triage_button_{action.value}")
-            button.setText(texts[action])
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.clicked.connect(lambda _checked=False, a=action: self._on_button_clicked(a))
-            layout.addWidget(button)
-            self.buttons[action] = button
-        layout.addStretch(1)
+            text, title = texts[action]
+            tool = QAction(text, self)
+            tool.setObjectName(f"triage_{action.value}")
+            tool.triggered.connect(lambda _checked=False, a=action: self._on_tool_triggered(a))
+            self.addAction(tool)
+            self.tools[action] = tool
+            self._titles[action] = title
         self.set_report(None)
 
     def set_report(self, report: Report | None) -> None:
         self.report = report
-        for action, button in self.buttons.items():
+        for action, tool in self.tools.items():
             reason = None if report is None else self.controller.can(report, action)
-            button.setEnabled(report is not None and reason is None)
-            button.setToolTip(reason or "")
+            tool.setEnabled(report is not None and reason is None)
+            title = self._titles[action]
+            tool.setToolTip(f"{title}\n{reason}" if reason else title)
 
-    def _on_button_clicked(self, action: Action) -> None:
+    def _on_tool_triggered(self, action: Action) -> None:
         if self.report is not None:
             self.controller.open(action, self.report)
+
+
+class ReportWorkbench(QObject):
+    """What goes with the report on show: the triage buttons, its photos, its suggested duplicates.
+
+    ``bar`` sits above the report's details and ``extras`` below them (:meth:`MainWindow.attach_triage`
+    places both); :meth:`show_report` follows the report shown. Duplicates are looked for while the
+    report is at the IOC (new, waiting for information, returned, reopened): once forwarded, merging
+    is no longer offered.
+
+    Signals:
+        open_requested(str): the operator wants to see a suggested duplicate.
+    """
+
+    open_requested = Signal(str)
+
+    def __init__(
+        self,
+        controller: TriageController,
+        finder: DuplicateFinder | None,
+        photos: PhotoLoader | None,
+        parent: QObject | None = None,
+    ) -> None:
+        """``finder`` is a :class:`DuplicateFinder` of its own (not the intake's); ``photos`` the
+        console's :class:`PhotoLoader`; either may be None. ``bar`` and ``extras`` are made without
+        a parent: the window that places them owns them."""
+        super().__init__(parent)
+        self.controller = controller
+        self.finder = finder
+        self.report: Report | None = None
+        names = controller.ctx.names
+        self.bar = TriageBar(controller)
+        self.bar.setObjectName("triage_bar")
+        self.extras = QWidget()
+        self.extras.setObjectName("report_extras")
+        layout = QVBoxLayout(self.extras)
+        layout.setContentsMargins(6, 0, 6, 6)
+        self.photo_box = QGroupBox(self.tr("Ảnh hiện trường"), self.extras)
+        self.photo_box.setObjectName("photo_box")
+        photo_layout = QVBoxLayout(self.photo_box)
+        photo_layout.setContentsMargins(4, 4, 4, 4)
+        self.photos = PhotoStrip(photos, names, self.photo_box) if photos is not None else None
+        if self.photos is not None:
+            photo_layout.addWidget(self.photos)
+        self.photo_box.setVisible(False)
+        layout.addWidget(self.photo_box)
+        self.duplicates_box = QGroupBox(self.tr("Phản ánh có thể trùng"), self.extras)
+        self.duplicates_box.setObjectName("duplicates_box")
+        dup_layout = QVBoxLayout(self.duplicates_box)
+        dup_layout.setContentsMargins(4, 4, 4, 4)
+        self.duplicates = DuplicatePanel(names, parent=self.duplicates_box)
+        # Three suggestions of two lines each; the list scrolls for more.
+        self.duplicates.view.setMaximumHeight(self.duplicates.fontMetrics().lineSpacing() * 6 + 12)
+        dup_layout.addWidget(self.duplicates)
+        self.duplicates_box.setVisible(False)
+        layout.addWidget(self.duplicates_box)
+        layout.addStretch(1)
+        self.duplicates.open_requested.connect(self.open_requested)
+        self.duplicates.merge_requested.connect(self._on_duplicates_merge_requested)
+        if finder is not None:
+            finder.suggestions_found.connect(self._on_finder_suggestions_found)
+
+    def show_report(self, report: Report | None) -> None:
+        self.report = report
+        self.bar.set_report(report)
+        attachments = report.attachments if report is not None else []
+        if self.photos is not None:
+            self.photos.set_attachments(attachments)
+            self.photo_box.setVisible(self.photos.has_photos())
+        at_ioc = report is not None and report.status in AT_IOC
+        if self.finder is None or not at_ioc:
+            if self.finder is not None:
+                self.finder.cancel()
+            self.duplicates_box.setVisible(False)
+            return
+        assert report is not None
+        self.duplicates.show_searching()
+        self.finder.find_now(Candidate.of(report), report.number)
+
+    @Slot(str, list)
+    def _on_finder_suggestions_found(self, key: str, found: list[Any]) -> None:
+        if self.report is None or key != self.report.number:
+            return
+        self.duplicates.show_suggestions(found)
+        self.duplicates_box.setVisible(bool(found))
+
+    @Slot(str)
+    def _on_duplicates_merge_requested(self, number: str) -> None:
+        if self.report is not None:
+            self.controller.merge(self.report, number)
 
 
 __all__ = [
@@ -1485,6 +1556,7 @@ __all__ = [
     "ReplyDialog",
     "ReplyTemplate",
     "ReplyTemplates",
+    "ReportWorkbench",
     "RequestInfoDialog",
     "TemplateError",
     "TriageBar",
@@ -1492,11 +1564,9 @@ __all__ = [
     "TriageController",
     "TriageDialog",
     "UnitPicker",
-    "WrappedHeights",
     "call_outcome",
     "compact",
     "fill_template",
-    "fit_wrapped",
     "load_reply_templates",
     "looks_like_markup",
     "not_allowed",

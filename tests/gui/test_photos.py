@@ -107,6 +107,7 @@ def test_thumbnails_appear_after_a_lazy_fetch_on_a_worker(qtbot, make_loader, na
         assert len(colours) > 3  # a picture, not a plain placeholder box
     tooltip = model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert tooltip == "Ảnh khi phản ánh · 09/03/2026 09:40"
+    assert model.index(0, 0).data() == "Hiện trường · 09/03"
     # Painting again asks nothing more of the source.
     strip.viewport().repaint()
     qtbot.wait(50)

@@ -15,19 +15,21 @@ import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QVBoxLayout, QWidget
 
+from ioc_console.demo import demo_photo_for
 from ioc_console.domain.calendar import WorkingCalendar
 from ioc_console.domain.deadlines import apply_action, compute_deadlines
 from ioc_console.domain.duplicates import Candidate
 from ioc_console.domain.lifecycle import Action, Actor, Channel, Priority, Role, Status
-from ioc_console.domain.report import Contact, Location, Report
+from ioc_console.domain.report import Attachment, Contact, Location, Report
 from ioc_console.store import LocalStore, OutboxState
 
 from ioc_console.gui.actions import ActionService
 from ioc_console.gui.datasource import DEMO_STORE_NAME
 from ioc_console.gui.duplicates import DuplicateFinder, DuplicatePanel
 from ioc_console.gui.operations import Op
+from ioc_console.gui.photos import PhotoCache, PhotoLoader
 from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.triage import (
     OUTCOMES,
@@ -39,6 +41,7 @@ from ioc_console.gui.triage import (
     RejectDialog,
     RelocateDialog,
     ReplyDialog,
+    ReportWorkbench,
     RequestInfoDialog,
     TemplateError,
     TriageBar,
@@ -518,9 +521,9 @@ def test_the_bar_offers_only_what_the_lifecycle_allows(
     controller = TriageController(service, ctx)
     bar = TriageBar(controller)
     qtbot.addWidget(bar)
-    assert not any(b.isEnabled() for b in bar.buttons.values())
+    assert not any(t.isEnabled() for t in bar.tools.values())
     bar.set_report(new_report(jurisdiction))
-    enabled = {a for a, b in bar.buttons.items() if b.isEnabled()}
+    enabled = {a for a, t in bar.tools.items() if t.isEnabled()}
     assert enabled == {
         Action.CLASSIFY,
         Action.SET_PRIORITY,
@@ -530,9 +533,11 @@ def test_the_bar_offers_only_what_the_lifecycle_allows(
         Action.REJECT,
     }
     bar.set_report(make_report())
-    reject = bar.buttons[Action.REJECT]
+    reject = bar.tools[Action.REJECT]
     assert not reject.isEnabled()
-    assert reject.toolTip() == "Không thể từ chối khi phản ánh đang ở trạng thái «Đang xử lý»."
+    assert (
+        reject.toolTip() == "Từ chối phản ánh\nKhông thể từ chối khi phản ánh đang ở trạng thái «Đang xử lý»."
+    )
     refused = []
     controller.refused.connect(refused.append)
     assert controller.open(Action.REJECT, make_report()) is None
@@ -597,3 +602,42 @@ def test_suggested_duplicates_when_a_report_opens_and_the_merge(
     # Both histories are kept: the duplicate's own steps and the original untouched.
     assert [e.action for e in duplicate.history] == [Action.MARK_DUPLICATE]
     assert original.status is Status.NEW and original.version == first.version
+
+
+def test_the_workbench_follows_the_report_shown(
+    qtbot, ctx, jurisdiction, service, writable_store, executor, make_report, tmp_path
+) -> None:
+    first = new_report(jurisdiction, "PA-2026-900021", received=NOW - timedelta(days=1))
+    second = new_report(jurisdiction, "PA-2026-900022", point=(POINT[0] + 0.0003, POINT[1]))
+    second.attachments = [
+        Attachment(f"PA-2026-900022-{n}", "photo", "image/png", 100, added_at=NOW) for n in (1, 2)
+    ]
+    writable_store.upsert_reports([first, second])
+    photos = PhotoLoader(demo_photo_for, PhotoCache(tmp_path / "photos"))
+    finder = DuplicateFinder(writable_store, jurisdiction, executor)
+    bench = ReportWorkbench(_controller(service, ctx, writable_store, executor), finder, photos)
+    side = QWidget()
+    qtbot.addWidget(side)
+    box = QVBoxLayout(side)
+    box.addWidget(bench.bar)
+    box.addWidget(bench.extras)
+    side.resize(520, 560)
+    side.show()
+    with qtbot.waitSignal(finder.suggestions_found, timeout=TIMEOUT):
+        bench.show_report(second)
+    assert (
+        bench.bar.tools[Action.REJECT].isEnabled() and not bench.bar.tools[Action.PUBLISH_REPLY].isEnabled()
+    )
+    assert bench.photo_box.isVisible()
+    qtbot.waitUntil(lambda: bench.photos.photo_model.is_loaded("PA-2026-900022-2"), timeout=TIMEOUT)
+    assert bench.duplicates_box.isVisible()
+    assert [s.number for s in bench.duplicates.model.suggestions()] == ["PA-2026-900021"]
+    shoot(side, "triage-workbench")
+    with qtbot.waitSignal(bench.open_requested) as opened:
+        bench.duplicates.open_button.click()
+    assert opened.args == ["PA-2026-900021"]
+    # Once with an agency: no merging offered, no photos to show, the reply not yet possible.
+    bench.show_report(make_report())
+    assert not bench.duplicates_box.isVisible() and not bench.photo_box.isVisible()
+    assert not bench.bar.tools[Action.REJECT].isEnabled()
+    photos.shutdown()
