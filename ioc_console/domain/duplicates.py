@@ -25,6 +25,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from ioc_console.domain.lifecycle import Status
 from ioc_console.domain.report import Report
@@ -130,18 +131,26 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
+@lru_cache(maxsize=16384)
+def _features(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Words and trigrams of a text, kept for the next search: typing a call asks again and again
+    about the same stored reports."""
+    kept = frozenset(w for w in fold(text).split() if w not in STOPWORDS and (len(w) > 1 or w.isdigit()))
+    grams: set[str] = set()
+    for word in kept:
+        padded = f" {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return kept, frozenset(grams)
+
+
 def words(text: str | None) -> frozenset[str]:
     """The meaningful folded words of ``text``: no stopwords, no single letters (numbers kept)."""
-    return frozenset(w for w in fold(text).split() if w not in STOPWORDS and (len(w) > 1 or w.isdigit()))
+    return _features(text or "")[0]
 
 
 def trigrams(text: str | None) -> frozenset[str]:
     """Character trigrams of the meaningful words, each word padded (``" ab"``, ``"ab "``)."""
-    found: set[str] = set()
-    for word in words(text):
-        padded = f" {word} "
-        found.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return frozenset(found)
+    return _features(text or "")[1]
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -150,13 +159,17 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+def _similarity(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], frozenset[str]]) -> float:
+    return 0.5 * jaccard(a[0], b[0]) + 0.5 * jaccard(a[1], b[1])
+
+
 def text_similarity(a: str | None, b: str | None) -> float:
     """0..1: the mean of word and trigram Jaccard indexes of the folded texts.
 
     Words catch the same terms; trigrams catch near spellings and compounds ("ổ gà" / "ổ voi",
     "rác thải" / "bãi rác"), which whole words miss.
     """
-    return 0.5 * jaccard(words(a), words(b)) + 0.5 * jaccard(trigrams(a), trigrams(b))
+    return _similarity(_features(a or ""), _features(b or ""))
 
 
 class _Probe:
@@ -164,14 +177,11 @@ class _Probe:
 
     def __init__(self, probe: Candidate) -> None:
         self.candidate = probe
-        self.words = words(probe.text)
-        self.trigrams = trigrams(probe.text)
+        self.features = _features(probe.text)
         self.address_words = words(probe.address)
 
     def similarity(self, other: Candidate) -> float:
-        return 0.5 * jaccard(self.words, words(other.text)) + 0.5 * jaccard(
-            self.trigrams, trigrams(other.text)
-        )
+        return _similarity(self.features, _features(other.text))
 
 
 def _has_place(c: Candidate) -> bool:
