@@ -40,3 +40,8 @@ def test_translation_sources_are_current() -> None:
         pytest.fail("scripts/update_translations.py is missing")
     result = _run(sys.executable, str(script), "--check")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compiled_forms_match_their_designer_sources() -> None:
+    result = _run(sys.executable, str(ROOT / "scripts" / "build_forms.py"), "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
