@@ -337,7 +337,6 @@
     <name>CategoryDialog</name>
     <message>
         <source>Đổi lĩnh vực phản ánh</source>
-        <extracomment>Set by the controller: the dialog then stays open until the service answers.</extracomment>
         <translation>Change the report&apos;s category</translation>
     </message>
     <message>
@@ -465,6 +464,38 @@
     <message>
         <source>Không có phản ánh tương tự gần đó trong 7 ngày.</source>
         <translation>No similar report nearby in the last 7 days.</translation>
+    </message>
+</context>
+<context>
+    <name>FlagWords</name>
+    <message numerus="yes">
+        <source>%Ln phản ánh mới</source>
+        <extracomment>How often the watcher looks (milliseconds). At most one notification in this many seconds. How long a notification stays up (milliseconds; the desktop may cut it short).</extracomment>
+        <translation>
+            <numerusform>%Ln new report</numerusform>
+            <numerusform>%Ln new reports</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln phản ánh vừa quá hạn</source>
+        <translation>
+            <numerusform>%Ln report just turned overdue</numerusform>
+            <numerusform>%Ln reports just turned overdue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln quá hạn</source>
+        <translation>
+            <numerusform>%Ln overdue</numerusform>
+            <numerusform>%Ln overdue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln sắp đến hạn</source>
+        <translation>
+            <numerusform>%Ln due soon</numerusform>
+            <numerusform>%Ln due soon</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -923,38 +954,6 @@
     </message>
 </context>
 <context>
-    <name>Notifier</name>
-    <message numerus="yes">
-        <source>%Ln phản ánh mới</source>
-        <extracomment>How often the watcher looks (milliseconds). At most one notification in this many seconds. How long a notification stays up (milliseconds; the desktop may cut it short).</extracomment>
-        <translation>
-            <numerusform>%Ln new report</numerusform>
-            <numerusform>%Ln new reports</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%Ln phản ánh vừa quá hạn</source>
-        <translation>
-            <numerusform>%Ln report just went overdue</numerusform>
-            <numerusform>%Ln reports just went overdue</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%Ln quá hạn</source>
-        <translation>
-            <numerusform>%Ln overdue</numerusform>
-            <numerusform>%Ln overdue</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%Ln sắp đến hạn</source>
-        <translation>
-            <numerusform>%Ln due soon</numerusform>
-            <numerusform>%Ln due soon</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>PhotoStrip</name>
     <message>
         <source>Ảnh hiện trường</source>
@@ -975,6 +974,19 @@
     <message>
         <source>Ảnh kết quả xử lý</source>
         <translation>Photos of the result</translation>
+    </message>
+    <message>
+        <source>Hiện trường</source>
+        <extracomment>Under each thumbnail: the stage in a word or two, and the date.</extracomment>
+        <translation>On site</translation>
+    </message>
+    <message>
+        <source>Đang xử lý</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>Kết quả</source>
+        <translation>Result</translation>
     </message>
     <message>
         <source>Đang tải ảnh…</source>
@@ -1429,10 +1441,21 @@
     </message>
 </context>
 <context>
+    <name>ReportWorkbench</name>
+    <message>
+        <source>Ảnh hiện trường</source>
+        <extracomment>The toolbar&apos;s action for each lifecycle action, in the bar&apos;s order.</extracomment>
+        <translation>Photos from the site</translation>
+    </message>
+    <message>
+        <source>Phản ánh có thể trùng</source>
+        <translation>Possible duplicates</translation>
+    </message>
+</context>
+<context>
     <name>RequestInfoDialog</name>
     <message>
         <source>Yêu cầu công dân bổ sung thông tin</source>
-        <extracomment>Questions an operator often asks, by key (Vietnamese: stored as asked). Reasons for rejecting a report, by key (Vietnamese: stored as given).</extracomment>
         <translation>Ask the citizen for information</translation>
     </message>
     <message>
@@ -1565,32 +1588,64 @@
 <context>
     <name>TriageBar</name>
     <message>
+        <source>Xử lý phản ánh</source>
+        <translation>Handle the report</translation>
+    </message>
+    <message>
         <source>Lĩnh vực…</source>
         <translation>Category…</translation>
+    </message>
+    <message>
+        <source>Đổi lĩnh vực phản ánh</source>
+        <translation>Change the report&apos;s category</translation>
     </message>
     <message>
         <source>Ưu tiên…</source>
         <translation>Priority…</translation>
     </message>
     <message>
+        <source>Đặt mức ưu tiên</source>
+        <translation>Set the priority</translation>
+    </message>
+    <message>
         <source>Vị trí…</source>
         <translation>Location…</translation>
+    </message>
+    <message>
+        <source>Sửa vị trí: xã, phường và địa chỉ, hoặc một điểm trên bản đồ</source>
+        <translation>Change the location: commune or ward and address, or a point on the map</translation>
     </message>
     <message>
         <source>Cuộc gọi…</source>
         <translation>Call…</translation>
     </message>
     <message>
-        <source>Yêu cầu bổ sung…</source>
+        <source>Ghi nhận cuộc gọi với người phản ánh</source>
+        <translation>Log a call with the citizen</translation>
+    </message>
+    <message>
+        <source>Bổ sung…</source>
         <translation>Ask for information…</translation>
+    </message>
+    <message>
+        <source>Yêu cầu công dân bổ sung thông tin</source>
+        <translation>Ask the citizen for more information</translation>
+    </message>
+    <message>
+        <source>Từ chối phản ánh</source>
+        <translation>Reject the report</translation>
+    </message>
+    <message>
+        <source>Trả lời…</source>
+        <translation>Reply…</translation>
+    </message>
+    <message>
+        <source>Soạn và công khai trả lời công dân</source>
+        <translation>Write and publish the reply to the citizen</translation>
     </message>
     <message>
         <source>Từ chối…</source>
         <translation>Reject…</translation>
-    </message>
-    <message>
-        <source>Trả lời công dân…</source>
-        <translation>Reply to the citizen…</translation>
     </message>
 </context>
 <context>
@@ -1599,6 +1654,36 @@
         <source>Không thực hiện được thao tác.</source>
         <extracomment>The dialogs of the actions a :class:`TriageBar` offers, in its order.</extracomment>
         <translation>The action could not be carried out.</translation>
+    </message>
+</context>
+<context>
+    <name>TriageDialog</name>
+    <message>
+        <source>Nội dung không được chứa mã HTML hay ký tự điều khiển (như &lt;b&gt;, &lt;img&gt;).</source>
+        <extracomment>Shortest text accepted where a person must explain (a reason, a question). What the hub refuses as markup in any text (it stores plain text only); refused here first so that the operator can fix it while the text is still in front of them.</extracomment>
+        <translation>The text may not contain HTML or control characters (such as &lt;b&gt;, &lt;img&gt;).</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <extracomment>Set by the controller: the dialog then stays open until the service answers.</extracomment>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cần ghi %1 (ít nhất %2 ký tự).</source>
+        <translation>Please write %1 (at least %2 characters).</translation>
+    </message>
+    <message>
+        <source>%1 dài quá %2 ký tự.</source>
+        <translation>%1 is longer than %2 characters.</translation>
+    </message>
+    <message>
+        <source>Tự soạn</source>
+        <extracomment>Questions an operator often asks, by key (Vietnamese: stored as asked). Reasons for rejecting a report, by key (Vietnamese: stored as given).</extracomment>
+        <translation>Write my own</translation>
     </message>
 </context>
 <context>
@@ -1661,7 +1746,7 @@
     <name>UnitPicker</name>
     <message>
         <source>Gõ tên xã, phường (có dấu hoặc không)…</source>
-        <extracomment>Shortest text accepted where a person must explain (a reason, a question). What the hub refuses as markup in any text (it stores plain text only); refused here first so that the operator can fix it while the text is still in front of them. The placeholders a reply template may use, each filled by :func:`reply_values`. The outcomes of a report&apos;s handling that templates are written for, in the order offered.</extracomment>
+        <extracomment>The placeholders a reply template may use, each filled by :func:`reply_values`. The outcomes of a report&apos;s handling that templates are written for, in the order offered.</extracomment>
         <translation>Type a commune or ward (with or without diacritics)…</translation>
     </message>
 </context>
