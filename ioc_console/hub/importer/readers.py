@@ -97,6 +97,8 @@ class _JsonReader:
         self.lines = lines
 
     def fail(self, pos: int, message: str) -> NoReturn:
+        if pos >= self.n and "ends too early" not in message:
+            message = f"the JSON document ends too early ({message})"
         line, column = self.lines.at(min(pos, self.n))
         raise ParseError(self.source, message, line=line, column=column)
 
