@@ -591,3 +591,105 @@ def test_updated_after_mode_follows_the_newest_update(
     ).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert again.created == 21 - len(later) and again.unchanged == len(later)
     assert hub_db.reports() == 21
+
+
+# -- the command line ---------------------------------------------------------------------------------------
+
+
+def cli(*argv: str) -> int:
+    import argparse
+
+    from ioc_console.hub import cli_import
+
+    parser = argparse.ArgumentParser(prog="ioc-hub")
+    cli_import.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    result: int = args.handler(args)
+    return result
+
+
+def test_command_line_imports_once_and_reports(
+    serve: Callable[..., SampleServer], hub_db: HubDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = serve(sf=Feed("sf_2012_get_requests.xml", zone=LA))
+    service_map = hub_db.path / "sf-map.json"
+    service_map.write_text(json.dumps({"codes": {"015": "environment"}, "unmapped": "daily-life"}))
+    db_url = hub_db.service.db.url
+    argv = (
+        "import", "open311", server.url("sf"), "--db", db_url, "--service-map", str(service_map),
+        "--timezone", "America/Los_Angeles", "--since", "2012-05-01", "--source", "sf311", "--once",
+    )  # fmt: skip
+    assert cli(*argv) == 0
+    out = capsys.readouterr().out
+    assert "Nguồn / source sf311: nhận / received 56, thêm mới / created 56" in out
+    assert "status_case ×56" in out and "datetime_without_zone" in out
+    # The state file sits beside the hub's database.
+    assert (hub_db.path / "hub.open311-import.sqlite3").is_file()
+    numbers = hub_db.marked("sf311")
+    assert hub_db.doc(numbers["1129792"])["category"] == "environment"  # service code 015
+    assert cli(*argv) == 0
+    assert "thêm mới / created 0, cập nhật / updated 0, không đổi / unchanged 56" in capsys.readouterr().out
+    assert hub_db.reports() == 56
+    # Every window the command asked for keeps to the 90-day cap.
+    spans = [
+        datetime.fromisoformat(p["end_date"]) - datetime.fromisoformat(p["start_date"])
+        for p in server.requests("sf")
+    ]
+    assert len(spans) > 2 and max(spans) <= timedelta(days=90)
+
+
+def test_command_line_failures_say_where(
+    serve: Callable[..., SampleServer], hub_db: HubDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = (samples_dir() / "toronto_2018_get_requests.xml").read_bytes()
+    # "</lat" without its ">" on line 19: expat finds it at the next tag, line 20, column 5.
+    server = serve(tor=Feed("toronto_2018_get_requests.xml", body=(200, raw.replace(b"</lat>", b"</lat", 1))))
+    db_url = hub_db.service.db.url
+    code = cli(
+        "import",
+        "open311",
+        server.url("tor"),
+        "--db",
+        db_url,
+        "--unmapped",
+        "daily-life",
+        "--since",
+        "2018-07-01",
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert re.search(
+        r"dừng / stopped: 127\.0\.0\.1:\d+/tor: http://\S+ at line 20, column 5: not well-formed XML", err
+    )
+    bad_map = hub_db.path / "bad.json"
+    bad_map.write_text(json.dumps({"codes": {"CSROWR-12": "potholes"}}))
+    assert cli("import", "open311", server.url("tor"), "--db", db_url, "--service-map", str(bad_map)) == 1
+    assert "codes['CSROWR-12']: unknown category 'potholes'" in capsys.readouterr().err
+    assert hub_db.reports() == 0
+
+
+def test_polling_at_an_interval_reports_each_poll_and_survives_a_failure(
+    serve: Callable[..., SampleServer], hub_db: HubDb
+) -> None:
+    feed = Feed("toronto_2018_get_requests.xml", body=(500, b"down"))
+    server = serve(tor=feed)
+    source = source_from_url(server.url("tor"), name="toronto", retries=0)
+    p = poller(hub_db, source, now=datetime(2018, 8, 10, tzinfo=UTC))
+    seen: list[ImportReport | ImportFailed] = []
+
+    async def main() -> None:
+        stop = asyncio.Event()
+
+        def on_report(result: ImportReport | ImportFailed) -> None:
+            seen.append(result)
+            feed.body = None  # the server comes back after the first poll
+            if len(seen) == 2:
+                stop.set()
+
+        await p.run(0.01, on_report, stop, since=datetime(2018, 7, 1, tzinfo=UTC))
+
+    asyncio.run(main())
+    assert isinstance(seen[0], ImportFailed) and "HTTP 500 (after 1 attempts)" in str(seen[0])
+    # The failed poll moved no cursor: the next one starts from the given start again.
+    assert isinstance(seen[1], ImportReport) and seen[1].created == 2
+    assert [p["start_date"] for p in server.requests("tor")] == ["2018-07-01T00:00:00Z"] * 2

@@ -278,7 +278,8 @@ class Poller:
             start = now - src.first_span
         async with self._client() as client:
             if src.mode == "window":
-                window_start = start
+                # In UTC: 90 days in a zone with summer time can be 90 days and an hour.
+                window_start = start.astimezone(UTC)
                 while window_start < now:
                     window_end = min(window_start + src.window, now)
                     await self._pages(
@@ -439,13 +440,14 @@ class Poller:
     ) -> None:
         """Poll every ``interval`` seconds until ``stop`` is set; a failed poll is reported and retried
         at the next interval (from the cursor, which a failure does not move past what was stored)."""
-        first = True
         while not stop.is_set():
             try:
-                on_report(await self.poll_once(since if first else None))
+                report = await self.poll_once(since)
             except ImportFailed as failed:
-                on_report(failed)
-            first = False
+                on_report(failed)  # ``since`` holds until a poll gets through
+            else:
+                since = None
+                on_report(report)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
