@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from hub_support import Clock, prepare_database
+from hub_support import Clock, new_database, prepare_database
 from sqlalchemy import func, select
 
 from ioc_console.domain.lifecycle import Action, Role
@@ -693,3 +693,32 @@ def test_polling_at_an_interval_reports_each_poll_and_survives_a_failure(
     # The failed poll moved no cursor: the next one starts from the given start again.
     assert isinstance(seen[1], ImportReport) and seen[1].created == 2
     assert [p["start_date"] for p in server.requests("tor")] == ["2018-07-01T00:00:00Z"] * 2
+
+
+@pytest.mark.postgres
+def test_on_postgresql_no_duplicates_and_links_found_again(
+    serve: Callable[..., SampleServer], tmp_path: Path, pg_session: list[str]
+) -> None:
+    url = new_database("postgres", tmp_path, pg_session)
+    _key, clock = prepare_database(url)
+    db = Database(url, pool_size=2)
+    packs = PackHolder()
+    with db.read() as conn:
+        packs.load(conn)
+    hub = HubDb(HubService(HubSettings(database_url=url, clock=clock), db, packs), tmp_path)
+    try:
+        server = serve(blo=Feed("bloomington_2012_get_requests.json"))
+        source = source_from_url(server.url("blo"), name="bloomington", page_size=8)
+        since = datetime(2012, 5, 1, tzinfo=UTC)
+        first = run(poller(hub, source, state=hub.state("a.sqlite3")), since)
+        assert (first.created, first.pages) == (21, 3)
+        again = run(poller(hub, source, state=hub.state("a.sqlite3")), since)
+        assert again.unchanged == 21
+        # A new state file: the links are found again from the markers (a LIKE on PostgreSQL).
+        fresh = run(poller(hub, source, state=hub.state("b.sqlite3")), since)
+        assert (fresh.created, fresh.updated) == (0, 21)
+        assert hub.reports() == 21 and len(hub.marked("bloomington")) == 21
+    finally:
+        for state in hub.states:
+            state.close()
+        db.dispose()

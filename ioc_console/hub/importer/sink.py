@@ -293,17 +293,21 @@ class HubImportSink:
     def _find_marked(self, source: str, external_id: str) -> str | None:
         """The report whose creation carries this request's marker (after an interrupted run)."""
         e, r = schema.events, schema.reports
-        needle = '"via":' + json.dumps(marker(source, external_id), ensure_ascii=False) + "}"
+        via = marker(source, external_id)
+        # The quoted marker, closing quote included: "…:12" does not match "…:123".
+        needle = '"via":' + json.dumps(via, ensure_ascii=False)
         with self.service.db.read() as conn:
-            row = conn.execute(
-                select(r.c.number)
+            rows = conn.execute(
+                select(e.c.data, r.c.number)
                 .select_from(e.join(r, e.c.report_id == r.c.id))
                 .where(
                     e.c.n == 1, e.c.action == Action.SUBMIT.value, e.c.data.contains(needle, autoescape=True)
                 )
-                .limit(1)
-            ).first()
-        return None if row is None else str(row.number)
+            ).all()
+        for row in rows:
+            if json.loads(row.data).get("via") == via:
+                return str(row.number)
+        return None
 
     def _rebuild_once(self, source: str) -> None:
         """When the state has no link for ``source`` (a new or lost state file) but the hub has reports

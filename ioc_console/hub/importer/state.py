@@ -69,6 +69,7 @@ class ImportState:
         try:
             self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
             self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
             row = self._conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if row is None:
