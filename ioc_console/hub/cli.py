@@ -8,17 +8,13 @@ from collections.abc import Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ioc_console.hub import cli_calendar
+    from ioc_console.hub import cli_calendar, cli_import, cli_server
 
     parser = argparse.ArgumentParser(prog="ioc-hub", description="IOC hub: server and administration")
     commands = parser.add_subparsers(dest="command", required=True)
     cli_calendar.register(commands)
-    try:
-        from ioc_console.hub import cli_server
-    except ImportError:
-        pass
-    else:
-        cli_server.register(commands)
+    cli_server.register(commands)
+    cli_import.register(commands)
     return parser
 
 
