@@ -194,6 +194,20 @@ class HubClient:
         user: UserInfo = await self._decode(decode_user, response.content)
         return user
 
+    async def jurisdiction(self) -> tuple[int, str, dict[str, str]]:
+        """The hub's jurisdiction pack: (revision, sha256, {file name: text})."""
+        response = await self._request("GET", "/jurisdiction")
+        try:
+            body = json.loads(response.content)
+            files = body["files"]
+            if not isinstance(files, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in files.items()
+            ):
+                raise TypeError("files")
+            return int(body["revision"]), str(body["sha256"]), files
+        except (ValueError, KeyError, TypeError) as error:
+            raise MalformedAnswer(WireError("jurisdiction", str(error))) from error
+
     # -- reports --------------------------------------------------------------------------------------
 
     async def feed(self, after: int, limit: int = 2000) -> FeedPage:
