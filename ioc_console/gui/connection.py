@@ -1,0 +1,152 @@
+"""A console connected to a hub: the signed-in session, its local copy, and the sync engine.
+
+:func:`connect` takes a signed-in session (from the sign-in dialog, a kept session, or the
+embedded demo hub's operator) and opens that user's local copy in the data folder (one file per
+user and hub, so two people sharing a machine never see each other's copy), brings in the hub's
+jurisdiction pack (kept for offline starts), and starts the sync engine. What the engine reports
+(its status, the changes it applied, refused actions) is re-emitted as Qt signals for the window.
+
+Everything here runs on the qasync loop (the GUI thread); blocking work goes to worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ioc_console.domain.jurisdiction import Jurisdiction
+from ioc_console.store import LocalStore
+from ioc_console.sync import apply
+from ioc_console.sync.engine import Changes, RefusedAction, SyncEngine
+from ioc_console.sync.reference import refresh_pack
+from ioc_console.sync.session import SignedIn, remember_user
+from ioc_console.sync.status import SyncStatus
+
+log = logging.getLogger(__name__)
+
+#: Inside the data folder: one folder per (user, hub) with the local copy and the hub's pack.
+HUBS_FOLDER = "hubs"
+STORE_NAME = "console.sqlite3"
+PACK_FOLDER = "pack"
+
+
+def copy_folder(data_dir: Path, identity: str) -> Path:
+    """The folder of one user's local copy of one hub (a name safe on every file system)."""
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+    return data_dir / HUBS_FOLDER / digest
+
+
+class HubSession(QObject):
+    """A running connection: ``store`` and ``jurisdiction`` for the workspace, the engine's news as
+    signals.
+
+    Signals:
+        status_changed(SyncStatus): online, syncing, offline since, actions waiting.
+        changes_applied(Changes): reports changed in the local copy (by the feed, an ack, or locally).
+        action_refused(RefusedAction): the hub refused an action (the local copy is back to its truth).
+    """
+
+    status_changed = Signal(object)
+    changes_applied = Signal(object)
+    action_refused = Signal(object)
+
+    def __init__(
+        self,
+        signed_in: SignedIn,
+        store: LocalStore,
+        engine: SyncEngine,
+        jurisdiction: Jurisdiction,
+        path: Path,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.signed_in = signed_in
+        self.store = store
+        self.engine = engine
+        self.jurisdiction = jurisdiction
+        self.path = path
+        self._unsubscribe: list[Callable[[], None]] = [
+            engine.on_status(self._relay_status),
+            engine.on_changes(self._relay_changes),
+            engine.on_refused(self._relay_refused),
+        ]
+
+    @property
+    def user(self) -> Any:
+        return self.signed_in.user
+
+    @property
+    def status(self) -> SyncStatus:
+        return self.engine.status
+
+    def _relay_status(self, status: SyncStatus) -> None:
+        self.status_changed.emit(status)
+
+    def _relay_changes(self, changes: Changes) -> None:
+        self.changes_applied.emit(changes)
+
+    def _relay_refused(self, refused: RefusedAction) -> None:
+        self.action_refused.emit(refused)
+
+    def request_push(self) -> None:
+        """An action was queued in the outbox by the workspace: send it now."""
+        self.engine.request_push()
+
+    async def close(self) -> None:
+        """Stop syncing and close the client (the local copy is closed by its owner)."""
+        for stop in self._unsubscribe:
+            stop()
+        self._unsubscribe.clear()
+        with contextlib.suppress(Exception):
+            await self.engine.close()
+        with contextlib.suppress(Exception):
+            await self.signed_in.client.aclose()
+
+
+async def connect(
+    data_dir: Path,
+    signed_in: SignedIn,
+    *,
+    identity: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> HubSession:
+    """Open the user's local copy, bring in the hub's pack, and start syncing.
+
+    ``identity`` names the local copy's owner (default: user@hub address); the embedded demo hub,
+    whose port changes from run to run, gives a fixed one. Raises what opening the store or the
+    pack raises (:class:`~ioc_console.store.StoreError`, ``PackError``, ``HubUnavailable`` when
+    the hub cannot be reached and no pack is kept); the client is then closed.
+    """
+    say = progress or (lambda _step: None)
+    who = identity or apply.identity(signed_in.user.name, signed_in.client.base_url)
+    folder = copy_folder(data_dir, who)
+    store: LocalStore | None = None
+    try:
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        say("open")
+        path = folder / STORE_NAME
+        store = await asyncio.to_thread(LocalStore.open, path, check=False)
+        say("pack")
+        jurisdiction = await refresh_pack(signed_in.client, folder / PACK_FOLDER)
+        await asyncio.to_thread(store.load_jurisdiction, jurisdiction)
+        await asyncio.to_thread(remember_user, store, signed_in.user)
+        engine = SyncEngine(signed_in.client, store, identity=who)
+        await engine.start()
+    except BaseException:
+        if store is not None:
+            await asyncio.to_thread(store.close)
+        with contextlib.suppress(Exception):
+            await signed_in.client.aclose()
+        raise
+    log.info("connected to %s as %s; local copy %s", signed_in.client.base_url, signed_in.user.name, path)
+    return HubSession(signed_in, store, engine, jurisdiction, path)
+
+
+__all__ = ["HubSession", "connect", "copy_folder"]
