@@ -195,7 +195,9 @@ class ReportDetailPane(QWidget):
             layout.addWidget(box)
             self._boxes[edit] = box
 
+        self._body_layout = layout
         history_box = QGroupBox(self.tr("Lịch sử xử lý"), body)
+        self._history_box = history_box
         history_layout = QVBoxLayout(history_box)
         history_layout.setContentsMargins(6, 6, 6, 6)
         self.history_model = HistoryModel(self)
@@ -205,6 +207,11 @@ class ReportDetailPane(QWidget):
         history_layout.addWidget(self.history)
         layout.addWidget(history_box)
         layout.addStretch(1)
+
+    def add_section(self, widget: QWidget) -> None:
+        """Show ``widget`` with the report, after its texts and before its history (photos, duplicates)."""
+        widget.setParent(self._history_box.parentWidget())
+        self._body_layout.insertWidget(self._body_layout.indexOf(self._history_box), widget)
 
     @property
     def report(self) -> Report | None:

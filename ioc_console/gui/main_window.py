@@ -2,6 +2,11 @@
 
 The window opens at once in a loading state; the composition root hands it the opened data
 (:meth:`MainWindow.show_workspace`) or the reason it could not be opened (:meth:`show_error`).
+The operator's workspace (:mod:`ioc_console.gui.workspace`) then adds its parts through the places
+the window keeps for them: docks (:meth:`add_dock`), the Reports menu, the triage bar and extras
+around the details (:meth:`attach_triage`) and a footer under the queue (:meth:`add_footer`).
+Docks, splitter and columns are kept between runs (:meth:`restore_layout`, :meth:`save_geometry`);
+the palette follows the system unless the user chose light or dark in the View menu.
 """
 
 from __future__ import annotations
@@ -23,11 +28,17 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QFrame,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -39,6 +50,7 @@ from PySide6.QtWidgets import (
 from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.report import Report
 
+from ioc_console.gui.agency_panel import DraggableQueueModel
 from ioc_console.gui.detail_pane import ReportDetailPane
 from ioc_console.gui.filter_bar import QueueFilterBar
 from ioc_console.gui.look import ICON_SIZE, DeadlineLook
@@ -46,6 +58,7 @@ from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.queue_model import NumberRole, ReportQueueModel
 from ioc_console.gui.queue_source import COLUMNS, QueueSource
+from ioc_console.gui.theme import DARK, LIGHT, SYSTEM, THEME_KEY, ThemeManager
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +68,9 @@ SPLITTER_KEY = "main_window/splitter"
 HEADER_KEY = "main_window/queue_header"
 HEADER_COLUMNS_KEY = "main_window/queue_columns"
 LANGUAGE_KEY = "ui/language"
+#: The docks' places and sizes (QMainWindow.saveState), with its version below.
+STATE_KEY = "main_window/state"
+STATE_VERSION = 1
 
 #: Refresh the queue this often so that deadline states move on without anyone asking.
 REFRESH_MS = 60_000
@@ -65,14 +81,18 @@ class MainWindow(QMainWindow):
     queue_ready(): the queue's first page for the current filter is on screen.
     report_selected(str): the user selected the report with this number.
     report_shown(str): the detail pane shows the report with this number.
+    report_displayed(object): the :class:`Report` the detail pane now shows (read afresh).
     language_chosen(str): the user chose a language for the next start.
+    theme_applied(str, bool): a theme was applied (its name, and whether its palette is dark).
     closing(): the window is closing (the console shuts down after it).
     """
 
     queue_ready = Signal()
     report_selected = Signal(str)
     report_shown = Signal(str)
+    report_displayed = Signal(object)
     language_chosen = Signal(str)
+    theme_applied = Signal(str, bool)
     closing = Signal()
 
     def __init__(
@@ -81,27 +101,46 @@ class MainWindow(QMainWindow):
         executor: DatabaseExecutor,
         lang: str,
         parent: QWidget | None = None,
+        *,
+        with_map: bool = True,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
         self._executor = executor
         self._lang = lang
+        #: Whether the workspace docks the live map (QtWebEngine); the console always does, tests
+        #: that run without QtWebEngine turn it off before the data opens.
+        self.with_map = with_map
         self._wanted_report: str | None = None
         self.queue_model: ReportQueueModel | None = None
         self.queue_view: QTableView | None = None
         self.filter_bar: QueueFilterBar | None = None
         self.detail: ReportDetailPane | None = None
+        self.detail_side: QWidget | None = None
         self.splitter: QSplitter | None = None
+        self._workspace_layout: QVBoxLayout | None = None
         self._source: QueueSource | None = None
+        self.docks: dict[str, QDockWidget] = {}
+        self._layout_restored = False
 
-        self.setWindowTitle(self.tr("IOC Console — Phản ánh hiện trường"))
+        self.base_title = self.tr("IOC Console — Phản ánh hiện trường")
+        self.setWindowTitle(self.base_title)
         self.setObjectName("main_window")
+        self.setDockNestingEnabled(True)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        app = QApplication.instance()
+        self.themes = ThemeManager(app, self) if isinstance(app, QApplication) else None
         self._pages = QStackedWidget(self)
         self.setCentralWidget(self._pages)
         self._loading = self._loading_page()
         self._pages.addWidget(self._loading)
         self._build_menus()
         self._build_status_bar()
+        self._apply_saved_theme()
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
@@ -149,6 +188,39 @@ class MainWindow(QMainWindow):
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+
+        # Filled by the workspace (hotline intake, forwarding); hidden until then.
+        self.report_menu = self.menuBar().addMenu(self.tr("&Phản ánh"))
+        self.report_menu.setObjectName("report_menu")
+        self.report_menu.menuAction().setVisible(False)
+
+        self.view_menu = self.menuBar().addMenu(self.tr("&Xem"))
+        self.view_menu.setObjectName("view_menu")
+        self.panels_menu = QMenu(self.tr("&Bảng"), self.view_menu)
+        self.panels_menu.menuAction().setVisible(False)
+        self.view_menu.addMenu(self.panels_menu)
+        theme_menu = QMenu(self.tr("&Giao diện"), self.view_menu)
+        theme_group = QActionGroup(self)
+        theme_group.setExclusive(True)
+        self.theme_actions: dict[str, QAction] = {}
+        for code, name in (
+            (SYSTEM, self.tr("Theo &hệ thống")),
+            (LIGHT, self.tr("&Sáng")),
+            (DARK, self.tr("&Tối")),
+        ):
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setData(code)
+            theme_group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme_actions[code] = action
+        theme_group.triggered.connect(self._on_theme_triggered)
+        self.view_menu.addMenu(theme_menu)
+        self.view_menu.addSeparator()
+        self.reset_layout_action = QAction(self.tr("&Đặt lại bố cục"), self)
+        self.reset_layout_action.triggered.connect(self.reset_layout)
+        self.reset_layout_action.setEnabled(False)
+        self.view_menu.addAction(self.reset_layout_action)
 
         language_menu = self.menuBar().addMenu(self.tr("&Ngôn ngữ"))
         group = QActionGroup(self)
@@ -239,14 +311,26 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.filter_bar = QueueFilterBar(names, workspace)
-        layout.addWidget(self.filter_bar)
+        # Beside the docks on a small screen the filters scroll sideways rather than squeeze.
+        filters = QScrollArea(workspace)
+        filters.setObjectName("filter_scroll")
+        filters.setFrameShape(QFrame.Shape.NoFrame)
+        filters.setWidgetResizable(True)
+        filters.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        filters.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        filters.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        filters.setWidget(self.filter_bar)
+        self._filter_scroll = filters
+        layout.addWidget(filters)
+        QTimer.singleShot(0, self, self._fit_filter_scroll)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, workspace)
         self.splitter.setObjectName("main_splitter")
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
+        self._workspace_layout = layout
 
-        self.queue_model = ReportQueueModel(source, self._executor, look, self)
+        self.queue_model = DraggableQueueModel(source, self._executor, look, self)
         view = QTableView(self.splitter)
         view.setObjectName("queue_view")
         self.queue_view = view
@@ -285,11 +369,18 @@ class MainWindow(QMainWindow):
         header.sortIndicatorChanged.connect(self._on_queue_sort_indicator_changed)
         header.setSectionsClickable(True)
 
-        self.detail = ReportDetailPane(names, clock, look, self.splitter)
+        side = QWidget(self.splitter)
+        side.setObjectName("detail_side")
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(0)
+        self.detail = ReportDetailPane(names, clock, look, side)
         self.detail.setObjectName("detail_pane")
-        self.detail.setMinimumWidth(280)
+        side_layout.addWidget(self.detail, 1)
+        side.setMinimumWidth(280)
+        self.detail_side = side
         self.splitter.addWidget(view)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         splitter_state = self._settings.value(SPLITTER_KEY)
@@ -319,6 +410,144 @@ class MainWindow(QMainWindow):
         self.queue_model.set_filter(self.filter_bar.apply_to(self.queue_model.filter))
         self._refresh_counters()
         self._refresh_timer.start()
+
+    def _fit_filter_scroll(self) -> None:
+        scroll, bar = self._filter_scroll, self.filter_bar
+        if bar is None:
+            return
+        needs_bar = bar.minimumSizeHint().width() > scroll.viewport().width()
+        extra = scroll.horizontalScrollBar().sizeHint().height() if needs_bar else 0
+        scroll.setFixedHeight(bar.sizeHint().height() + extra)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "_filter_scroll", None) is not None:
+            self._fit_filter_scroll()
+
+    # -- places for the workspace's parts ----------------------------------------------------------
+
+    def add_dock(
+        self,
+        name: str,
+        title: str,
+        widget: QWidget,
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+    ) -> QDockWidget:
+        """Dock ``widget`` (its place is remembered under ``name``) and list it in View › Panels."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        self.panels_menu.addAction(dock.toggleViewAction())
+        self.panels_menu.menuAction().setVisible(True)
+        self.reset_layout_action.setEnabled(True)
+        return dock
+
+    def add_report_action(self, action: QAction) -> None:
+        """An action on reports: in the Reports menu, and its shortcut anywhere in the window."""
+        self.report_menu.addAction(action)
+        self.report_menu.menuAction().setVisible(True)
+        self.addAction(action)
+
+    def attach_triage(self, bar: QWidget, extras: QWidget) -> None:
+        """The triage toolbar above the report's details, photos and duplicates among them."""
+        if self.detail_side is None or self.detail is None:
+            raise RuntimeError("attach_triage needs the workspace shown first")
+        bar.setParent(self.detail_side)
+        layout = self.detail_side.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, bar)
+        self.detail.add_section(extras)
+
+    def add_footer(self, widget: QWidget) -> None:
+        """A line under the queue and the details (the undo bar)."""
+        if self._workspace_layout is None:
+            raise RuntimeError("add_footer needs the workspace shown first")
+        self._workspace_layout.addWidget(widget)
+
+    def restore_layout(self) -> None:
+        """Put the docks back where the user left them (call once every dock is added)."""
+        state = self._settings.value(STATE_KEY)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self._layout_restored = self.restoreState(state, STATE_VERSION)
+        self._default_state = self.saveState(STATE_VERSION) if not self._layout_restored else None
+
+    @property
+    def layout_restored(self) -> bool:
+        """Whether :meth:`restore_layout` found a kept layout and applied it."""
+        return self._layout_restored
+
+    @Slot()
+    def reset_layout(self) -> None:
+        """Every dock shown, in its first place and size."""
+        for dock in self.docks.values():
+            dock.setFloating(False)
+            dock.setVisible(True)
+        first = getattr(self, "_default_state", None)
+        if first is not None:
+            self.restoreState(first, STATE_VERSION)
+        if self.splitter is not None:
+            total = max(self.splitter.width(), 800)
+            self.splitter.setSizes([int(total * 0.6), int(total * 0.4)])
+
+    def set_title_counts(self, overdue: int, due_soon: int) -> None:
+        """The window title with the counts ahead of it (a taskbar shows a title's start)."""
+        from ioc_console.gui.notifier import compose_title
+
+        self.setWindowTitle(compose_title(overdue, due_soon, self.base_title))
+
+    def show_number(self, number: str) -> None:
+        """Select report ``number`` in the queue when it is among the loaded rows, and show it."""
+        view, model = self.queue_view, self.queue_model
+        if view is not None and model is not None:
+            row = model.row_of(number)
+            if row is not None:
+                if model.data(model.index(row, 0), NumberRole) != self._current_number():
+                    view.selectRow(row)
+                view.scrollTo(model.index(row, 0))
+                return
+            view.selectionModel().clearSelection()
+        self.select_report(number)
+
+    def _current_number(self) -> str | None:
+        view, model = self.queue_view, self.queue_model
+        if view is None or model is None:
+            return None
+        rows = view.selectionModel().selectedRows()
+        if len(rows) != 1:
+            return None
+        return model.data(rows[0], NumberRole)
+
+    def _apply_saved_theme(self) -> None:
+        chosen = str(self._settings.value(THEME_KEY) or SYSTEM)
+        if chosen not in self.theme_actions:
+            chosen = SYSTEM
+        self.theme_actions[chosen].setChecked(True)
+        if self.themes is not None and chosen != SYSTEM:
+            self.themes.apply(chosen)
+
+    def apply_theme(self, code: str) -> None:
+        """Apply a theme and remember it for the next start."""
+        if code not in self.theme_actions:
+            return
+        self.theme_actions[code].setChecked(True)
+        self._settings.setValue(THEME_KEY, code)
+        if self.themes is not None:
+            self.themes.apply(code)
+            dark = self.themes.is_dark()
+        else:
+            dark = False
+        self.theme_applied.emit(code, dark)
+
+    @Slot(QAction)
+    def _on_theme_triggered(self, action: QAction) -> None:
+        self.apply_theme(str(action.data()))
 
     def _size_columns(self, view: QTableView) -> None:
         metrics = view.fontMetrics()
@@ -392,6 +621,7 @@ class MainWindow(QMainWindow):
             return
         self.detail.show_report(report)
         self.report_shown.emit(report.number)
+        self.report_displayed.emit(report)
 
     def _on_report_failed(self, number: str, error: BaseException) -> None:
         log.error("loading report %s failed", number, exc_info=error)
@@ -480,6 +710,8 @@ class MainWindow(QMainWindow):
 
     def save_geometry(self) -> None:
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        if self.docks:
+            self._settings.setValue(STATE_KEY, self.saveState(STATE_VERSION))
         if self.splitter is not None:
             self._settings.setValue(SPLITTER_KEY, self.splitter.saveState())
         if self.queue_view is not None:

@@ -35,6 +35,8 @@ class Running:
     ):
         self.console = Console(qapp, Options(data_dir=data_dir, lang=lang, env=env or {}))
         self.window = self.console.window
+        # Without the map: QtWebEngine runs in the webengine tests' own process (test_workspace_map.py).
+        self.window.with_map = False
         self._closed = False
 
     def open(self, qtbot, size: tuple[int, int] = (1366, 768), timeout: int = TIMEOUT) -> Running:
@@ -88,7 +90,8 @@ def _select_row(qtbot, window, row: int) -> str:
 def test_the_window_opens_on_the_demo_with_rows(qtbot, running, demo_data_dir, tmp_path, store) -> None:
     console = running(demo_data_dir).open(qtbot)
     window = console.window
-    assert window.windowTitle() == "IOC Console — Phản ánh hiện trường"
+    # The flags' counts come first in the title once they are known.
+    assert window.windowTitle().endswith("IOC Console — Phản ánh hiện trường")
     total = store.count(ReportQuery())
     assert window.queue_model.rowCount() == total > 0
     assert window.filter_bar.count.text() == f"{total} phản ánh"
@@ -115,13 +118,18 @@ def test_the_window_opens_on_the_demo_with_rows(qtbot, running, demo_data_dir, t
     assert first.startswith("PA-")
 
 
-def test_a_wide_screen_shows_every_column(qtbot, running, demo_data_dir, tmp_path) -> None:
+def test_a_wide_screen_shows_the_key_columns_beside_the_docks(
+    qtbot, running, demo_data_dir, tmp_path
+) -> None:
     window = running(demo_data_dir).open(qtbot, size=(1920, 1080)).window
     _select_row(qtbot, window, 0)
     view = window.queue_view
     header = view.horizontalHeader()
-    last = header.logicalIndex(header.count() - 1)
-    assert header.sectionViewportPosition(last) + 60 < view.viewport().width()
+    # The queue shares the screen with the details and the docks: number to category in full,
+    # the rest a scroll away.
+    category = COLUMNS.index("category")
+    right = header.sectionViewportPosition(category) + header.sectionSize(category)
+    assert right <= view.viewport().width()
     _shot(window, tmp_path, "main-window-vi-1920x1080.png")
 
 
@@ -219,6 +227,7 @@ def test_geometry_and_splitter_are_remembered(qtbot, running, demo_data_dir) -> 
         "main_window/splitter",
         "main_window/queue_header",
         "main_window/queue_columns",
+        "main_window/state",
     }
 
 
@@ -230,7 +239,7 @@ def test_english_is_chosen_from_the_menu_for_the_next_start(qtbot, running, demo
     second = running(demo_data_dir, lang=None).open(qtbot)
     assert second.console.lang == "en"
     window = second.window
-    assert window.windowTitle() == "IOC Console — Field reports"
+    assert window.windowTitle().endswith("IOC Console — Field reports")
     assert window.queue_model.headerData(0, Qt.Orientation.Horizontal) == "Number"
     assert window.filter_bar.count.text().endswith(" reports")
     status = window.queue_model.index(0, COLUMNS.index("status")).data()
@@ -249,7 +258,7 @@ def test_english_is_chosen_from_the_menu_for_the_next_start(qtbot, running, demo
     second.close()
     # The command line wins over the saved choice.
     third = running(demo_data_dir, lang="vi").open(qtbot)
-    assert third.window.windowTitle() == "IOC Console — Phản ánh hiện trường"
+    assert third.window.windowTitle().endswith("IOC Console — Phản ánh hiện trường")
 
 
 def test_the_first_run_builds_the_demo_store(qtbot, running, tmp_path) -> None:
@@ -287,6 +296,7 @@ def test_a_corrupt_store_is_reported_and_left_as_it_is(qtbot, running, tmp_path)
 
 def test_the_qasync_loop_runs_until_the_window_closes(qtbot, qapp, demo_data_dir) -> None:
     console = Console(qapp, Options(data_dir=demo_data_dir, lang="vi", env={}))
+    console.window.with_map = False
     console.window.queue_ready.connect(console.window.close)
     with asyncio.Runner(loop_factory=lambda: QEventLoop(qapp)) as runner:
         assert runner.run(asyncio.wait_for(console.main(), 60)) == 0
@@ -298,7 +308,7 @@ def test_the_qasync_loop_runs_until_the_window_closes(qtbot, qapp, demo_data_dir
 def test_a_pseudo_locale_stretches_every_string(qtbot, running, demo_data_dir) -> None:
     window = running(demo_data_dir, env={"IOC_CONSOLE_TRANS_SCALE": "1.5"}).open(qtbot).window
     title = window.windowTitle()
-    assert title.startswith("IOC Console — Phản ánh hiện trường")
+    assert "IOC Console — Phản ánh hiện trường" in title
     assert len(title) >= 1.4 * len("IOC Console — Phản ánh hiện trường")
 
 
