@@ -29,14 +29,19 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 protect_bool_singletons()
 
 
-#: The offscreen platform says this whenever a top-level window is shown; it is not our warning.
-OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+#: The offscreen platform says these when a top-level window is shown, raised (a dialog brought
+#: forward) or given the keyboard (a drag, a popup); they are not our warnings.
+OFFSCREEN_NOISE = (
+    r"This plugin does not support propagateSizeHints\(\)",
+    r"This plugin does not support raise\(\)",
+    r"This plugin does not support grabbing the keyboard",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui/" in item.nodeid:
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+            item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
 
 
 @pytest.fixture(autouse=True)
