@@ -12,6 +12,21 @@ The store is built once with the demo generator (``--count`` reports over a year
   Python's bytecode caches in place as after a first run. Target ≤ 2 s.
 * **sort / search / filter to repaint**: from the user's click or settled search to the view painted
   with the new rows (the SQL query, the model reset and the paint together).
+
+And on the whole workspace (the real window with its docked map, in a process of its own, as
+``ioc-console`` runs it):
+
+* **map: reading every report** from the store on the database worker (after the queue is shown);
+* **map first paint**: from ``set_reports`` with every report to the page saying it has indexed and
+  drawn them. Target ≤ 2 s at 200,000;
+* **one report's change reaching the map**: from :meth:`Workspace.follow` (the store changed) to the
+  page's acknowledgement after the frame that shows it (the worker reads the report meanwhile).
+  Target ≤ 50 ms;
+* **drop to pending**: from the drop of three reports on an agency to the note dialog, and from the
+  note confirmed to the reports written pending with their outbox entries (the action service's
+  answer on the GUI thread). Target ≤ 100 ms;
+* **memory**: resident memory of the console's process and of QtWebEngine's processes, with every
+  report on the map.
 """
 
 from __future__ import annotations
@@ -175,6 +190,7 @@ def child_startup(data_dir: Path) -> None:
     """Run the real composition root until the queue is painted; print when that happened."""
     from PySide6.QtWidgets import QApplication
 
+    import ioc_console.gui.map  # noqa: F401  (QtWebEngine before the application, as run() does)
     from ioc_console.gui.app import Console, Options
 
     app = QApplication([sys.argv[0]])
@@ -198,6 +214,185 @@ def child_startup(data_dir: Path) -> None:
     print(json.dumps({"interactive_at": ready[0], "cpu": cpu[0], "timings": console.timings}))
     window.close()
     console.shutdown()
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, stack = [], [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+def child_workspace(data_dir: Path, repeat: int) -> None:
+    """The real console with its map on ``data_dir``: the workspace's figures, as one JSON line."""
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox" if os.geteuid() == 0 else "")
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from ioc_console.domain.lifecycle import Status
+    from ioc_console.store import ReportQuery
+
+    import ioc_console.gui.map  # noqa: F401  (QtWebEngine before the application)
+    from ioc_console.gui.agency_panel import report_numbers_mime
+    from ioc_console.gui.app import Console, Options
+    from ioc_console.gui.qt_compat import protect_bool_singletons
+
+    app = QApplication([sys.argv[0]])
+    protect_bool_singletons()
+    console = Console(app, Options(data_dir=data_dir / "console", lang="vi", env={}))
+    window = console.window
+    window.resize(1920, 1080)
+    # The console's own data folder holds the bench's store (a link, not a copy).
+    (data_dir / "console").mkdir(exist_ok=True)
+    link = data_dir / "console" / "demo-console.sqlite3"
+    if not link.exists():
+        link.symlink_to(data_dir / "demo-console.sqlite3")
+    marks: dict[str, float] = {}
+    console.start()
+    _wait(app, lambda: getattr(console, "workspace", None) is not None, 300)
+    ws = console.workspace
+    original_rows = ws._on_map_rows
+
+    def rows_arrived(generation, rows):  # type: ignore[no-untyped-def]
+        marks["rows"] = time.perf_counter()
+        marks["count"] = len(rows)
+        original_rows(generation, rows)
+        marks["sent"] = time.perf_counter()
+
+    ws._on_map_rows = rows_arrived
+    original_changed = ws._on_changed_rows
+
+    def changed_arrived(result):  # type: ignore[no-untyped-def]
+        marks["changed"] = time.perf_counter()
+        original_changed(result)
+
+    ws._on_changed_rows = changed_arrived
+    loaded: list[int] = []
+    ws.map_loaded.connect(lambda n: (loaded.append(n), marks.setdefault("loaded", time.perf_counter())))
+    _wait(app, lambda: ws.map is not None, 300)
+    marks["map_created"] = time.perf_counter()
+    ws.map.ready.connect(lambda: marks.setdefault("ready", time.perf_counter()))
+    _wait(app, lambda: bool(loaded), 600)
+    figures: dict[str, object] = {
+        "read_ms": (marks["rows"] - marks["map_created"]) * 1000,
+        # From the rows handed over, or from the page's ready handshake if it came later.
+        "first_paint_ms": (marks["loaded"] - max(marks["rows"], marks.get("ready", 0.0))) * 1000,
+        "page_ready_ms": (marks.get("ready", marks["map_created"]) - marks["map_created"]) * 1000,
+        "drawn": loaded[0],
+        "timing": ws.map.last_load_timing,
+    }
+    store = ws.store
+    located = store.numbers(ReportQuery(statuses={Status.IN_PROGRESS}, limit=40))
+    acks: dict[int, float] = {}
+    ws.map.acknowledged.connect(lambda seq: acks.setdefault(seq, time.perf_counter()))
+    followed: list[int] = []
+    ws.map_followed.connect(followed.append)
+    changes: list[float] = []
+    on_page: list[float] = []
+    for number in located[: max(10, repeat * 4)]:
+        followed.clear()
+        started = time.perf_counter()
+        ws.follow([number])
+        _wait(app, lambda: bool(followed) and followed[-1] in acks, 60)
+        changes.append((acks[followed[-1]] - started) * 1000)
+        on_page.append((acks[followed[-1]] - marks["changed"]) * 1000)
+        pause = time.perf_counter() + 0.15
+        _wait(app, lambda p=pause: time.perf_counter() > p, 5)  # type: ignore[misc]
+    figures["change_ms"] = changes
+    figures["change_page_ms"] = on_page
+
+    panel = ws.panel
+    # Up to three reports the IOC may forward; each forward is taken back afterwards (the undo), so
+    # that the bench's store stays as it was built.
+    fresh = store.numbers(ReportQuery(statuses={Status.NEW, Status.RETURNED, Status.REOPENED}, limit=3))
+    undone: list[object] = []
+    ws.service.undo_finished.connect(undone.append)
+    to_dialog: list[float] = []
+    to_pending: list[float] = []
+    finished: list[object] = []
+    ws.service.request_finished.connect(finished.append)
+    for _ in range(repeat if fresh else 0):
+        numbers = fresh
+        code = "so-gtvt"
+        index = panel.model.index_of(code)
+        panel.view.expand(index.parent())
+        panel.view.scrollTo(index)
+        point = QPointF(panel.view.visualRect(index).center())
+        briefs: list[object] = []
+        ws.service.fetch_briefs(numbers, briefs.extend)
+        _wait(app, lambda b=briefs: bool(b), 30)  # type: ignore[misc]
+        panel._briefs.update({b.number: b for b in briefs})  # read while dragging, as a real drag does
+        mime = report_numbers_mime(numbers)
+        buttons, keys, copy = (
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.DropAction.CopyAction,
+        )
+        viewport = panel.view.viewport()
+        QApplication.sendEvent(viewport, QDragEnterEvent(point.toPoint(), copy, mime, buttons, keys))
+        QApplication.sendEvent(viewport, QDragMoveEvent(point.toPoint(), copy, mime, buttons, keys))
+        app.processEvents()
+        started = time.perf_counter()
+        QApplication.sendEvent(viewport, QDropEvent(point, copy, mime, buttons, keys))
+        try:
+            _wait(app, lambda: panel.note_dialog is not None and panel.note_dialog.isVisible(), 30)
+        except TimeoutError:
+            raise TimeoutError(f"the drop of {numbers} was not taken: {panel.message.text}") from None
+        to_dialog.append((time.perf_counter() - started) * 1000)
+        finished.clear()
+        started = time.perf_counter()
+        panel.note_dialog.accept()
+        _wait(app, lambda: bool(finished), 30)
+        to_pending.append((time.perf_counter() - started) * 1000)
+        undone.clear()
+        if ws.service.undo(finished[-1].token):
+            _wait(app, lambda: bool(undone), 30)
+    figures["dropped"] = len(fresh)
+    figures["drop_to_dialog_ms"] = to_dialog
+    figures["confirm_to_pending_ms"] = to_pending
+    app.processEvents()
+    figures["rss_console_mb"] = _rss_mb(os.getpid())
+    figures["rss_engine_mb"] = sum(_rss_mb(pid) for pid in _descendants(os.getpid()))
+    print(json.dumps(figures))
+    sys.stdout.flush()
+    window.close()
+    console.shutdown()
+    os._exit(0)  # QtWebEngine's teardown at exit is not what is measured
+
+
+def measure_workspace(data_dir: Path, repeat: int, pycache: Path) -> dict[str, object]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPYCACHEPREFIX=str(pycache))
+    out = subprocess.run(
+        [sys.executable, __file__, "--child-workspace", str(data_dir), "--repeat", str(repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return json.loads([x for x in out.stdout.splitlines() if x.startswith("{")][-1])
 
 
 def measure_startup(
@@ -239,12 +434,21 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--child-startup", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-workspace", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--only-workspace", action="store_true", help="only the workspace's figures")
     args = parser.parse_args()
     if args.child_startup is not None:
         child_startup(args.child_startup)
         return 0
+    if args.child_workspace is not None:
+        child_workspace(args.child_workspace, args.repeat)
+        return 0
 
     data_dir = build_store(args.count, args.cache)
+    workspace = measure_workspace(data_dir, args.repeat, args.cache / "pycache")
+    print_workspace(workspace, args.count)
+    if args.only_workspace:
+        return 0
     startup, startup_cpu, steps = measure_startup(data_dir, args.repeat, args.cache / "pycache")
     paints = measure_in_process(data_dir, args.repeat)
     rows = [
@@ -265,6 +469,35 @@ def main() -> int:
     for step, at in steps.items():
         print(f"  {at:>8.0f}  {step}")
     return 0
+
+
+def print_workspace(w: dict[str, object], count: int) -> None:
+    def row(name: str, values: object, target: str) -> None:
+        items = values if isinstance(values, list) else [values]
+        numbers = [float(v) for v in items]  # type: ignore[arg-type]
+        if not numbers:
+            print(f"{name:<58} {'(none)':>10}")
+            return
+        worst = max(numbers)
+        print(f"{name:<58} {statistics.median(numbers):>10.1f} {worst:>9.1f} {target:>10}")
+
+    print()
+    print(f"Workspace with {count:,} reports (real window with its map, offscreen, 1920×1080)")
+    print(f"{'measure':<58} {'median ms':>10} {'max ms':>9} {'target ms':>10}")
+    row("map: every report read from the store (worker)", w["read_ms"], "")
+    row("map: page ready (widget made → ready handshake)", w["page_ready_ms"], "")
+    row(f"map first paint ({w['drawn']:,} drawn: set_reports → drawn)", w["first_paint_ms"], "≤ 2000")
+    row("one report's change reaching the map (follow → page ack)", w["change_ms"], "≤ 50")
+    row("  of which the map: update sent → page ack", w["change_page_ms"], "")
+    n = w.get("dropped", 0)
+    row(f"drop of {n} reports → note dialog shown", w["drop_to_dialog_ms"], "")
+    row(f"note confirmed → {n} reports pending (outbox written)", w["confirm_to_pending_ms"], "≤ 100")
+    print(f"{'memory: console process (RSS)':<58} {w['rss_console_mb']:>10.0f} MB")
+    print(f"{'memory: QtWebEngine processes (RSS, together)':<58} {w['rss_engine_mb']:>10.0f} MB")
+    timing = w.get("timing") or {}
+    if timing:
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in timing.items())  # type: ignore[union-attr]
+        print(f"  the page's split of the first paint, ms: {parts}")
 
 
 if __name__ == "__main__":

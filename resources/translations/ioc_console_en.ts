@@ -367,6 +367,43 @@
 <context>
     <name>Console</name>
     <message>
+        <source>Đang khởi động máy chủ mẫu của tỉnh Ninh Thuận…</source>
+        <extracomment>Changes applied by sync are shown together when they come this close (a first sync brings thousands). Where the console&apos;s data comes from (:attr:`Options.source`). New citizens&apos; reports per minute from the embedded demo&apos;s simulator (0: none). Reports the hub changed in the local copy (batched), for the parts that follow them live.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đăng nhập vào máy chủ IOC…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tài khoản</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đang đăng nhập: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đăng &amp;xuất…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đăng xuất sẽ xoá bản dữ liệu trên máy này của bạn; lần sau cần đăng nhập lại.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%n thao tác chưa gửi được lên máy chủ sẽ bị bỏ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Đăng xuất</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
+    <message>
         <source>Đang đọc danh mục địa bàn, đơn vị, lĩnh vực…</source>
         <translation>Reading the units, agencies and categories…</translation>
     </message>
@@ -391,6 +428,10 @@
         <translation>Paused (waiting for information)</translation>
     </message>
     <message>
+        <source>Máy chủ IOC: %s</source>
+        <translation>IOC hub: %s</translation>
+    </message>
+    <message>
         <source>Dữ liệu mẫu trên máy: %s</source>
         <translation>Local demo data: %s</translation>
     </message>
@@ -401,6 +442,10 @@
     <message>
         <source>Danh mục địa bàn, đơn vị, lĩnh vực có lỗi.</source>
         <translation>The list of units, agencies and categories has an error.</translation>
+    </message>
+    <message>
+        <source>Không kết nối được máy chủ IOC và trên máy chưa có bản dữ liệu nào để làm việc ngoại tuyến.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Không đọc hoặc ghi được thư mục dữ liệu.</source>
@@ -774,7 +819,7 @@
     <name>MainWindow</name>
     <message>
         <source>IOC Console — Phản ánh hiện trường</source>
-        <extracomment>Keys of the window&apos;s own geometry in QSettings (nothing else of the window is kept there). Refresh the queue this often so that deadline states move on without anyone asking.</extracomment>
+        <extracomment>Keys of the window&apos;s own geometry in QSettings (nothing else of the window is kept there). The docks&apos; places and sizes (QMainWindow.saveState), with its version below. Refresh the queue this often so that deadline states move on without anyone asking. Whether the workspace docks the live map (QtWebEngine); the console always does, tests that run without QtWebEngine turn it off before the data opens.</extracomment>
         <translation>IOC Console — Field reports</translation>
     </message>
     <message>
@@ -796,6 +841,38 @@
     <message>
         <source>&amp;Thoát</source>
         <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>&amp;Phản ánh</source>
+        <translation>&amp;Reports</translation>
+    </message>
+    <message>
+        <source>&amp;Xem</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <source>&amp;Bảng</source>
+        <translation>&amp;Panels</translation>
+    </message>
+    <message>
+        <source>&amp;Giao diện</source>
+        <translation>&amp;Appearance</translation>
+    </message>
+    <message>
+        <source>Theo &amp;hệ thống</source>
+        <translation>Follow the &amp;system</translation>
+    </message>
+    <message>
+        <source>&amp;Sáng</source>
+        <translation>&amp;Light</translation>
+    </message>
+    <message>
+        <source>&amp;Tối</source>
+        <translation>&amp;Dark</translation>
+    </message>
+    <message>
+        <source>&amp;Đặt lại bố cục</source>
+        <translation>&amp;Reset the layout</translation>
     </message>
     <message>
         <source>&amp;Ngôn ngữ</source>
@@ -1748,6 +1825,50 @@
         <source>Gõ tên xã, phường (có dấu hoặc không)…</source>
         <extracomment>The placeholders a reply template may use, each filled by :func:`reply_values`. The outcomes of a report&apos;s handling that templates are written for, in the order offered.</extracomment>
         <translation>Type a commune or ward (with or without diacritics)…</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <source>chờ gửi</source>
+        <extracomment>Reports read per query when the map&apos;s full set is read from the store. More changed reports than this at once are shown by reading the whole set again. The hotline intake&apos;s shortcut.</extracomment>
+        <translation>waiting to send</translation>
+    </message>
+    <message>
+        <source>Thao tác đang chờ gửi lên máy chủ</source>
+        <translation>Action waiting to be sent to the hub</translation>
+    </message>
+    <message>
+        <source>Danh sách phản ánh</source>
+        <translation>Report queue</translation>
+    </message>
+    <message>
+        <source>Đang mở bản đồ…</source>
+        <translation>Opening the map…</translation>
+    </message>
+    <message>
+        <source>Bản đồ phản ánh</source>
+        <translation>Report map</translation>
+    </message>
+    <message>
+        <source>Đơn vị xử lý</source>
+        <translation>Agencies</translation>
+    </message>
+    <message>
+        <source>&amp;Tiếp nhận cuộc gọi đường dây nóng…</source>
+        <translation>&amp;Take a hotline call…</translation>
+    </message>
+    <message>
+        <source>Ghi một cuộc gọi của người dân thành phản ánh mới (Ctrl+N)</source>
+        <translation>Type a citizen&apos;s call in as a new report (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Không ghi được thao tác</source>
+        <translation>The action could not be saved</translation>
+    </message>
+    <message>
+        <source>Đã ghi nhận phản ánh %1 (chờ gửi lên máy chủ).</source>
+        <translation>Report %1 recorded (waiting to be sent to the hub).</translation>
     </message>
 </context>
 </TS>
