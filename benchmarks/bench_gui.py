@@ -346,6 +346,10 @@ def child_workspace(data_dir: Path, repeat: int) -> None:
         _wait(app, lambda b=briefs: bool(b), 30)  # type: ignore[misc]
         panel._briefs.update({b.number: b for b in briefs})  # read while dragging, as a real drag does
         mime = report_numbers_mime(numbers)
+        # A drag takes a second or two: the worker has finished what the last action asked of it
+        # (recounting every agency's reports at scale) by the time the reports are dropped.
+        pause = time.perf_counter() + 2.0
+        _wait(app, lambda p=pause: time.perf_counter() > p, 5)  # type: ignore[misc]
         buttons, keys, copy = (
             Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier,

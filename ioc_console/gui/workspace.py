@@ -65,8 +65,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Reports read per query when the map's full set is read from the store.
-MAP_PAGE = 25_000
+#: Reports read per worker job when the map's full set is read from the store: small enough that
+#: the queue's own queries, queued meanwhile, wait a fraction of a second, not the whole read.
+MAP_PAGE = 5_000
 #: More changed reports than this at once are shown by reading the whole set again.
 FOLLOW_LIMIT = 2_000
 #: The hotline intake's shortcut.
@@ -109,19 +110,23 @@ class PendingQueueSource(StoreQueueSource):
 # -- what the map is given ------------------------------------------------------------------------------
 
 
-def read_map_rows(store: LocalStore, clock: DeadlineClock) -> list[Any]:
-    """On the worker: every report as the map shows it (in pages, to keep the peak small)."""
+def read_map_page(store: LocalStore, clock: DeadlineClock, offset: int, limit: int = MAP_PAGE) -> list[Any]:
+    """On the worker: one page of the reports (in number order) as the map shows them."""
     from ioc_console.gui.map.data import map_reports
 
     now, boundary = clock.now_and_boundary()
+    page = store.query(ReportQuery(sort="number", descending=False, offset=offset, limit=limit))
+    return map_reports(page, now, boundary)
+
+
+def read_map_rows(store: LocalStore, clock: DeadlineClock) -> list[Any]:
+    """On the worker: every report as the map shows it (for tools; the workspace reads page by page)."""
     rows: list[Any] = []
-    offset = 0
     while True:
-        page = store.query(ReportQuery(sort="number", descending=False, offset=offset, limit=MAP_PAGE))
-        rows.extend(map_reports(page, now, boundary))
+        page = read_map_page(store, clock, len(rows))
+        rows.extend(page)
         if len(page) < MAP_PAGE:
             return rows
-        offset += len(page)
 
 
 def map_row_of(report: Report, now: datetime, boundary: datetime, pending: bool) -> Any:
@@ -377,13 +382,24 @@ class Workspace(QObject):
         if self.map is None or self.executor.closed:
             return
         self._map_generation += 1
-        generation = self._map_generation
-        store, clock = self.store, self.clock
-        Op(lambda: read_map_rows(store, clock), self).on_success(
-            lambda rows: self._on_map_rows(generation, rows)
-        ).on_failure(lambda error: log.error("reading the map's reports failed", exc_info=error)).run(
-            self.executor
-        )
+        self._read_map_page(self._map_generation, [])
+
+    def _read_map_page(self, generation: int, rows: list[Any]) -> None:
+        # One worker job per page: the queue's queries slip in between them.
+        if self._closed or self.executor.closed or generation != self._map_generation:
+            return
+        store, clock, offset = self.store, self.clock, len(rows)
+
+        def done(page: list[Any]) -> None:
+            rows.extend(page)
+            if len(page) < MAP_PAGE:
+                self._on_map_rows(generation, rows)
+            else:
+                self._read_map_page(generation, rows)
+
+        Op(lambda: read_map_page(store, clock, offset), self).on_success(done).on_failure(
+            lambda error: log.error("reading the map's reports failed", exc_info=error)
+        ).run(self.executor)
 
     def _on_map_rows(self, generation: int, rows: list[Any]) -> None:
         if self.map is None or generation != self._map_generation:
@@ -405,18 +421,18 @@ class Workspace(QObject):
         """
         if self._closed or not numbers:
             return
+        if self.map is not None and not self.executor.closed:
+            if len(numbers) > FOLLOW_LIMIT:
+                self.reload_map()
+            else:
+                store, clock, wanted = self.store, self.clock, list(numbers)
+                Op(lambda: read_changed_rows(store, clock, wanted), self).on_success(
+                    self._on_changed_rows
+                ).on_failure(
+                    lambda error: log.error("reading changed reports for the map failed", exc_info=error)
+                ).run(self.executor)
+        # After the map's read: counting every agency's reports takes the worker a while at scale.
         self.panel.refresh()
-        if self.map is None or self.executor.closed:
-            return
-        if len(numbers) > FOLLOW_LIMIT:
-            self.reload_map()
-            return
-        store, clock, wanted = self.store, self.clock, list(numbers)
-        Op(lambda: read_changed_rows(store, clock, wanted), self).on_success(
-            self._on_changed_rows
-        ).on_failure(
-            lambda error: log.error("reading changed reports for the map failed", exc_info=error)
-        ).run(self.executor)
 
     def _on_changed_rows(self, result: tuple[list[Any], list[str]]) -> None:
         if self.map is None:
@@ -666,5 +682,6 @@ __all__ = [
     "is_unfiltered",
     "map_row_of",
     "read_changed_rows",
+    "read_map_page",
     "read_map_rows",
 ]
