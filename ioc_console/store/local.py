@@ -45,9 +45,10 @@ from sqlalchemy.pool import StaticPool
 
 from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.jurisdiction import Jurisdiction
-from ioc_console.domain.lifecycle import Action, Channel, Priority, Role, Status
-from ioc_console.domain.report import Attachment, Contact, Event, Location, Report
+from ioc_console.domain.lifecycle import Action, Channel, Priority, Status
+from ioc_console.domain.report import Contact, Location, Report
 from ioc_console.domain.text import normalize_phone
+from ioc_console.store.compact import attachments_from, attachments_text, history_from, history_text
 from ioc_console.store.convert import (
     PRIORITY_RANK,
     STATUS_RANK,
@@ -70,9 +71,7 @@ from ioc_console.store.folding import fast_fold
 from ioc_console.store.models import (
     FTS_TABLE,
     AgencyRecord,
-    AttachmentRecord,
     CategoryRecord,
-    EventRecord,
     MetaRecord,
     OutboxRecord,
     ReportRecord,
@@ -137,7 +136,7 @@ class OutboxEntry:
 
 #: The schema revisions this version knows, oldest first: the files of ``migrations/versions`` (a
 #: test checks that they agree), so that opening an up-to-date store does not import Alembic.
-REVISIONS: Final = ("0001_local_cache",)
+REVISIONS: Final = ("0001_local_cache", "0002_compact_history")
 HEAD: Final = REVISIONS[-1]
 
 
@@ -300,28 +299,8 @@ TEXT_COLUMNS: Final = (
     "search_text",
 )
 _SEARCH_INDEX = TEXT_COLUMNS.index("search_text")
-EVENT_COLUMNS: Final = (
-    "report_number",
-    "seq",
-    "at",
-    "actor",
-    "role",
-    "action",
-    "from_status",
-    "to_status",
-    "data",
-)
-ATTACHMENT_COLUMNS: Final = (
-    "report_number",
-    "id",
-    "position",
-    "kind",
-    "content_type",
-    "size",
-    "url",
-    "added_at",
-    "stage",
-)
+#: The texts with the compact history and attachments (:mod:`ioc_console.store.compact`).
+FULL_TEXT_COLUMNS: Final = (*TEXT_COLUMNS, "history", "attachments")
 
 
 def _compile_upsert(table: Any, columns: tuple[str, ...], keys: list[str], keep: tuple[str, ...]) -> str:
@@ -341,17 +320,14 @@ def _compile_upsert(table: Any, columns: tuple[str, ...], keys: list[str], keep:
 
 
 _UPSERT_REPORT: Final = _compile_upsert(_R, REPORT_COLUMNS, ["number"], keep=("id",))
+#: Texts only: a stored history stays as it is (a new report starts with an empty one).
 _UPSERT_TEXT: Final = _compile_upsert(ReportTextRecord.__table__, TEXT_COLUMNS, ["id"], keep=())
-_UPSERT_EVENT: Final = _compile_upsert(
-    EventRecord.__table__, EVENT_COLUMNS, ["report_number", "seq"], keep=()
-)
-_INSERT_ATTACHMENT: Final = _compile_upsert(
-    AttachmentRecord.__table__, ATTACHMENT_COLUMNS, ["report_number", "id"], keep=()
-)
+_UPSERT_FULL_TEXT: Final = _compile_upsert(ReportTextRecord.__table__, FULL_TEXT_COLUMNS, ["id"], keep=())
 _FTS_INSERT: Final = f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (?, ?)"
 _FTS_DELETE: Final = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', ?, ?)"
-_DELETE_EVENTS_AFTER: Final = "DELETE FROM report_events WHERE report_number = ? AND seq > ?"
-_DELETE_ATTACHMENTS: Final = "DELETE FROM report_attachments WHERE report_number = ?"
+#: The meta key under which a bulk load keeps the ``CREATE INDEX`` statements of the report indexes
+#: it dropped (a JSON list), until it puts them back together with the full-text index.
+BULK_KEY: Final = "store.bulk_load"
 
 
 @dataclass
@@ -562,6 +538,8 @@ class LocalStore:
         self._reference = _Reference.empty()
         #: Filters (queries without their page) for which looking up the matches beat the scan.
         self._search_first: set[ReportQuery] = set()
+        #: While a bulk load runs: the ``CREATE INDEX`` statements of the report indexes it dropped.
+        self._deferred: list[str] | None = None
 
     def _on_begin(self, connection: Connection) -> None:
         connection.exec_driver_sql(self._begin)
@@ -604,6 +582,7 @@ class LocalStore:
         try:
             store._migrate(check)
             store._reference = store._read_reference()
+            store._resume_bulk_load()
         except BaseException:
             store.close()
             raise
@@ -841,17 +820,29 @@ class LocalStore:
         written: dict[str, tuple[int, int, str]] = {}
         total = 0
         batch: list[Report] = []
-        for report in reports:
-            batch.append(report)
-            if len(batch) >= _CHUNK:
+        bulk = False
+        try:
+            for report in reports:
+                batch.append(report)
+                if len(batch) >= _CHUNK:
+                    if empty and not total and self._deferred is None:
+                        # A full batch into an empty store: a bulk load. The report indexes and
+                        # the full-text index are built once at the end, in this transaction.
+                        self._drop_indexes(raw)
+                        bulk = True
+                    total, next_id = self._upsert_batch(
+                        raw, batch, written, empty, with_history, force, reference, total, next_id
+                    )
+                    batch = []
+            if batch:
                 total, next_id = self._upsert_batch(
                     raw, batch, written, empty, with_history, force, reference, total, next_id
                 )
-                batch = []
-        if batch:
-            total, next_id = self._upsert_batch(
-                raw, batch, written, empty, with_history, force, reference, total, next_id
-            )
+            if bulk:
+                self._restore_indexes(raw)
+        finally:
+            if bulk:
+                self._deferred = None
         return total
 
     def _upsert_batch(
@@ -888,8 +879,6 @@ class LocalStore:
         texts: list[tuple[Any, ...]] = []
         fts_delete: list[tuple[int, str]] = []
         fts_insert: list[tuple[int, str]] = []
-        existing: list[Report] = []
-        fresh: list[Report] = []
         row_of = reference.row
         for number, report in chosen.items():
             known = written.get(number) or stored.get(number)
@@ -898,7 +887,6 @@ class LocalStore:
                 next_id += 1
                 row, text_row = row_of(report_id, report)
                 fts_insert.append((report_id, text_row[_SEARCH_INDEX]))
-                fresh.append(report)
             else:
                 report_id, version, old_text = known
                 if not force and report.version < version:
@@ -908,64 +896,81 @@ class LocalStore:
                 if text != old_text:
                     fts_delete.append((report_id, old_text))
                     fts_insert.append((report_id, text))
-                existing.append(report)
+            if with_history:
+                text_row = (*text_row, history_text(report.history), attachments_text(report.attachments))
             rows.append(row)
             texts.append(text_row)
             written[number] = (report_id, report.version, text_row[_SEARCH_INDEX])
         raw.executemany(_UPSERT_REPORT, rows)
-        raw.executemany(_UPSERT_TEXT, texts)
-        if fts_delete:
-            raw.executemany(_FTS_DELETE, fts_delete)
-        raw.executemany(_FTS_INSERT, fts_insert)
-        if with_history:
-            self._write_history(raw, existing, fresh)
+        raw.executemany(_UPSERT_FULL_TEXT if with_history else _UPSERT_TEXT, texts)
+        if self._deferred is None:
+            if fts_delete:
+                raw.executemany(_FTS_DELETE, fts_delete)
+            raw.executemany(_FTS_INSERT, fts_insert)
         return total + len(rows), next_id
 
-    @staticmethod
-    def _write_history(raw: sqlite3.Connection, existing: list[Report], fresh: list[Report]) -> None:
-        if existing:
-            raw.executemany(
-                _DELETE_EVENTS_AFTER,
-                [(r.number, max((e.seq for e in r.history), default=0)) for r in existing],
-            )
-            raw.executemany(_DELETE_ATTACHMENTS, [(r.number,) for r in existing])
-        events: list[tuple[Any, ...]] = []
-        attachments: list[tuple[Any, ...]] = []
-        for group in (existing, fresh):
-            for r in group:
-                number = r.number
-                for e in r.history:
-                    events.append(
-                        (
-                            number,
-                            e.seq,
-                            to_micros(e.at),
-                            e.actor,
-                            e.role.value,
-                            e.action.value,
-                            None if e.from_status is None else e.from_status.value,
-                            e.to_status.value,
-                            dump_json(e.data) if e.data else "{}",
-                        )
-                    )
-                for position, a in enumerate(r.attachments):
-                    attachments.append(
-                        (
-                            number,
-                            a.id,
-                            position,
-                            a.kind,
-                            a.content_type,
-                            a.size,
-                            a.url,
-                            _micros(a.added_at),
-                            a.stage,
-                        )
-                    )
-        if events:
-            raw.executemany(_UPSERT_EVENT, events)
-        if attachments:
-            raw.executemany(_INSERT_ATTACHMENT, attachments)
+    # -- bulk loads ---------------------------------------------------------------------------------
+
+    @property
+    def search_deferred(self) -> bool:
+        """A bulk load is under way: the full-text index is rebuilt at its end, not kept up to date."""
+        return self._deferred is not None
+
+    def _drop_indexes(self, raw: sqlite3.Connection) -> None:
+        """Drop the report indexes (but the number's uniqueness) and defer the full-text index."""
+        found = raw.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reports'"
+            " AND sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+        for name, _sql in found:
+            raw.execute(f'DROP INDEX "{name}"')
+        self._deferred = [str(sql) for _name, sql in found]
+
+    def _restore_indexes(self, raw: sqlite3.Connection) -> None:
+        """Build the dropped indexes and the full-text index again (from sorted input: fast)."""
+        for sql in self._deferred or ():
+            raw.execute(sql)
+        raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+    def begin_bulk_load(self) -> bool:
+        """Start a bulk load into an empty store over several transactions (a first sync's pages).
+
+        Until :meth:`end_bulk_load`, the report indexes are dropped and the full-text index is not
+        kept up to date, which makes each write several times faster; queries stay correct but
+        slower, and a search does not find what was written since. Returns False (and changes
+        nothing) when the store already holds reports. A load cut short (the program killed) is
+        finished by the next :meth:`open`.
+        """
+        with self._transaction(write=True) as conn:
+            if self._deferred is not None:
+                return True
+            raw = self._driver(conn)
+            if raw.execute("SELECT 1 FROM reports LIMIT 1").fetchone() is not None:
+                return False
+            try:
+                self._drop_indexes(raw)
+                self._set_meta(conn, BULK_KEY, dump_json(self._deferred))
+            except BaseException:
+                self._deferred = None
+                raise
+        return True
+
+    def end_bulk_load(self) -> None:
+        """Build the indexes a bulk load dropped and the full-text index (seconds for 200,000)."""
+        with self._transaction(write=True) as conn:
+            if self._deferred is None:
+                return
+            self._restore_indexes(self._driver(conn))
+            self._set_meta(conn, BULK_KEY, None)
+        self._deferred = None
+
+    def _resume_bulk_load(self) -> None:
+        """On open: finish a bulk load that was cut short."""
+        with self._transaction(write=False) as conn:
+            pending = self._get_meta(conn, BULK_KEY)
+        if pending is not None:
+            self._deferred = [str(sql) for sql in load_json(pending)]
+            self.end_bulk_load()
 
     def get_report(self, number: str) -> Report | None:
         """The whole report with its history and attachments (instants in UTC), or None."""
@@ -974,19 +979,7 @@ class LocalStore:
             row = conn.execute(
                 select(_R, *_TEXTS_ONLY).join_from(R, ReportTextRecord).where(R.number == number)
             ).one_or_none()
-            if row is None:
-                return None
-            events = conn.execute(
-                select(EventRecord.__table__)
-                .where(EventRecord.report_number == number)
-                .order_by(EventRecord.seq)
-            ).all()
-            attachments = conn.execute(
-                select(AttachmentRecord.__table__)
-                .where(AttachmentRecord.report_number == number)
-                .order_by(AttachmentRecord.position)
-            ).all()
-            return _report(row, events, attachments)
+            return None if row is None else _report(row)
 
     def query(self, q: ReportQuery) -> list[ReportRow]:
         """One page of reports matching ``q``, in its order.
@@ -1264,7 +1257,7 @@ def _row(r: Any, t: Any) -> ReportRow:
     )
 
 
-def _report(r: Any, events: Iterable[Any], attachments: Iterable[Any]) -> Report:
+def _report(r: Any) -> Report:
     return Report(
         number=r.number,
         channel=Channel(r.channel),
@@ -1292,31 +1285,8 @@ def _report(r: Any, events: Iterable[Any], attachments: Iterable[Any]) -> Report
         closed_at=from_micros_or_none(r.closed_at),
         first_contact_at=from_micros_or_none(r.first_contact_at),
         forwarded_at=from_micros_or_none(r.forwarded_at),
-        attachments=[
-            Attachment(
-                id=a.id,
-                kind=a.kind,
-                content_type=a.content_type,
-                size=a.size,
-                url=a.url,
-                added_at=from_micros_or_none(a.added_at),
-                stage=a.stage,
-            )
-            for a in attachments
-        ],
-        history=[
-            Event(
-                seq=e.seq,
-                at=from_micros(e.at),
-                actor=e.actor,
-                role=Role(e.role),
-                action=Action(e.action),
-                from_status=None if e.from_status is None else Status(e.from_status),
-                to_status=Status(e.to_status),
-                data=load_json(e.data),
-            )
-            for e in events
-        ],
+        attachments=attachments_from(r.attachments),
+        history=history_from(r.history),
     )
 
 

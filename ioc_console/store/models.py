@@ -116,7 +116,8 @@ class ReportRecord(Base):
 
 
 class ReportTextRecord(Base):
-    """A report's texts and the citizen's contact, beside its :class:`ReportRecord` (same id)."""
+    """A report's texts, the citizen's contact, its history and attachments, beside its
+    :class:`ReportRecord` (same id)."""
 
     __tablename__ = "report_texts"
 
@@ -133,47 +134,11 @@ class ReportTextRecord(Base):
     #: Folded number, title, description, address, unit names and category name: the text that the
     #: FTS5 table :data:`FTS_TABLE` indexes (external content).
     search_text: Mapped[str] = mapped_column(Text)
-
-
-class EventRecord(Base):
-    """One entry of a report's history."""
-
-    __tablename__ = "report_events"
-
-    report_number: Mapped[str] = mapped_column(
-        String, ForeignKey("reports.number", ondelete="CASCADE"), primary_key=True
-    )
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[int] = mapped_column(Integer)
-    actor: Mapped[str] = mapped_column(String)
-    role: Mapped[str] = mapped_column(String)
-    action: Mapped[str] = mapped_column(String)
-    from_status: Mapped[str | None] = mapped_column(String)
-    to_status: Mapped[str] = mapped_column(String)
-    #: The event's data as JSON.
-    data: Mapped[str] = mapped_column(Text)
-
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-
-class AttachmentRecord(Base):
-    """An attachment's metadata (the file itself stays on the hub)."""
-
-    __tablename__ = "report_attachments"
-
-    report_number: Mapped[str] = mapped_column(
-        String, ForeignKey("reports.number", ondelete="CASCADE"), primary_key=True
-    )
-    id: Mapped[str] = mapped_column(String, primary_key=True)
-    position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String)
-    content_type: Mapped[str] = mapped_column(String)
-    size: Mapped[int] = mapped_column(Integer)
-    url: Mapped[str] = mapped_column(String)
-    added_at: Mapped[int | None] = mapped_column(Integer)
-    stage: Mapped[str] = mapped_column(String)
-
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    #: The report's history as one compact JSON list (see :mod:`ioc_console.store.compact`): it is
+    #: only ever read whole, for one report, so rows of its own cost a bulk load without helping.
+    history: Mapped[str] = mapped_column(Text, server_default=text("'[]'"))
+    #: Its attachments' metadata, the same way (the files stay on the hub).
+    attachments: Mapped[str] = mapped_column(Text, server_default=text("'[]'"))
 
 
 class UnitRecord(Base):

@@ -102,7 +102,8 @@ def test_reports_and_their_history_are_written_in_one_transaction(
         store.upsert_reports([good, bad])
     assert store.count(ReportQuery()) == 0
     with sqlite3.connect(store_path) as conn:
-        assert conn.execute("SELECT count(*) FROM report_events").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM report_texts").fetchone() == (0,)
+    assert store.get_report(good.number) is None
 
 
 def test_loading_many_in_batches(store: LocalStore) -> None:
