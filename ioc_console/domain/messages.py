@@ -13,6 +13,16 @@ from typing import Any
 LANGUAGES = ("vi", "en")
 
 _MESSAGES: dict[str, dict[str, str]] = {
+    "demo_hub.unwritable": {
+        "vi": "Không tạo được máy chủ mẫu trong thư mục {path}: {detail}. Dữ liệu đã có không bị thay đổi.",
+        "en": "Could not create the demo hub in {path}: {detail}. Nothing already there was changed.",
+    },
+    "demo_hub.unreadable": {
+        "vi": "Không mở được máy chủ mẫu {path}: {detail}. Tệp được giữ nguyên; "
+        "hãy đổi tên hoặc xoá nó để tạo lại dữ liệu mẫu.",
+        "en": "Could not open the demo hub {path}: {detail}. The file was left as it is; "
+        "rename or delete it to build the demo data again.",
+    },
     "transition.not_allowed": {
         "vi": "Không thể {action} khi phản ánh đang ở trạng thái «{status}».",
         "en": "Cannot {action} while the report is “{status}”.",

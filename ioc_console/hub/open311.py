@@ -650,7 +650,7 @@ def _intake(service: HubService, form: FormData, kind: Any) -> Intake:
             raise Open311Error(400, f"service_code {code[:40]!r} not found")
         service.check_category(code)
         description = plain_text("description", _param(form, "description"), limit=MAX_DESCRIPTION)
-        photo = media_url(_param(form, "media_url"))
+        photo = media_url(_param(form, "media_url"), allow_demo=service.settings.demo_media)
         if not description and not photo:
             raise Open311Error(400, "description or media_url is required / Cần nội dung phản ánh")
         location = resolve_location(

@@ -48,12 +48,14 @@ class HubSettings:
     poll_interval: float = 0.25
     #: A comment line is sent on idle event streams this often, so proxies keep them open.
     heartbeat_interval: float = 15.0
-    #: Longest page of the change feed.
-    max_feed_limit: int = 2000
+    #: Longest page of the change feed (a console's first sync asks for pages of 5000).
+    max_feed_limit: int = 5000
     #: Open311's default window for GET requests without dates (the spec suggests 90 days).
     open311_default_days: int = 90
     open311_max_page_size: int = 1000
     open311_default_page_size: int = 200
+    #: The demo hub takes the demo's own photo links (``demo://photo/<seed>.png``) as media URLs.
+    demo_media: bool = False
     #: Public base URL used in the discovery document (empty: taken from the request).
     public_url: str = ""
     contact: str = ""
