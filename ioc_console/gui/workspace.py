@@ -70,6 +70,8 @@ log = logging.getLogger(__name__)
 MAP_PAGE = 5_000
 #: More changed reports than this at once are shown by reading the whole set again.
 FOLLOW_LIMIT = 2_000
+#: The agency counts are taken again this long after the last of a run of changes.
+RECOUNT_MS = 1_500
 #: The hotline intake's shortcut.
 INTAKE_SHORTCUT = QKeySequence("Ctrl+N")
 
@@ -325,6 +327,10 @@ class Workspace(QObject):
         self.watcher.snapshot_taken.connect(self._on_watcher_snapshot_taken)
         self.watcher.flags_raised.connect(self._on_watcher_flags_raised)
 
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(RECOUNT_MS)
+        self._recount.timeout.connect(self.panel.refresh)
         self.panel.refresh()
         self.watcher.start()
 
@@ -431,8 +437,9 @@ class Workspace(QObject):
                 ).on_failure(
                     lambda error: log.error("reading changed reports for the map failed", exc_info=error)
                 ).run(self.executor)
-        # After the map's read: counting every agency's reports takes the worker a while at scale.
-        self.panel.refresh()
+        # Counting every agency's reports takes the worker a second at 200,000: once the changes
+        # settle, so that the next change's map read is not queued behind a count.
+        self._recount.start()
 
     def _on_changed_rows(self, result: tuple[list[Any], list[str]]) -> None:
         if self.map is None:
