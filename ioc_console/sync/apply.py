@@ -106,7 +106,7 @@ def _search_text_source() -> str:
     raise RuntimeError("the store has no search text column")
 
 
-def _delete_reports(raw: Any, numbers: Sequence[str]) -> int:
+def _delete_reports(raw: Any, numbers: Sequence[str], deferred: bool = False) -> int:
     """Delete reports with their search entries; their history, attachments and texts go with them
     (the store's foreign keys cascade). Returns the number deleted."""
     source = _search_text_source()
@@ -117,7 +117,8 @@ def _delete_reports(raw: Any, numbers: Sequence[str]) -> int:
         found = raw.execute(source.format(marks=marks), part).fetchall()
         if not found:
             continue
-        raw.executemany(_FTS_DELETE, [(row[0], row[1]) for row in found])
+        if not deferred:  # (a bulk load rebuilds the full-text index at its end)
+            raw.executemany(_FTS_DELETE, [(row[0], row[1]) for row in found])
         raw.execute(f"DELETE FROM reports WHERE number IN ({marks})", part)
         deleted += len(found)
     return deleted
@@ -162,7 +163,7 @@ def apply_feed_page(
     with store._transaction(write=True) as conn:
         raw = _raw(store, conn)
         written = store._upsert(raw, reports, True, False) if reports else 0
-        deleted = _delete_reports(raw, removed) if removed else 0
+        deleted = _delete_reports(raw, removed, store.search_deferred) if removed else 0
         store._set_meta(conn, cursor_key, str(cursor))
     return written + deleted
 

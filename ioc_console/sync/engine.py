@@ -62,8 +62,10 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class SyncSettings:
-    #: Changes asked for per feed request (the hub caps it, 2000 by default).
+    #: Changes asked for per feed request (the hub caps it, at 5000 by default).
     page_size: int = 2000
+    #: The same for a first sync into an empty store (fewer, larger pages; the hub caps it).
+    first_sync_page_size: int = 5000
     #: Seconds between pulls while the live stream is down.
     poll_interval: float = 30.0
     #: First retry delay after a failure, doubled on each further failure up to the cap.
@@ -422,9 +424,15 @@ class SyncEngine:
             self._busy += 1
             self._publish()
             pending: list[asyncio.Future[Any]] = []
+            bulk = False
             try:
                 size = self.settings.page_size
                 cursor = await self._db(apply.read_cursor, self.store)
+                if cursor == 0:
+                    # A first sync into an empty store: a bulk load, its indexes built at the end.
+                    bulk = await self._db(self.store.begin_bulk_load)
+                    if bulk:
+                        size = max(size, self.settings.first_sync_page_size)
                 body = await self.client.feed_bytes(cursor, size)
                 decoding = asyncio.ensure_future(self._decode(body, cursor))
                 pending = [decoding]
@@ -465,6 +473,12 @@ class SyncEngine:
                         future.cancel()
                     with contextlib.suppress(BaseException):
                         await future
+                if bulk or self.store.search_deferred:
+                    # Also when the sync stopped half-way: what arrived is searchable and indexed.
+                    try:
+                        await self._db(self.store.end_bulk_load)
+                    except Exception:
+                        log.exception("building the local indexes after a first sync failed")
                 self._busy -= 1
                 self._publish()
 

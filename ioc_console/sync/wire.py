@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, NoReturn
 
+import orjson
+
 from ioc_console.domain.lifecycle import Action, Channel, Priority, Role, Status
 from ioc_console.domain.report import Attachment, Contact, Event, Location, Report
 
@@ -298,7 +300,7 @@ def decode_report(value: object, where: str = "report") -> Report:
 
 def _parse(body: bytes | str, what: str) -> Any:
     try:
-        return json.loads(body)
+        return orjson.loads(body)  # several times faster than json on a feed page of megabytes
     except (ValueError, UnicodeDecodeError) as error:
         raise WireError("", f"{what} is not JSON ({str(error)[:80]})") from None
 
