@@ -20,10 +20,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="ioc-console",
         description="IOC Console — Phản ánh hiện trường (field reports console).",
     )
-    parser.add_argument(
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--demo",
         action="store_true",
-        help="mở dữ liệu mẫu của tỉnh Ninh Thuận / open the demo province's data",
+        help=(
+            "máy chủ mẫu của tỉnh Ninh Thuận chạy ngay trong chương trình, có phản ánh mới đến trực tiếp / "
+            "run the demo province's hub in-process, with citizens' reports arriving live"
+        ),
+    )
+    where.add_argument(
+        "--hub",
+        metavar="URL",
+        default=None,
+        help="địa chỉ máy chủ IOC / the IOC hub's address (https://…); default: the last hub used",
+    )
+    where.add_argument(
+        "--offline-demo",
+        action="store_true",
+        help="dữ liệu mẫu trên máy, không có máy chủ / the demo data on this machine, without a hub",
+    )
+    parser.add_argument(
+        "--ca-bundle",
+        type=Path,
+        default=None,
+        help="tệp chứng chỉ gốc của tổ chức / the organisation's CA bundle (PEM) for the hub's TLS",
+    )
+    parser.add_argument(
+        "--feed-rate",
+        type=float,
+        default=None,
+        metavar="PER_MINUTE",
+        help="số phản ánh mới mỗi phút của máy chủ mẫu (0: tắt) / new reports a minute in the demo (0: off)",
     )
     parser.add_argument(
         "--lang",
@@ -47,13 +75,26 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    if not args.demo:
-        # Until the hub exists, the demo's local store is the only data the console can open.
-        logging.getLogger("ioc_console").info("no hub configured yet: opening the demo data")
+    from ioc_console.gui.app import AUTO, EMBEDDED_DEMO, HUB, LOCAL_DEMO, Options, run
 
-    from ioc_console.gui.app import Options, run
-
-    return run(Options(demo=True, lang=args.lang, data_dir=args.data_dir), [sys.argv[0]], started=STARTED)
+    if args.offline_demo:
+        source = LOCAL_DEMO
+    elif args.demo:
+        source = EMBEDDED_DEMO
+    elif args.hub:
+        source = HUB
+    else:
+        source = AUTO  # the last hub used, or the embedded demo on a first start
+    options = Options(
+        demo=source != HUB,
+        lang=args.lang,
+        data_dir=args.data_dir,
+        source=source,
+        hub_url=args.hub,
+        ca_bundle=args.ca_bundle,
+        feed_rate=args.feed_rate,
+    )
+    return run(options, [sys.argv[0]], started=STARTED)
 
 
 if __name__ == "__main__":

@@ -10,16 +10,27 @@ back as queued Qt signals.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QSettings, QStandardPaths, QTranslator, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLocale,
+    QObject,
+    QSettings,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    QTranslator,
+    Signal,
+)
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from qasync import QEventLoop
 
 from ioc_console.domain.errors import DomainError
@@ -32,12 +43,30 @@ from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.qt_compat import GuiThreadCollector, protect_bool_singletons
 
 if TYPE_CHECKING:
+    from ioc_console.demo.embedded import EmbeddedHub
+    from ioc_console.demo.simulator import CitizenFeed
+    from ioc_console.sync.credentials import Credentials
+    from ioc_console.sync.session import SignedIn
+
+    from ioc_console.gui.connection import HubSession
     from ioc_console.gui.datasource import DemoData
 
 log = logging.getLogger("ioc_console.app")
 
 APP_NAME = "ioc-console"
 SETTINGS_FILE = "console.ini"
+#: Changes applied by sync are shown together when they come this close (a first sync brings thousands).
+CHANGES_BATCH_MS = 150
+
+
+#: Where the console's data comes from (:attr:`Options.source`).
+LOCAL_DEMO = "local"  # a generated store on this machine, no hub (tests, benchmarks, --offline-demo)
+EMBEDDED_DEMO = "embedded"  # a demo hub in this process, with the citizen-feed simulator (--demo)
+HUB = "hub"  # a real hub: sign in, then sync (--hub URL, or the last hub used)
+AUTO = "auto"  # the last hub used if there is one, else the embedded demo
+
+HUB_URL_KEY = "hub/url"
+HUB_USER_KEY = "hub/user"
 
 
 @dataclass(frozen=True)
@@ -46,6 +75,13 @@ class Options:
     lang: str | None = None
     data_dir: Path | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    source: str = LOCAL_DEMO
+    hub_url: str | None = None
+    ca_bundle: Path | None = None
+    #: New citizens' reports per minute from the embedded demo's simulator (0: none).
+    feed_rate: float | None = None
+    #: Reports of history in a newly built embedded demo hub (None: the demo's year).
+    demo_count: int | None = None
 
 
 def default_data_dir() -> Path:
@@ -68,6 +104,8 @@ class Console(QObject):
     """
 
     checked = Signal()
+    #: Reports the hub changed in the local copy (batched), for the parts that follow them live.
+    hub_changes = Signal(list)
 
     def __init__(self, app: QApplication, options: Options, started: float | None = None) -> None:
         super().__init__()
@@ -80,6 +118,13 @@ class Console(QObject):
         self._closed = asyncio.Event()
         self._translators: list[QTranslator] = []
         self._opened: list[DemoData] = []
+        self._hub_task: asyncio.Future[None] | None = None
+        self.session: HubSession | None = None
+        self.embedded: EmbeddedHub | None = None
+        self.simulator: CitizenFeed | None = None
+        self.sync_status: QWidget | None = None
+        self._changed: set[str] = set()
+        self._credentials: Credentials | None = None
 
         self._log_step("application")
         if protect_bool_singletons():
@@ -120,8 +165,15 @@ class Console(QObject):
         log.info("[%d] %s (%.0f ms since start)", self._step, what, elapsed)
 
     def start(self) -> None:
-        """Show the window in its loading state and open the data on the worker."""
+        """Show the window in its loading state and open the data (on the worker, or through a hub)."""
         self.window.show()
+        if self.options.source == AUTO:
+            known = bool(self.settings.value(HUB_URL_KEY))
+            self.options = replace(self.options, source=HUB if known else EMBEDDED_DEMO)
+        if self.options.source != LOCAL_DEMO:
+            self._log_step("window shown, connecting to the hub")
+            self._hub_task = asyncio.ensure_future(self._start_hub())
+            return
         self._log_step("window shown, opening the demo data")
         relay = self._progress
         data_dir = self.data_dir
@@ -139,6 +191,205 @@ class Console(QObject):
         Op(open_data, self.window).on_success(self._on_data_opened).on_failure(self._on_data_failed).run(
             self.executor
         )
+
+    async def _start_hub(self) -> None:
+        """Sign in (or start the embedded demo hub and sign its operator in), then open the local
+        copy and start syncing; the workspace opens on the local copy at once."""
+        from ioc_console.gui import connection
+        from ioc_console.gui.datasource import DemoData
+
+        try:
+            if self.options.source == EMBEDDED_DEMO:
+                signed, identity = await self._start_embedded_hub()
+            else:
+                signed, identity = await self._sign_in(), None
+                if signed is None:  # the user cancelled the sign-in
+                    self.window.close()
+                    return
+            self._log_step("signed in as " + signed.user.name)
+            session = await connection.connect(
+                self.data_dir, signed, identity=identity, progress=lambda step: self._on_progress(step, 0)
+            )
+        except Exception as error:
+            self._on_data_failed(error)
+            return
+        self.session = session
+        data = DemoData(
+            store=session.store, jurisdiction=session.jurisdiction, path=session.path, created=False
+        )
+        self._opened.append(data)
+        self._attach_session(session)
+        self._on_data_opened(data)
+        if self.simulator is not None:
+            self.simulator.start()
+
+    async def _start_embedded_hub(self) -> tuple[SignedIn, str]:
+        from ioc_console.demo.embedded import EmbeddedHub
+        from ioc_console.demo.simulator import CitizenFeed
+        from ioc_console.sync.credentials import MemoryCredentials
+        from ioc_console.sync.session import HubAddress, sign_in
+
+        self.window.show_progress(
+            QCoreApplication.translate("Console", "Đang khởi động máy chủ mẫu của tỉnh Ninh Thuận…")
+        )
+        hub = EmbeddedHub(self.data_dir, count=self.options.demo_count)
+        self.embedded = hub
+        await asyncio.to_thread(hub.start)
+        self._log_step("embedded demo hub at " + hub.url)
+        signed = await sign_in(
+            HubAddress(hub.url), hub.operator_name, hub.operator_password, MemoryCredentials()
+        )
+        rate = self.options.feed_rate
+        self.simulator = CitizenFeed.for_hub(hub, rate_per_minute=rate) if rate is None or rate > 0 else None
+        return signed, f"{hub.operator_name}@embedded-demo"
+
+    async def _sign_in(self) -> SignedIn | None:
+        """A kept session of the last user of this hub, or the sign-in dialog's."""
+        from ioc_console.sync.credentials import system_credentials
+        from ioc_console.sync.errors import SyncError
+        from ioc_console.sync.session import HubAddress, resume
+
+        from ioc_console.gui.signin import SignInDialog
+
+        credentials, problem = await asyncio.to_thread(system_credentials)
+        self._credentials = credentials
+        url = self.options.hub_url or str(self.settings.value(HUB_URL_KEY) or "")
+        user = str(self.settings.value(HUB_USER_KEY) or "")
+        ca = self.options.ca_bundle
+        if url and user and not problem:
+            try:
+                kept = await resume(HubAddress(url, ca), user, credentials)
+            except (SyncError, ValueError) as error:
+                log.info("the kept session could not be resumed: %s", error)
+                kept = None
+            if kept is not None:
+                return kept
+        self.window.show_progress(QCoreApplication.translate("Console", "Đăng nhập vào máy chủ IOC…"))
+        dialog = SignInDialog(
+            credentials,
+            keyring_problem=problem,
+            lang=self.lang,
+            hub_url=url,
+            user=user,
+            ca_bundle=ca,
+            parent=self.window,
+        )
+        answer: asyncio.Future[SignedIn | None] = asyncio.get_running_loop().create_future()
+
+        def signed_in(result: object) -> None:
+            if not answer.done():
+                answer.set_result(result)  # type: ignore[arg-type]
+
+        def cancelled() -> None:
+            if not answer.done():
+                answer.set_result(None)
+
+        dialog.signed_in.connect(signed_in)
+        dialog.rejected.connect(cancelled)
+        dialog.open()
+        signed = await answer
+        dialog.deleteLater()
+        if signed is not None:
+            self.settings.setValue(HUB_URL_KEY, signed.client.base_url)
+            self.settings.setValue(HUB_USER_KEY, signed.user.name)
+        return signed
+
+    def _attach_session(self, session: HubSession) -> None:
+        """The sync status in the status bar, refusals as messages, applied changes refresh the
+        queue (batched: a first sync applies thousands)."""
+        from ioc_console.gui.sync_status import SyncStatusWidget, refusal_box
+
+        status = SyncStatusWidget(self.lang)
+        status.setObjectName("sync_status")
+        self.window.statusBar().addPermanentWidget(status)
+        status.show_status(session.status)
+        session.status_changed.connect(status.show_status)
+        self.sync_status = status
+
+        def refused(what: object) -> None:
+            refusal_box(self.window, what, self.lang).open()  # type: ignore[arg-type]
+
+        session.action_refused.connect(refused)
+        if self.options.source == HUB:
+            menu = self.window.menuBar().addMenu(QCoreApplication.translate("Console", "&Tài khoản"))
+            who = session.user.display_name or session.user.name
+            menu.addAction(QCoreApplication.translate("Console", "Đang đăng nhập: %s") % who).setEnabled(
+                False
+            )
+            sign_out = menu.addAction(QCoreApplication.translate("Console", "Đăng &xuất…"))
+            sign_out.setObjectName("sign_out_action")
+            sign_out.triggered.connect(self._ask_sign_out)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(CHANGES_BATCH_MS)
+        self._refresh_timer.timeout.connect(self._on_hub_changes)
+        session.changes_applied.connect(self._on_changes_applied)
+
+    def _on_changes_applied(self, changes: object) -> None:
+        self._changed.update(getattr(changes, "upserted", ()) + getattr(changes, "removed", ()))
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _on_hub_changes(self) -> None:
+        numbers, self._changed = self._changed, set()
+        if self.data is None:
+            return
+        self.window.refresh()
+        self.hub_changes.emit(sorted(numbers))
+
+    def _ask_sign_out(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        text = QCoreApplication.translate(
+            "Console", "Đăng xuất sẽ xoá bản dữ liệu trên máy này của bạn; lần sau cần đăng nhập lại."
+        )
+        waiting = session.status.waiting
+        if waiting:
+            text += "\n\n" + QCoreApplication.translate(
+                "Console", "Số thao tác chưa gửi được lên máy chủ, sẽ bị bỏ: %s."
+            ) % QLocale().toString(waiting)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            QCoreApplication.translate("Console", "Đăng xuất"),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(QCoreApplication.translate("Console", "Đăng xuất"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(QCoreApplication.translate("Console", "Hủy"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.accepted.connect(lambda: asyncio.ensure_future(self.sign_out()))
+        box.open()
+
+    async def sign_out(self) -> None:
+        """End the session on the hub, forget the token and this user's local copy, and close."""
+        from ioc_console.sync.credentials import MemoryCredentials
+        from ioc_console.sync.session import sign_out
+
+        session, self.session = self.session, None
+        if session is None:
+            return
+        credentials = self._credentials or MemoryCredentials()
+        await session.close()
+        await sign_out(session.signed_in, credentials, session.store)
+        self.settings.remove(HUB_USER_KEY)
+        log.info("signed out; the local copy is forgotten")
+        self.window.close()
+
+    async def _close_hub(self) -> None:
+        if self._hub_task is not None and not self._hub_task.done():
+            self._hub_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._hub_task
+        if self.simulator is not None:
+            with contextlib.suppress(Exception):
+                await self.simulator.stop()
+        if self.session is not None:
+            await self.session.close()
+        if self.embedded is not None:
+            await asyncio.to_thread(self.embedded.stop)
 
     def _on_progress(self, step: str, count: int) -> None:
         texts = {
@@ -158,15 +409,39 @@ class Console(QObject):
         self._log_step("demo data open" + (" (built on this first run)" if data.created else ""))
         names = Names(data.jurisdiction, self.lang)
         clock = DeadlineClock(data.jurisdiction)
-        from ioc_console.gui.store_source import QueueWords, StoreQueueSource
+        from ioc_console.domain.lifecycle import Actor, Role
+
+        from ioc_console.gui.store_source import QueueWords
+        from ioc_console.gui.workspace import build_workspace
 
         words = QueueWords(paused=QCoreApplication.translate("Console", "Tạm dừng (chờ bổ sung)"))
-        source = StoreQueueSource(data.store, names, clock, words)
         self.window.queue_ready.connect(self._on_first_queue_ready)
-        source_text = (
-            QCoreApplication.translate("Console", "Dữ liệu mẫu trên máy: %s") % data.jurisdiction.name
+        session = self.session
+        if session is not None:
+            user = session.user
+            actor = Actor(user.name, user.role, user.agency)
+            source_text = QCoreApplication.translate("Console", "Máy chủ IOC: %s") % data.jurisdiction.name
+        else:
+            actor = Actor("ioc.may-nay", Role.OPERATOR)  # the demo's operator on this machine
+            source_text = (
+                QCoreApplication.translate("Console", "Dữ liệu mẫu trên máy: %s") % data.jurisdiction.name
+            )
+        self.workspace = build_workspace(
+            self.window,
+            data.store,
+            data.jurisdiction,
+            names,
+            clock,
+            self.executor,
+            actor=actor,
+            source_text=source_text,
+            words=words,
+            cache_dir=self.data_dir / "cache",
+            # The sync sends what was queued at once, and a held action once its undo is over.
+            on_enqueued=session.request_push if session is not None else None,
+            on_released=session.engine.release if session is not None else None,
         )
-        self.window.show_workspace(source, names, clock, self.look, source_text)
+        self.hub_changes.connect(self.workspace.follow)
 
     def _on_first_queue_ready(self) -> None:
         self.window.queue_ready.disconnect(self._on_first_queue_ready)
@@ -208,9 +483,10 @@ class Console(QObject):
             translator.deleteLater()
 
     async def main(self) -> int:
-        """Run until the window is closed; then close the store on its own thread."""
+        """Run until the window is closed; then stop syncing and close the store on its own thread."""
         self.start()
         await self._closed.wait()
+        await self._close_hub()
         self.shutdown()
         return 0
 
@@ -226,6 +502,22 @@ def describe_open_error(error: BaseException, lang: str) -> tuple[str, str]:
     if isinstance(error, DomainError):
         text = QCoreApplication.translate("Console", "Danh mục địa bàn, đơn vị, lĩnh vực có lỗi.")
         return title, f"{text}\n\n{error.message(lang)}"
+    from ioc_console.sync.errors import SyncError
+
+    if isinstance(error, SyncError):
+        text = QCoreApplication.translate(
+            "Console",
+            "Không kết nối được máy chủ IOC và trên máy chưa có bản dữ liệu nào để làm việc ngoại tuyến.",
+        )
+        return title, f"{text}\n\n{error.message(lang)}"
+    message = getattr(error, "message", None)
+    if callable(message):  # the embedded demo hub's errors speak both languages
+        try:
+            said = message(lang)
+        except TypeError:
+            said = None
+        if isinstance(said, str):
+            return title, said
     if isinstance(error, OSError):
         text = QCoreApplication.translate("Console", "Không đọc hoặc ghi được thư mục dữ liệu.")
     else:
@@ -236,6 +528,11 @@ def describe_open_error(error: BaseException, lang: str) -> tuple[str, str]:
 def run(options: Options, argv: list[str] | None = None, started: float | None = None) -> int:
     """Build the console and run it until its window is closed; the process's exit code."""
     started = time.perf_counter() if started is None else started
+    # QtWebEngine (the map) must be loaded, and its URL schemes registered, before the application.
+    import ioc_console.gui.map  # noqa: F401
+
+    if QApplication.instance() is None:
+        QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     console = Console(app, options, started)

@@ -368,40 +368,40 @@
     <name>Console</name>
     <message>
         <source>Đang khởi động máy chủ mẫu của tỉnh Ninh Thuận…</source>
-        <extracomment>Changes applied by sync are shown together when they come this close (a first sync brings thousands). Where the console&apos;s data comes from (:attr:`Options.source`). New citizens&apos; reports per minute from the embedded demo&apos;s simulator (0: none). Reports the hub changed in the local copy (batched), for the parts that follow them live.</extracomment>
-        <translation type="unfinished"></translation>
+        <extracomment>Changes applied by sync are shown together when they come this close (a first sync brings thousands). Where the console&apos;s data comes from (:attr:`Options.source`). New citizens&apos; reports per minute from the embedded demo&apos;s simulator (0: none). Reports of history in a newly built embedded demo hub (None: the demo&apos;s year). Reports the hub changed in the local copy (batched), for the parts that follow them live.</extracomment>
+        <translation>Starting the Ninh Thuận demo hub…</translation>
     </message>
     <message>
         <source>Đăng nhập vào máy chủ IOC…</source>
-        <translation type="unfinished"></translation>
+        <translation>Signing in to the IOC hub…</translation>
     </message>
     <message>
         <source>&amp;Tài khoản</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Account</translation>
     </message>
     <message>
         <source>Đang đăng nhập: %s</source>
-        <translation type="unfinished"></translation>
+        <translation>Signed in: %s</translation>
     </message>
     <message>
         <source>Đăng &amp;xuất…</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign &amp;out…</translation>
     </message>
     <message>
         <source>Đăng xuất sẽ xoá bản dữ liệu trên máy này của bạn; lần sau cần đăng nhập lại.</source>
-        <translation type="unfinished"></translation>
+        <translation>Signing out deletes your copy of the data on this machine; you will need to sign in again next time.</translation>
     </message>
     <message>
-        <source>%n thao tác chưa gửi được lên máy chủ sẽ bị bỏ.</source>
-        <translation type="unfinished"></translation>
+        <source>Số thao tác chưa gửi được lên máy chủ, sẽ bị bỏ: %s.</source>
+        <translation>Actions not yet sent to the hub, to be dropped: %s.</translation>
     </message>
     <message>
         <source>Đăng xuất</source>
-        <translation type="unfinished"></translation>
+        <translation>Sign out</translation>
     </message>
     <message>
         <source>Hủy</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Đang đọc danh mục địa bàn, đơn vị, lĩnh vực…</source>
@@ -445,7 +445,7 @@
     </message>
     <message>
         <source>Không kết nối được máy chủ IOC và trên máy chưa có bản dữ liệu nào để làm việc ngoại tuyến.</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not reach the IOC hub, and this machine has no copy of the data to work on offline yet.</translation>
     </message>
     <message>
         <source>Không đọc hoặc ghi được thư mục dữ liệu.</source>
@@ -1831,7 +1831,7 @@
     <name>Workspace</name>
     <message>
         <source>chờ gửi</source>
-        <extracomment>Reports read per query when the map&apos;s full set is read from the store. More changed reports than this at once are shown by reading the whole set again. The hotline intake&apos;s shortcut.</extracomment>
+        <extracomment>Reports read per worker job when the map&apos;s full set is read from the store: small enough that the queue&apos;s own queries, queued meanwhile, wait a fraction of a second, not the whole read. More changed reports than this at once are shown by reading the whole set again. The agency counts are taken again this long after the last of a run of changes. The hotline intake&apos;s shortcut.</extracomment>
         <translation>waiting to send</translation>
     </message>
     <message>

@@ -1,0 +1,110 @@
+"""The console on its embedded default: ``ioc-console --demo`` starts a demo hub in-process, signs
+in the demo operator, syncs the history into a local copy, and citizens' new reports arrive in the
+queue live; an action taken in the queue reaches the hub."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from PySide6.QtWidgets import QApplication
+from qasync import QEventLoop
+
+from ioc_console.domain.lifecycle import Action
+from ioc_console.sync.status import SyncState
+
+from ioc_console.gui.app import EMBEDDED_DEMO, Console, Options
+from ioc_console.gui.qt_compat import GuiThreadCollector, protect_bool_singletons
+
+protect_bool_singletons()
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+HISTORY = 30
+
+
+@pytest.fixture
+def loop(qapp: QApplication) -> Iterator[QEventLoop]:
+    quits = qapp.quitOnLastWindowClosed()
+    qapp.setQuitOnLastWindowClosed(False)
+    collector = GuiThreadCollector()
+    event_loop = QEventLoop(qapp)
+    asyncio.set_event_loop(event_loop)
+    try:
+        yield event_loop
+    finally:
+        event_loop.close()
+        asyncio.set_event_loop(None)
+        collector.stop()
+        collector.deleteLater()
+        qapp.setQuitOnLastWindowClosed(quits)
+
+
+async def _until(check, timeout: float = 30.0, what: str = "the condition"):  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def test_the_demo_console_syncs_from_its_embedded_hub_and_reports_arrive_live(
+    qtbot, qapp, loop: QEventLoop, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    options = Options(
+        data_dir=tmp_path, lang="vi", env={}, source=EMBEDDED_DEMO, feed_rate=300, demo_count=HISTORY
+    )
+    console = Console(qapp, options)
+    window = console.window
+    window.with_map = False  # the map runs in the webengine tests' own process
+    window.resize(1366, 768)
+
+    async def scenario() -> None:
+        try:
+            await steps()
+        finally:
+            window.close()
+            await console._close_hub()
+
+    async def steps() -> None:
+        console.start()
+        await _until(lambda: console.session is not None, 60, "signing in to the embedded hub")
+        session = console.session
+        assert session is not None and session.user.name == "ioc.nhung"
+        await _until(lambda: window.queue_model.total >= HISTORY, 30, "the history in the queue")
+        await _until(lambda: window.queue_model.total > HISTORY, 30, "a citizen's new report in the queue")
+        status = console.sync_status
+        assert status is not None and status.status.state is SyncState.ONLINE
+        assert "Trực tuyến" in status.text.text()
+
+        # An action taken in the console reaches the hub (through the outbox and the engine).
+        newest = console.simulator.numbers[0]
+        await session.engine.act(
+            newest, Action.LOG_CALL, {"outcome": "Đã gọi lại, người dân xác nhận địa chỉ"}
+        )
+        hub = console.embedded
+
+        def logged() -> bool:
+            with httpx.Client(base_url=hub.url, trust_env=False, timeout=10) as c:
+                token = c.post(
+                    "/api/v1/auth/login",
+                    json={"username": hub.operator_name, "password": hub.operator_password},
+                ).json()["token"]
+                doc = c.get(f"/api/v1/reports/{newest}", headers={"Authorization": f"Bearer {token}"}).json()
+            return any(e["action"] == "log_call" for e in doc["history"])
+
+        await _until(lambda: session.status.waiting == 0, 30, "the outbox to empty")
+        assert await asyncio.to_thread(logged)
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        console.shutdown()
+        window.deleteLater()
