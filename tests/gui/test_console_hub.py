@@ -108,3 +108,58 @@ def test_the_demo_console_syncs_from_its_embedded_hub_and_reports_arrive_live(
     finally:
         console.shutdown()
         window.deleteLater()
+
+
+def test_the_production_console_signs_in_through_the_dialog_and_remembers_the_hub(
+    qtbot, qapp, loop: QEventLoop, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ioc_console.demo.embedded import EmbeddedHub
+
+    from ioc_console.gui.app import HUB, HUB_URL_KEY, HUB_USER_KEY
+    from ioc_console.gui.signin import SignInDialog
+
+    hub = EmbeddedHub(tmp_path / "hub", count=5).start()
+    console = Console(
+        qapp, Options(data_dir=tmp_path / "console", lang="vi", env={}, source=HUB, hub_url=hub.url)
+    )
+    window = console.window
+    window.with_map = False
+
+    async def steps() -> None:
+        console.start()
+        dialog = await _until(lambda: window.findChild(SignInDialog), 30, "the sign-in dialog")
+        assert dialog.ui.hub_edit.text() == hub.url
+        ui = dialog.ui
+        if ui.session_only_check.isVisible():  # no keyring on this machine: a session-only sign-in
+            ui.session_only_check.setChecked(True)
+        ui.user_edit.setText(hub.operator_name)
+        ui.password_edit.setText("sai mật khẩu")
+        ok = ui.button_box.button(QDialogButtonBox.StandardButton.Ok)
+        ok.click()
+        await _until(lambda: not dialog.busy and ui.error_label.isVisible(), 30, "the refusal")
+        assert ui.error_label.text() == "Tên đăng nhập hoặc mật khẩu không đúng."
+        assert console.session is None
+        ui.password_edit.setText(hub.operator_password)
+        ok.click()
+        await _until(lambda: console.session is not None, 30, "signing in")
+        await _until(lambda: window.queue_model.total >= 5, 30, "the hub's reports in the queue")
+        assert console.settings.value(HUB_URL_KEY) == hub.url
+        assert console.settings.value(HUB_USER_KEY) == hub.operator_name
+        titles = [a.text() for a in window.menuBar().actions()]
+        assert "&Tài khoản" in titles
+
+    async def scenario() -> None:
+        try:
+            await steps()
+        finally:
+            window.close()
+            await console._close_hub()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        console.shutdown()
+        window.deleteLater()
+        hub.stop()
