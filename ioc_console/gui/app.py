@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from ioc_console.demo.simulator import CitizenFeed
     from ioc_console.sync.credentials import Credentials
     from ioc_console.sync.session import SignedIn
+    from ioc_console.sync.wire import UserInfo
 
     from ioc_console.gui.connection import HubSession
     from ioc_console.gui.datasource import DemoData
@@ -125,6 +127,7 @@ class Console(QObject):
         self.sync_status: QWidget | None = None
         self._changed: set[str] = set()
         self._credentials: Credentials | None = None
+        self._kept_user: UserInfo | None = None
 
         self._log_step("application")
         if protect_bool_singletons():
@@ -198,8 +201,22 @@ class Console(QObject):
         from ioc_console.gui import connection
         from ioc_console.gui.datasource import DemoData
 
+        kept = None
         try:
             if self.options.source == EMBEDDED_DEMO:
+                from ioc_console.demo.embedded import OPERATOR
+
+                identity: str | None = f"{OPERATOR[0]}@embedded-demo"
+                # Offline first: the copy kept by the last run is on screen while the hub starts.
+                kept = await connection.open_kept_copy(self.data_dir, str(identity), OPERATOR[0])
+                if kept is not None:
+                    self._log_step("kept local copy open")
+                    self._kept_user = kept.user
+                    early = DemoData(
+                        store=kept.store, jurisdiction=kept.jurisdiction, path=kept.path, created=False
+                    )
+                    self._opened.append(early)
+                    self._on_data_opened(early)
                 signed, identity = await self._start_embedded_hub()
             else:
                 signed, identity = await self._sign_in(), None
@@ -208,18 +225,28 @@ class Console(QObject):
                     return
             self._log_step("signed in as " + signed.user.name)
             session = await connection.connect(
-                self.data_dir, signed, identity=identity, progress=lambda step: self._on_progress(step, 0)
+                self.data_dir,
+                signed,
+                identity=identity,
+                progress=lambda step: self._on_progress(step, 0),
+                kept=kept,
             )
         except Exception as error:
-            self._on_data_failed(error)
+            if kept is None:
+                self._on_data_failed(error)
+            else:  # the kept copy stays on screen; the user is told the hub could not start
+                log.error("the demo hub could not be started", exc_info=error)
+                title, text = describe_open_error(error, self.lang)
+                self.window.show_warning(title, text)
             return
         self.session = session
-        data = DemoData(
-            store=session.store, jurisdiction=session.jurisdiction, path=session.path, created=False
-        )
-        self._opened.append(data)
         self._attach_session(session)
-        self._on_data_opened(data)
+        if kept is None:
+            data = DemoData(
+                store=session.store, jurisdiction=session.jurisdiction, path=session.path, created=False
+            )
+            self._opened.append(data)
+            self._on_data_opened(data)
         if self.simulator is not None:
             self.simulator.start()
 
@@ -417,8 +444,8 @@ class Console(QObject):
         words = QueueWords(paused=QCoreApplication.translate("Console", "Tạm dừng (chờ bổ sung)"))
         self.window.queue_ready.connect(self._on_first_queue_ready)
         session = self.session
-        if session is not None:
-            user = session.user
+        user = session.user if session is not None else self._kept_user
+        if user is not None:
             actor = Actor(user.name, user.role, user.agency)
             source_text = QCoreApplication.translate("Console", "Máy chủ IOC: %s") % data.jurisdiction.name
         else:
@@ -426,6 +453,12 @@ class Console(QObject):
             source_text = (
                 QCoreApplication.translate("Console", "Dữ liệu mẫu trên máy: %s") % data.jurisdiction.name
             )
+        extra: dict[str, object] = {}
+        if session is not None and self.options.source == HUB:
+            from ioc_console.gui.connection import hub_photo_source
+
+            session.ca_bundle = self.options.ca_bundle
+            extra["photo_source"] = hub_photo_source(session)  # the demo draws its own photos
         self.workspace = build_workspace(
             self.window,
             data.store,
@@ -438,10 +471,21 @@ class Console(QObject):
             words=words,
             cache_dir=self.data_dir / "cache",
             # The sync sends what was queued at once, and a held action once its undo is over.
-            on_enqueued=session.request_push if session is not None else None,
-            on_released=session.engine.release if session is not None else None,
+            on_enqueued=self._request_push if self.options.source != LOCAL_DEMO else None,
+            on_released=self._release if self.options.source != LOCAL_DEMO else None,
+            **extra,
         )
         self.hub_changes.connect(self.workspace.follow)
+
+    def _request_push(self) -> None:
+        # The workspace may be up on the kept copy before the session exists: the engine sends
+        # whatever waits in the outbox when it starts.
+        if self.session is not None:
+            self.session.request_push()
+
+    def _release(self, numbers: Iterable[str]) -> None:
+        if self.session is not None:
+            self.session.engine.release(numbers)
 
     def _on_first_queue_ready(self) -> None:
         self.window.queue_ready.disconnect(self._on_first_queue_ready)

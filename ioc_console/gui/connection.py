@@ -16,18 +16,26 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+import httpx
 
 from PySide6.QtCore import QObject, Signal
 
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.store import LocalStore
 from ioc_console.sync import apply
-from ioc_console.sync.engine import Changes, RefusedAction, SyncEngine
-from ioc_console.sync.reference import refresh_pack
-from ioc_console.sync.session import SignedIn, remember_user
+from ioc_console.sync.client import tls_context
+from ioc_console.sync.engine import Changes, RefusedAction, SyncEngine, SyncSettings
+from ioc_console.sync.reference import kept_pack, refresh_pack
+from ioc_console.sync.session import SignedIn, remember_user, remembered_user
 from ioc_console.sync.status import SyncStatus
+from ioc_console.sync.wire import UserInfo
+
+from ioc_console.gui.actions import UNDO_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +49,25 @@ def copy_folder(data_dir: Path, identity: str) -> Path:
     """The folder of one user's local copy of one hub (a name safe on every file system)."""
     digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
     return data_dir / HUBS_FOLDER / digest
+
+
+def hub_photo_source(session: HubSession, timeout: float = 30.0) -> Callable[[str], bytes]:
+    """Photos downloaded from the hub (on the photo worker thread; the token of the moment)."""
+    client = session.signed_in.client
+    base = client.base_url
+    verify = tls_context(session.ca_bundle)
+
+    def fetch(attachment_id: str) -> bytes:
+        token = client.token or ""
+        with httpx.Client(base_url=base, verify=verify, timeout=timeout, trust_env=False) as http:
+            response = http.get(
+                f"/api/v1/attachments/{quote(attachment_id, safe='')}",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        response.raise_for_status()
+        return response.content
+
+    return fetch
 
 
 class HubSession(QObject):
@@ -72,6 +99,7 @@ class HubSession(QObject):
         self.engine = engine
         self.jurisdiction = jurisdiction
         self.path = path
+        self.ca_bundle: Path | None = None
         self._unsubscribe: list[Callable[[], None]] = [
             engine.on_status(self._relay_status),
             engine.on_changes(self._relay_changes),
@@ -110,12 +138,49 @@ class HubSession(QObject):
             await self.signed_in.client.aclose()
 
 
+@dataclass
+class KeptCopy:
+    """A local copy from an earlier run, opened before the hub answers (offline-first start)."""
+
+    store: LocalStore
+    jurisdiction: Jurisdiction
+    path: Path
+    user: UserInfo
+
+
+def _open_kept(folder: Path, user: str) -> KeptCopy | None:
+    path = folder / STORE_NAME
+    pack = folder / PACK_FOLDER
+    if not path.exists() or kept_pack(pack) is None:
+        return None
+    store = LocalStore.open(path, check=False)
+    try:
+        known = remembered_user(store, user)
+        jurisdiction = kept_pack(pack)
+        if known is None or jurisdiction is None:
+            store.close()
+            return None
+        return KeptCopy(store, jurisdiction, path, known)
+    except BaseException:
+        store.close()
+        raise
+
+
+async def open_kept_copy(data_dir: Path, identity: str, user: str) -> KeptCopy | None:
+    """The local copy and pack kept for ``identity`` by an earlier run, or None (first run).
+
+    The console shows it at once and connects behind it; :func:`connect` takes its store over."""
+    return await asyncio.to_thread(_open_kept, copy_folder(data_dir, identity), user)
+
+
 async def connect(
     data_dir: Path,
     signed_in: SignedIn,
     *,
     identity: str | None = None,
     progress: Callable[[str], None] | None = None,
+    kept: KeptCopy | None = None,
+    hold_seconds: float = UNDO_SECONDS,
 ) -> HubSession:
     """Open the user's local copy, bring in the hub's pack, and start syncing.
 
@@ -127,20 +192,25 @@ async def connect(
     say = progress or (lambda _step: None)
     who = identity or apply.identity(signed_in.user.name, signed_in.client.base_url)
     folder = copy_folder(data_dir, who)
-    store: LocalStore | None = None
+    store: LocalStore | None = kept.store if kept is not None else None
+    path = folder / STORE_NAME
     try:
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
-        say("open")
-        path = folder / STORE_NAME
-        store = await asyncio.to_thread(LocalStore.open, path, check=False)
+        if store is None:
+            await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+            say("open")
+            store = await asyncio.to_thread(LocalStore.open, path, check=False)
         say("pack")
         jurisdiction = await refresh_pack(signed_in.client, folder / PACK_FOLDER)
         await asyncio.to_thread(store.load_jurisdiction, jurisdiction)
         await asyncio.to_thread(remember_user, store, signed_in.user)
-        engine = SyncEngine(signed_in.client, store, identity=who)
+        # Actions wait out the operator's undo window before they are sent (the workspace releases
+        # them early when the undo offer closes).
+        engine = SyncEngine(
+            signed_in.client, store, identity=who, settings=SyncSettings(hold_seconds=hold_seconds)
+        )
         await engine.start()
     except BaseException:
-        if store is not None:
+        if store is not None and kept is None:  # a kept copy stays open: the workspace shows it
             await asyncio.to_thread(store.close)
         with contextlib.suppress(Exception):
             await signed_in.client.aclose()
@@ -149,4 +219,4 @@ async def connect(
     return HubSession(signed_in, store, engine, jurisdiction, path)
 
 
-__all__ = ["HubSession", "connect", "copy_folder"]
+__all__ = ["HubSession", "KeptCopy", "connect", "copy_folder", "hub_photo_source", "open_kept_copy"]

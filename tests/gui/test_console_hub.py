@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from qasync import QEventLoop
 
 from ioc_console.domain.lifecycle import Action
+from ioc_console.store import ReportQuery
 from ioc_console.sync.status import SyncState
 
 from ioc_console.gui.app import EMBEDDED_DEMO, Console, Options
@@ -150,6 +151,28 @@ def test_the_production_console_signs_in_through_the_dialog_and_remembers_the_hu
         titles = [a.text() for a in window.menuBar().actions()]
         assert "&Tài khoản" in titles
 
+        # Photos of a real hub come from its attachment download, with the session's token.
+        from ioc_console.demo import demo_photo
+
+        from ioc_console.gui.connection import hub_photo_source
+
+        session = console.session
+        assert session is not None
+        picture = demo_photo(42)
+        number = session.store.query(ReportQuery(limit=1))[0].number
+        with httpx.Client(base_url=hub.url, trust_env=False, timeout=10) as c:
+            r = c.post(
+                f"/api/v1/reports/{number}/attachments",
+                content=picture,
+                headers={
+                    "Authorization": f"Bearer {session.signed_in.client.token}",
+                    "Content-Type": "image/png",
+                },
+            )
+        assert r.status_code == 201, r.text
+        fetched = await asyncio.to_thread(hub_photo_source(session), r.json()["id"])
+        assert fetched == picture
+
     async def scenario() -> None:
         try:
             await steps()
@@ -163,3 +186,44 @@ def test_the_production_console_signs_in_through_the_dialog_and_remembers_the_hu
         console.shutdown()
         window.deleteLater()
         hub.stop()
+
+
+def test_a_second_start_shows_the_kept_copy_before_the_hub_is_up(
+    qtbot, qapp, loop: QEventLoop, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    def run_once() -> Console:
+        options = Options(
+            data_dir=tmp_path, lang="vi", env={}, source=EMBEDDED_DEMO, feed_rate=0, demo_count=5
+        )
+        console = Console(qapp, options)
+        window = console.window
+        window.with_map = False
+
+        async def steps() -> None:
+            console.start()
+            await _until(
+                lambda: console.session is not None and window.queue_model.total >= 5, 60, "the demo"
+            )
+            await _until(lambda: console.session.status.state is SyncState.ONLINE, 30, "online")
+
+        async def scenario() -> None:
+            try:
+                await steps()
+            finally:
+                window.close()
+                await console._close_hub()
+
+        try:
+            loop.run_until_complete(scenario())
+        finally:
+            console.shutdown()
+            window.deleteLater()
+        return console
+
+    first = run_once()
+    assert "kept local copy open" not in first.timings
+    second = run_once()
+    steps = list(second.timings)
+    assert steps.index("kept local copy open") < steps.index(
+        next(s for s in steps if s.startswith("embedded demo hub"))
+    )
