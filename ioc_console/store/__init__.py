@@ -11,10 +11,19 @@ from ioc_console.store.errors import (
     StoreLocked,
     StoreTooNew,
 )
-from ioc_console.store.local import LocalStore, OutboxEntry, OutboxState
+from ioc_console.store.local import (
+    DRAFTS_META,
+    PROVISIONAL_PREFIX,
+    LocalStore,
+    OutboxEntry,
+    OutboxState,
+    is_provisional,
+)
 from ioc_console.store.queries import SORT_KEYS, ReportQuery, ReportRow, SortKey
 
 __all__ = [
+    "DRAFTS_META",
+    "PROVISIONAL_PREFIX",
     "SORT_KEYS",
     "LocalStore",
     "OutboxEntry",
@@ -28,4 +37,5 @@ __all__ = [
     "StoreIOError",
     "StoreLocked",
     "StoreTooNew",
+    "is_provisional",
 ]

@@ -118,6 +118,17 @@ class OutboxState(StrEnum):
     REJECTED = "rejected"
 
 
+#: The start of a number a console gives a report it created (a hotline call) until the hub numbers it.
+PROVISIONAL_PREFIX: Final = "TAM-"
+#: Refused actions' inputs kept for the operator (JSON ``{number: {action: draft}}``) in the meta table.
+DRAFTS_META: Final = "sync.drafts"
+
+
+def is_provisional(number: str) -> bool:
+    """Whether ``number`` is a console's provisional number (the hub has not numbered the report yet)."""
+    return number.startswith(PROVISIONAL_PREFIX)
+
+
 @dataclass(frozen=True)
 class OutboxEntry:
     """A local action for the hub. ``key`` is its idempotency key; ``created_at`` is aware, in UTC."""
@@ -1204,6 +1215,171 @@ class LocalStore:
             conn.execute(
                 update(ReportRecord).where(ReportRecord.number == number).values(pending=bool(waiting))
             )
+
+    def acknowledge(self, entry_id: int, report: Report | None) -> str:
+        """The hub applied entry ``entry_id``: it leaves the queue and the report takes the hub's answer
+        (``report``, unless an older version than the stored one), in one transaction. Returns the
+        entry's report number."""
+        with self._transaction(write=True) as conn:
+            raw = self._driver(conn)
+            number = self._outbox_number(raw, entry_id)
+            if report is not None:
+                self._upsert(raw, [report], True, False)
+            raw.execute(
+                "UPDATE outbox SET state = ?, last_error = NULL WHERE id = ?",
+                (OutboxState.ACKNOWLEDGED.value, entry_id),
+            )
+            self._refresh_pending(raw, number)
+            return number
+
+    def record_refusal(
+        self,
+        entry_id: int,
+        reason: str,
+        *,
+        hub_report: Report | None = None,
+        gone: bool = False,
+        draft: Mapping[str, Any] | None = None,
+    ) -> str:
+        """The hub refused entry ``entry_id`` for good, in one transaction: the entry keeps ``reason``;
+        the report goes back to ``hub_report`` (whatever its version), or leaves the store when
+        ``gone``; ``draft`` (the operator's input, JSON) is kept under the entry's number and action
+        (:meth:`drafts`). Returns the entry's report number."""
+        with self._transaction(write=True) as conn:
+            raw = self._driver(conn)
+            row = raw.execute("SELECT report_number, action FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+            if row is None:
+                raise KeyError(entry_id)
+            number, action = str(row[0]), str(row[1])
+            if hub_report is not None:
+                self._upsert(raw, [hub_report], True, True)
+            elif gone:
+                self._delete_report(raw, number)
+            raw.execute(
+                "UPDATE outbox SET state = ?, last_error = ? WHERE id = ?",
+                (OutboxState.REJECTED.value, reason, entry_id),
+            )
+            self._refresh_pending(raw, number)
+            if draft is not None:
+                drafts = self._drafts(conn)
+                drafts.setdefault(number, {})[action] = dict(draft)
+                self._save_drafts(conn, drafts)
+            return number
+
+    def resolve_provisional(self, entry_id: int, report: Report) -> str:
+        """The hub took in the new report of ``submit`` entry ``entry_id`` and numbered it: ``report``
+        is its answer. In one transaction the provisional report becomes ``report.number`` (its
+        history and attachments with it; the hub's copy replaces it unless later local actions made
+        the local one newer), every outbox entry on the provisional number (and any waiting entry
+        whose payload names it) and every report marked a duplicate of it follow, kept drafts too,
+        and the entry is acknowledged. Returns the provisional number."""
+        new = report.number
+        with self._transaction(write=True) as conn:
+            raw = self._driver(conn)
+            old = self._outbox_number(raw, entry_id)
+            if old != new:
+                local = raw.execute(
+                    "SELECT r.id, r.version, r.unit_code, r.category, t.title, t.description, t.address,"
+                    " t.search_text FROM reports AS r JOIN report_texts AS t ON t.id = r.id"
+                    " WHERE r.number = ?",
+                    (old,),
+                ).fetchone()
+                taken = raw.execute("SELECT 1 FROM reports WHERE number = ?", (new,)).fetchone() is not None
+                if local is not None and not taken:
+                    report_id, version, unit, category, title, description, address, text = local
+                    # Rows that point at the report by its number follow it (checked at COMMIT).
+                    raw.execute("PRAGMA defer_foreign_keys = ON")
+                    raw.execute("UPDATE reports SET number = ? WHERE id = ?", (new, report_id))
+                    for (table,) in raw.execute(
+                        "SELECT m.name FROM sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f"
+                        " WHERE m.type = 'table' AND f.\"table\" = 'reports' AND f.\"to\" = 'number'"
+                        " AND f.\"from\" = 'report_number'"
+                    ).fetchall():
+                        raw.execute(
+                            f'UPDATE "{table}" SET report_number = ? WHERE report_number = ?', (new, old)
+                        )
+                    fresh = self._reference.search_text(new, title, description, address, unit, category)
+                    raw.execute("UPDATE report_texts SET search_text = ? WHERE id = ?", (fresh, report_id))
+                    if not self.search_deferred:  # (else rebuilt at the bulk load's end)
+                        raw.execute(_FTS_DELETE, (report_id, text))
+                        raw.execute(_FTS_INSERT, (report_id, fresh))
+                    if report.version >= int(version):
+                        self._upsert(raw, [report], True, True)
+                else:
+                    # Already pulled from the hub's feed (or the local copy is gone): one copy stays.
+                    self._delete_report(raw, old)
+                    self._upsert(raw, [report], True, False)
+                raw.execute("UPDATE outbox SET report_number = ? WHERE report_number = ?", (new, old))
+                named = raw.execute(
+                    "SELECT id, payload FROM outbox WHERE state = ? AND instr(payload, ?) > 0",
+                    (OutboxState.PENDING.value, old),
+                ).fetchall()
+                for other_id, body in named:
+                    payload = load_json(body)
+                    changed = {k: (new if v == old else v) for k, v in payload.items()}
+                    if changed != payload:
+                        raw.execute(
+                            "UPDATE outbox SET payload = ? WHERE id = ?", (dump_json(changed), other_id)
+                        )
+                raw.execute("UPDATE reports SET duplicate_of = ? WHERE duplicate_of = ?", (new, old))
+                drafts = self._drafts(conn)
+                if old in drafts:
+                    drafts.setdefault(new, {}).update(drafts.pop(old))
+                    self._save_drafts(conn, drafts)
+            else:
+                self._upsert(raw, [report], True, False)
+            raw.execute(
+                "UPDATE outbox SET state = ?, last_error = NULL WHERE id = ?",
+                (OutboxState.ACKNOWLEDGED.value, entry_id),
+            )
+            self._refresh_pending(raw, new)
+            return old
+
+    def drafts(self) -> dict[str, dict[str, Any]]:
+        """Kept drafts: ``{number: {action: draft}}`` (see :meth:`record_refusal`)."""
+        with self._transaction(write=False) as conn:
+            return self._drafts(conn)
+
+    def set_drafts(self, drafts: Mapping[str, Mapping[str, Any]]) -> None:
+        """Replace the kept drafts (an empty mapping forgets them all)."""
+        with self._transaction(write=True) as conn:
+            self._save_drafts(conn, drafts)
+
+    def _drafts(self, conn: Connection) -> dict[str, dict[str, Any]]:
+        text = self._get_meta(conn, DRAFTS_META)
+        loaded = load_json(text) if text else {}
+        return loaded if isinstance(loaded, dict) else {}
+
+    def _save_drafts(self, conn: Connection, drafts: Mapping[str, Any]) -> None:
+        self._set_meta(conn, DRAFTS_META, dump_json(dict(drafts)) if drafts else None)
+
+    @staticmethod
+    def _outbox_number(raw: sqlite3.Connection, entry_id: int) -> str:
+        row = raw.execute("SELECT report_number FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            raise KeyError(entry_id)
+        return str(row[0])
+
+    @staticmethod
+    def _refresh_pending(raw: sqlite3.Connection, number: str) -> None:
+        raw.execute(
+            "UPDATE reports SET pending = EXISTS (SELECT 1 FROM outbox WHERE report_number = ? AND state = ?)"
+            " WHERE number = ?",
+            (number, OutboxState.PENDING.value, number),
+        )
+
+    def _delete_report(self, raw: sqlite3.Connection, number: str) -> None:
+        """Delete a report with its search entry (texts, history and attachments cascade)."""
+        found = raw.execute(
+            "SELECT r.id, t.search_text FROM reports AS r JOIN report_texts AS t ON t.id = r.id"
+            " WHERE r.number = ?",
+            (number,),
+        ).fetchone()
+        if found is None:
+            return
+        if not self.search_deferred:  # (else rebuilt at the bulk load's end)
+            raw.execute(_FTS_DELETE, (found[0], found[1]))
+        raw.execute("DELETE FROM reports WHERE id = ?", (found[0],))
 
     def _entry(self, conn: Connection, entry_id: int) -> OutboxEntry:
         return _entry(conn.execute(select(_OUTBOX).where(OutboxRecord.id == entry_id)).one())

@@ -9,9 +9,9 @@
   is kept as a draft.
 * :func:`forget_local_copy`: sign-out: the user's reports, outbox, drafts and cursor are deleted.
 
-These need more than :class:`~ioc_console.store.LocalStore`'s public methods give (several writes in
-one transaction), so they use its transaction and bulk-write helpers; they belong in the store and
-can move there as they are.
+The outbox's writes are the store's own (:meth:`LocalStore.acknowledge`, :meth:`LocalStore.record_refusal`,
+:meth:`LocalStore.resolve_provisional`); the others still need more than its public methods give
+(several writes in one transaction), so they use its transaction and bulk-write helpers.
 """
 
 from __future__ import annotations
@@ -180,18 +180,7 @@ def read_cursor(store: LocalStore, cursor_key: str = CURSOR_KEY) -> int:
 
 def acknowledge(store: LocalStore, entry_id: int, report: Report | None) -> None:
     """The hub applied entry ``entry_id``: mark it so and store the hub's answer, together."""
-    with store._transaction(write=True) as conn:
-        raw = _raw(store, conn)
-        row = raw.execute("SELECT report_number FROM outbox WHERE id = ?", (entry_id,)).fetchone()
-        if row is None:
-            raise KeyError(entry_id)
-        if report is not None:
-            store._upsert(raw, [report], True, False)
-        raw.execute(
-            "UPDATE outbox SET state = ?, last_error = NULL WHERE id = ?",
-            (OutboxState.ACKNOWLEDGED.value, entry_id),
-        )
-        _refresh_pending(raw, str(row[0]))
+    store.acknowledge(entry_id, report)
 
 
 def refuse(
@@ -205,25 +194,13 @@ def refuse(
 ) -> None:
     """The hub refused entry ``entry_id`` for good: keep ``reason``, put back the hub's copy of the
     report (``hub_report``; or delete the local copy when ``gone``), keep ``draft``; one transaction."""
-    with store._transaction(write=True) as conn:
-        raw = _raw(store, conn)
-        row = raw.execute("SELECT report_number FROM outbox WHERE id = ?", (entry_id,)).fetchone()
-        if row is None:
-            raise KeyError(entry_id)
-        number = str(row[0])
-        if hub_report is not None:
-            store._upsert(raw, [hub_report], True, True)
-        elif gone:
-            _delete_reports(raw, [number])
-        raw.execute(
-            "UPDATE outbox SET state = ?, last_error = ? WHERE id = ?",
-            (OutboxState.REJECTED.value, reason, entry_id),
-        )
-        _refresh_pending(raw, number)
-        if draft is not None:
-            drafts = _load_drafts(store, conn)
-            drafts.setdefault(draft.number, {})[draft.action.value] = draft.to_json()
-            _save_drafts(store, conn, drafts)
+    store.record_refusal(
+        entry_id,
+        reason,
+        hub_report=hub_report,
+        gone=gone,
+        draft=None if draft is None else draft.to_json(),
+    )
 
 
 def count_pending(store: LocalStore) -> int:
