@@ -9,6 +9,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -22,7 +23,7 @@ from ioc_console.domain.report import Contact
 from ioc_console.hub.errors import HubError, from_domain, invalid
 from ioc_console.hub.events import Broadcaster, sse
 from ioc_console.hub.jurisdiction_store import load_files
-from ioc_console.hub.service import STAFF_ROLES, HubService, Intake, Principal
+from ioc_console.hub.service import RECEIVED_AT_PAST, STAFF_ROLES, HubService, Intake, Principal
 from ioc_console.hub.validate import MAX_DESCRIPTION, MAX_NAME, MAX_TITLE, plain_text, resolve_location
 
 JSON = "application/json"
@@ -77,6 +78,22 @@ class IntakeIn(BaseModel):
     priority: Str = Field(default="normal", max_length=20, strict=True)
     location: dict[str, Any] = Field(default_factory=dict)
     contact: dict[str, Any] = Field(default_factory=dict)
+    #: When the call was taken (ISO 8601 with its offset), if the console sends it later.
+    received_at: Str | None = Field(default=None, max_length=40, strict=True)
+
+
+def received_time(value: str | None, now: datetime) -> datetime | None:
+    """The time a call was taken, as a console that was offline sends it: with a zone, within
+    :data:`RECEIVED_AT_PAST`; a time ahead of the hub's clock (a console's clock running fast) is now."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise invalid("received_at", value[:40]) from None
+    if moment.tzinfo is None or moment < now - RECEIVED_AT_PAST:
+        raise invalid("received_at", value[:40])
+    return min(moment, now)
 
 
 class UserIn(_Strict):
@@ -225,6 +242,7 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
                 phone=plain_text("phone", c.get("phone"), limit=40),
                 email=plain_text("email", c.get("email"), limit=254),
             )
+            received_at = received_time(body.received_at, service.now())
         except DomainError as error:
             raise from_domain(error) from None
         fingerprint = HubService.fingerprint("", "intake", body.model_dump())
@@ -240,9 +258,13 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
                 contact=contact,
                 title=title,
                 priority=priority,
+                received_at=received_at,
             ),
         )
-        return _json(answer.body, answer.status)
+        response = _json(answer.body, answer.status)
+        if answer.replayed:
+            response.headers["Idempotent-Replay"] = "true"
+        return response
 
     @router.post("/reports/{number}/actions/{action}")
     def act(principal: Auth, number: str, action: str, body: ActionIn) -> Response:

@@ -150,7 +150,12 @@ reports = Table(
     Column("account_id", String(100), nullable=True),
     #: The whole report as the staff wire format (JSON), history and attachments included.
     Column("doc", Text, nullable=False),
+    #: For a request taken in from another Open311 server: the source's name and its own id (one
+    #: report per pair; both null otherwise).
+    Column("external_source", String(100), nullable=True),
+    Column("external_id", String(200), nullable=True),
     Index("ix_reports_visible_seq", "visible_agency", "seq"),
+    Index("uq_reports_external", "external_source", "external_id", unique=True),
     Index("ix_reports_received", "received_at"),
     Index("ix_reports_updated", "updated_at"),
     Index("ix_reports_status", "status"),

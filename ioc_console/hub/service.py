@@ -58,6 +58,10 @@ from ioc_console.hub.validate import (
 )
 from ioc_console.hub.wire import event_to_wire, report_from_wire, report_to_wire
 
+#: Key of a history entry's data that names the acting staff member in words (their display name).
+ACTOR_NAME = "actor_name"
+#: How far back a staff intake may date a call (one typed in while the console was offline).
+RECEIVED_AT_PAST = timedelta(days=7)
 #: How long the first answer to an idempotency key is kept for replays.
 IDEMPOTENCY_KEPT = timedelta(days=30)
 #: How long an API key's channel is remembered (see :meth:`HubService.channel_for_key`).
@@ -72,7 +76,13 @@ ATTACHMENT_STAGES = ("report", "progress", "result")
 
 # Statements of the hot paths, built once: building one costs more than running it on SQLite.
 _AUTHENTICATE = (
-    select(schema.users.c.id, schema.users.c.name, schema.users.c.role, schema.users.c.agency)
+    select(
+        schema.users.c.id,
+        schema.users.c.name,
+        schema.users.c.role,
+        schema.users.c.agency,
+        schema.users.c.display_name,
+    )
     .select_from(schema.tokens.join(schema.users))
     .where(
         schema.tokens.c.token_hash == bindparam("b_hash"),
@@ -111,6 +121,8 @@ class Principal:
     role: Role
     agency: str | None
     console_id: str = ""
+    #: The user's full name, as colleagues know them (empty when none was given).
+    display_name: str = ""
 
     @property
     def actor(self) -> Actor:
@@ -150,6 +162,9 @@ class Intake:
     priority: Priority = Priority.NORMAL
     media_urls: Sequence[str] = ()
     account_id: str | None = None
+    #: When the request was received, if not now (an import keeps the source's time, a call typed
+    #: in offline the time it was taken); aware.
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -342,7 +357,9 @@ class HubService:
             row = conn.execute(_AUTHENTICATE, {"b_hash": secret_hash(token), "b_now": self.now()}).first()
         if row is None:
             return None
-        return Principal(int(row.id), row.name, Role(row.role), row.agency, console_id)
+        return Principal(
+            int(row.id), row.name, Role(row.role), row.agency, console_id, str(row.display_name or "")
+        )
 
     def logout(self, token: str) -> None:
         with self.db.write() as conn:
@@ -369,21 +386,24 @@ class HubService:
 
     # -- intake --------------------------------------------------------------------------------------
 
-    def _new_report(self, intake: Intake, actor: Actor, via: str) -> Report:
+    def _new_report(self, intake: Intake, actor: Actor, via: str, display_name: str = "") -> Report:
         pack = self.pack
         now = self.now()
+        received = intake.received_at if intake.received_at is not None else now
+        if received.tzinfo is None:
+            raise ValueError("received_at must be timezone-aware")
         report = Report(
             number="",
             channel=intake.channel,
             category=intake.category,
             description=intake.description,
             location=intake.location,
-            received_at=now,
+            received_at=received,
             contact=intake.contact,
             priority=intake.priority,
             title=intake.title,
             updated_at=now,
-            stage_started_at=now,
+            stage_started_at=received,
         )
         for url in intake.media_urls:
             report.attachments.append(
@@ -397,16 +417,19 @@ class HubService:
                     stage="report",
                 )
             )
+        data: dict[str, Any] = {"channel": intake.channel.value, "via": via}
+        if display_name:
+            data[ACTOR_NAME] = display_name
         report.history.append(
             Event(
                 seq=1,
-                at=now,
+                at=received,
                 actor=actor.name,
                 role=actor.role,
                 action=Action.SUBMIT,
                 from_status=None,
                 to_status=Status.NEW,
-                data={"channel": intake.channel.value, "via": via},
+                data=data,
             )
         )
         report.due_at, report.stage_due_at = compute_deadlines(
@@ -425,16 +448,27 @@ class HubService:
         account_id: str | None,
         console_id: str,
         via: str,
+        external: tuple[str, str] | None = None,
     ) -> int:
         """Number and store a new report; the counters are taken last (see the module docstring)."""
-        year = report.received_at.astimezone(ZoneInfo(self.pack.jurisdiction.timezone)).year
+        # Numbered by the year it is stored in (an imported request may be years old).
+        year = self.now().astimezone(ZoneInfo(self.pack.jurisdiction.timezone)).year
         n = Database.next_value(conn, f"number:{year}")
         report.number = f"{year}-{n:06d}"
         seq = Database.next_value(conn, schema.SEQ)
         values = self._row_values(report, actor)
+        source, external_id = external if external is not None else (None, None)
         report_id = conn.execute(
             _INSERT_REPORT,
-            {**values, "seq": seq, "token": token, "channel_id": channel_id, "account_id": account_id},
+            {
+                **values,
+                "seq": seq,
+                "token": token,
+                "channel_id": channel_id,
+                "account_id": account_id,
+                "external_source": source,
+                "external_id": external_id,
+            },
         ).scalar_one()
         conn.execute(_INSERT_EVENT, self._event_values(report_id, report.history[0]))
         self.audit(
@@ -475,10 +509,61 @@ class HubService:
         self.notify()
         return report, token
 
+    def upsert_external(
+        self, source: str, external_id: str, intake: Intake, actor: Actor, *, via: str
+    ) -> tuple[Report, bool]:
+        """The report of a request taken in from another Open311 server: the one stored before for
+        (``source``, ``external_id``), or a new one made from ``intake`` (its ``received_at`` the
+        source's time). Returns it and whether it is new. The pair is unique in the database, so
+        a run that stopped half-way, or two importers at once, never make a second report."""
+        if not source or not external_id or len(source) > 100 or len(external_id) > 200:
+            raise invalid("external_id", f"{source[:40]}:{external_id[:40]}")
+        for attempt in (1, 2):
+            found = self.external_report(source, external_id)
+            if found is not None:
+                return found, False
+            report = self._new_report(intake, actor, via)
+            try:
+                with self.db.write() as conn:
+                    self._insert_report(
+                        conn,
+                        report,
+                        actor,
+                        token=secrets.token_urlsafe(16),
+                        channel_id=None,
+                        account_id=intake.account_id,
+                        console_id="",
+                        via=via,
+                        external=(source, external_id),
+                    )
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                continue  # stored by another importer meanwhile: read it
+            self.notify()
+            return report, True
+        raise AssertionError("unreachable")
+
+    def external_report(self, source: str, external_id: str) -> Report | None:
+        """The report taken in for (``source``, ``external_id``), or None."""
+        r = schema.reports
+        with self.db.read() as conn:
+            doc = conn.execute(
+                select(r.c.doc).where(r.c.external_source == source, r.c.external_id == external_id)
+            ).scalar_one_or_none()
+        return None if doc is None else report_from_wire(json.loads(doc))
+
+    def external_reports(self, source: str) -> dict[str, Report]:
+        """Every report taken in from ``source``, by the source's id."""
+        r = schema.reports
+        with self.db.read() as conn:
+            rows = conn.execute(select(r.c.external_id, r.c.doc).where(r.c.external_source == source)).all()
+        return {str(ext): report_from_wire(json.loads(doc)) for ext, doc in rows}
+
     def intake(self, principal: Principal, key: str, fingerprint: str, intake: Intake) -> Answer:
         """A report typed in by IOC staff (a hotline call); a replayed key returns the first answer."""
         principal.require(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
-        report = self._new_report(intake, principal.actor, "staff")
+        report = self._new_report(intake, principal.actor, "staff", principal.display_name)
         for attempt in (1, 2):
             try:
                 with self.db.write() as conn:
@@ -650,10 +735,13 @@ class HubService:
             if locked is None or not principal.may_see(locked.visible_agency):
                 raise HubError(404, "report.not_found", number=number[:40])
             row = locked
+            doc = json.loads(row.doc)
+            last = (doc.get("history") or [{}])[-1]
             current = {
-                "report": json.loads(row.doc),
+                "report": doc,
                 "changed_by": {
                     "name": row.last_actor,
+                    "display_name": str((last.get("data") or {}).get(ACTOR_NAME) or ""),
                     "role": row.last_role,
                     "at": row.updated_at.isoformat(),
                 },
@@ -670,7 +758,9 @@ class HubService:
                     ),
                     version=row.version,
                 )
-            report, event, seq = self._apply_locked(conn, row, principal.actor, action, data, now, current)
+            report, event, seq = self._apply_locked(
+                conn, row, principal.actor, action, data, now, current, principal.display_name
+            )
             body = _dumps({"report": report_to_wire(report), "event": event_to_wire(event), "seq": seq})
             self._store_answer(conn, principal, key, fp, 200, body)
             self.audit(
@@ -695,8 +785,10 @@ class HubService:
         data: dict[str, Any],
         now: datetime,
         current: dict[str, Any],
+        display_name: str = "",
     ) -> tuple[Report, Event, int]:
-        """Apply a checked action to the locked report row and write the change (new seq last)."""
+        """Apply a checked action to the locked report row and write the change (new seq last);
+        the history entry names the person (``display_name``) beside their account."""
         pack = self.pack
         report = report_from_wire(json.loads(row.doc))
         attach_ids: list[str] = list(data.get("attachments") or [])
@@ -740,6 +832,8 @@ class HubService:
             )
         except DomainError as error:
             raise from_domain(error, extra=current if isinstance(error, TransitionError) else None) from None
+        if display_name:
+            event.data[ACTOR_NAME] = display_name
         stage = _ATTACHMENT_STAGE.get(action, "report")
         order = {i: n for n, i in enumerate(attach_ids)}
         for blob in sorted(blobs, key=lambda b: order[b.id]):
@@ -1249,7 +1343,15 @@ class HubService:
                     flush(conn)
         with self.db.write() as conn:
             flush(conn)
-            self.audit(conn, who=by, role=Role.SYSTEM, console="", action="load_history", target=str(count), outcome=200)
+            self.audit(
+                conn,
+                who=by,
+                role=Role.SYSTEM,
+                console="",
+                action="load_history",
+                target=str(count),
+                outcome=200,
+            )
         return count
 
     def audit_log(self, after: int, limit: int) -> list[dict[str, Any]]:

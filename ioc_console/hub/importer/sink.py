@@ -1,22 +1,24 @@
 """Where imported requests go: the :class:`ImportSink` interface and the hub's implementation.
 
 :class:`HubImportSink` stores an external request as a hub report through the hub's service layer
-(:meth:`HubService.create_report`, the same path as an Open311 POST, and :meth:`HubService.act` for
-later changes), keyed by (source, external id):
+(:meth:`HubService.upsert_external`, keyed in the hub's database by (source, external id), and
+:meth:`HubService.act` for later changes):
 
-* the first time, a new report: the actor is the source (role ``channel``), and the ``submit`` event
-  of its history carries the marker ``via = "open311-import:<source>:<external id>"``;
+* the first time, a new report received at the source's ``requested_datetime``: the actor is the
+  source (role ``channel``), and the ``submit`` event of its history carries the marker
+  ``via = "open311-import:<source>:<external id>"``;
 * later, when the source's fields changed: the category and the location are brought up to date
   (``classify``/``relocate`` by the configured staff account) as long as the report is still with
   the IOC and staff have not changed them meanwhile; a change made by staff is kept;
 * unchanged fields: nothing is written.
 
-The link (source, external id) → number lives in the importer's state (:mod:`.state`); before a
-report is created an intent is written there, and an intent found on the next run is resolved by
-looking for the marker in the hub, so a crash between the two writes never makes a second report.
+The link (source, external id) → number and what was last applied also lives in the importer's
+state (:mod:`.state`); before a report is created an intent is written there. The hub holds the pair
+itself and takes in each pair once, so an intent found on the next run (a crash between the two
+writes) or a lost state file is resolved from the hub, never by a second report.
 
-What the hub has no place for (the source's own received time, status, status notes, agency,
-expected time) is kept in the link only; see the importer's report to the hub's maintainers.
+What the hub has no place for (the source's status, status notes, agency, expected time) is kept
+in the link only.
 """
 
 from __future__ import annotations
@@ -195,8 +197,8 @@ class HubImportSink:
         link = self.state.link(source, external_id)
         if link is not None and link.number is None:
             # An intent left by a run that stopped between creating the report and linking it.
-            number = self._find_marked(source, external_id)
-            link = None if number is None else Link(source, external_id, number, "", None, None, None)
+            found = self.service.external_report(source, external_id)
+            link = None if found is None else Link(source, external_id, found.number, "", None, None, None)
         if link is None or link.number is None:
             return self._create(source, external_id, fields)
         return self._update(link, fields)
@@ -260,11 +262,20 @@ class HubImportSink:
             location=self._location(external_id, fields),
             title=self._text(external_id, "title", fields.service_name or "", MAX_TITLE),
             media_urls=self._media(external_id, fields),
+            received_at=self._received(fields),
         )
         fingerprint = fields.fingerprint()
         self.state.save_link(Link(source, external_id, None, fingerprint))
         actor = Actor(f"Open311 {source}"[:100], Role.CHANNEL)
-        report, _token = self.service.create_report(intake, actor, via=marker(source, external_id))
+        report, created = self.service.upsert_external(
+            source, external_id, intake, actor, via=marker(source, external_id)
+        )
+        if not created:
+            # The hub had it already (its link was lost): measured against it, as an update.
+            location = json.dumps(_location_json(report.location), sort_keys=True)
+            return self._update(
+                Link(source, external_id, report.number, "", report.category, location), fields
+            )
         applied = _Applied(category, _location_json(intake.location))
         self._save(source, external_id, report.number, fingerprint, applied, fields)
         return report.number
@@ -290,24 +301,12 @@ class HubImportSink:
             )
         )
 
-    def _find_marked(self, source: str, external_id: str) -> str | None:
-        """The report whose creation carries this request's marker (after an interrupted run)."""
-        e, r = schema.events, schema.reports
-        via = marker(source, external_id)
-        # The quoted marker, closing quote included: "…:12" does not match "…:123".
-        needle = '"via":' + json.dumps(via, ensure_ascii=False)
-        with self.service.db.read() as conn:
-            rows = conn.execute(
-                select(e.c.data, r.c.number)
-                .select_from(e.join(r, e.c.report_id == r.c.id))
-                .where(
-                    e.c.n == 1, e.c.action == Action.SUBMIT.value, e.c.data.contains(needle, autoescape=True)
-                )
-            ).all()
-        for row in rows:
-            if json.loads(row.data).get("via") == via:
-                return str(row.number)
-        return None
+    def _received(self, fields: ExternalFields) -> datetime | None:
+        """The source's time of the request, if it has one with a zone and it is not ahead of now."""
+        at = fields.requested_at
+        if at is None or at.tzinfo is None:
+            return None
+        return min(at, self.service.now())
 
     def _rebuild_once(self, source: str) -> None:
         """When the state has no link for ``source`` (a new or lost state file) but the hub has reports
@@ -317,27 +316,20 @@ class HubImportSink:
         self._checked.add(source)
         if self.state.count(source):
             return
-        e, r = schema.events, schema.reports
-        prefix = '"via":' + json.dumps(marker(source, ""), ensure_ascii=False)[:-1]
-        with self.service.db.read() as conn:
-            rows = conn.execute(
-                select(e.c.data, r.c.number, r.c.category, r.c.doc)
-                .select_from(e.join(r, e.c.report_id == r.c.id))
-                .where(
-                    e.c.n == 1, e.c.action == Action.SUBMIT.value, e.c.data.contains(prefix, autoescape=True)
-                )
-            ).all()
-        for row in rows:
-            via = json.loads(row.data).get("via")
-            if not isinstance(via, str) or not via.startswith(marker(source, "")):
-                continue
-            external_id = via[len(marker(source, "")) :]
-            location = json.loads(row.doc).get("location") or {}
-            applied = {k: location.get(k) for k in ("lat", "lon", "address")}
+        rows = self.service.external_reports(source)
+        for external_id, report in rows.items():
+            applied = _location_json(report.location)
             # The fields last stored are unknown: the next sight of the request is taken as an update,
             # measured against the report as it is now.
             self.state.save_link(
-                Link(source, external_id, row.number, "", row.category, json.dumps(applied, sort_keys=True))
+                Link(
+                    source,
+                    external_id,
+                    report.number,
+                    "",
+                    report.category,
+                    json.dumps(applied, sort_keys=True),
+                )
             )
         if rows:
             self._note(
