@@ -248,6 +248,16 @@ class HubClient:
         result: ActionResult = await self._decode(decode_action_result, response.content, replayed)
         return result
 
+    async def intake(self, *, key: str, payload: Mapping[str, Any]) -> ActionResult:
+        """Hand a new report typed in at the console (a hotline call) to the hub's staff intake; the
+        answer holds it with the number the hub gave it. A replay of ``key`` returns the first
+        answer: the same report, never a second one."""
+        body = {**dict(payload), "idempotency_key": key}
+        response = await self._request("POST", "/reports", json=body)
+        replayed = response.headers.get("Idempotent-Replay", "").lower() == "true"
+        result: ActionResult = await self._decode(decode_action_result, response.content, replayed)
+        return result
+
     # -- live events ----------------------------------------------------------------------------------
 
     async def events(self) -> AsyncIterator[ServerEvent]:

@@ -10,7 +10,11 @@ qasync's, the tests' a plain one):
 * **push**: sends the outbox in order, each action with its idempotency key and base version. A
   network failure keeps the entry and retries with exponential backoff and jitter (sooner if the hub
   is heard from again); a refusal (409, 403, 404, 422) marks the entry refused with the reason in
-  words, brings the report back to the hub's state and keeps the operator's text as a draft.
+  words, brings the report back to the hub's state and keeps the operator's text as a draft. A new
+  report typed in at the console (``submit``, under a provisional number ``TAM-…``) goes to the
+  hub's staff intake; the hub's number then replaces the provisional one in the local copy and in
+  every entry queued after it, in one transaction (:meth:`LocalStore.resolve_provisional`). Entries
+  the operator may still take back wait (:meth:`SyncEngine.hold_with`, ``hold_seconds``).
 * **stream**: listens to the hub's live events and reconnects by itself, with backoff.
 
 Every call into the store (blocking SQLite) runs on one worker thread, so the event loop never waits
@@ -26,7 +30,7 @@ import contextlib
 import functools
 import logging
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
@@ -35,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
-from ioc_console.store import LocalStore, OutboxEntry
+from ioc_console.store import LocalStore, OutboxEntry, is_provisional
 from ioc_console.sync import apply, wire
 from ioc_console.sync.client import HubClient
 from ioc_console.sync.errors import (
@@ -54,6 +58,14 @@ from ioc_console.sync.status import DEFAULT_TZ, SyncState, SyncStatus, full_time
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: Seconds between two looks at an entry held by the console (see :meth:`SyncEngine.hold_with`)
+#: should its release not be told.
+HELD_RECHECK = 1.0
+#: Key of a history entry's data naming the acting person in words (the hub's display name).
+ACTOR_NAME = "actor_name"
+#: Code of the refusal the engine itself gives an action on a report the hub never took in.
+NOT_SUBMITTED = "report.not_submitted"
 
 
 def utc_now() -> datetime:
@@ -88,6 +100,10 @@ class Changes:
     #: feed (a page of the change feed), ack (the hub's answer to an action), refusal, local (queued)
     source: str
     cursor: int | None = None
+    #: (provisional number, the hub's number) of new reports the hub took in and numbered: the
+    #: provisional number is in ``removed``, the hub's in ``upserted`` (a view showing the first
+    #: should show the second).
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,6 +206,8 @@ class SyncEngine:
         self._tasks: list[asyncio.Task[None]] = []
         #: Reports whose actions queued up to the given instant are released from the hold.
         self._released: dict[str, datetime] = {}
+        #: Outbox entries the console may still take back (its undo window), asked before each send.
+        self._held: Callable[[], Collection[int]] | None = None
         self._push_timer: asyncio.TimerHandle | None = None
 
     # -- observing ----------------------------------------------------------------------------------
@@ -543,13 +561,15 @@ class SyncEngine:
                 self._busy += 1
                 self._publish(waiting=len(entries))
                 try:
+                    held = frozenset(self._held()) if self._held is not None else frozenset()
                     for entry in entries:
-                        wait = self._held_for(entry)
+                        wait = HELD_RECHECK if entry.id in held else self._held_for(entry)
                         if wait > 0:
                             # Still in the operator's undo window: it and what follows wait.
                             self._wake_push_in(wait)
                             return
-                        await self._send(entry)
+                        if await self._send(entry):
+                            break  # numbers changed: read the queue again
                 finally:
                     self._busy -= 1
                     self._publish()
@@ -564,6 +584,12 @@ class SyncEngine:
             return 0.0
         return max(0.0, hold - (self.clock() - entry.created_at).total_seconds())
 
+    def hold_with(self, held: Callable[[], Collection[int]] | None) -> None:
+        """Ask ``held`` for the outbox entries still in the operator's undo window before each send
+        (the console's :meth:`ActionService.held_entries`): such an entry, and every one after it,
+        waits until :meth:`release` (or :data:`HELD_RECHECK` seconds). Called on the loop's thread."""
+        self._held = held
+
     def _wake_push_in(self, seconds: float) -> None:
         loop = asyncio.get_running_loop()
         if self._push_timer is not None:
@@ -577,7 +603,15 @@ class SyncEngine:
             self._released[number] = now
         self.request_push()
 
-    async def _send(self, entry: OutboxEntry) -> None:
+    async def _send(self, entry: OutboxEntry) -> bool:
+        """Send one entry and record the outcome; True when report numbers changed (a new report
+        numbered by the hub), so that the caller reads the queue again."""
+        if entry.action is Action.SUBMIT:
+            return await self._submit(entry)
+        if is_provisional(entry.report_number):
+            # Its report never reached the hub (its submit was refused): nothing to send it to.
+            await self._refused(entry, _not_submitted())
+            return False
         base = entry.base_version
         if base is None:
             local = await self._db(self.store.get_report, entry.report_number)
@@ -591,21 +625,53 @@ class SyncEngine:
                 self._went_wrong(error)
                 raise
             await self._refused(entry, error)
-            return
+            return False
         except (HubUnavailable, MalformedAnswer) as error:
             await self._db(self.store.mark_failed, entry.id, error.message("vi"))
             self._went_wrong(error)
             raise
-        await self._db(apply.acknowledge, self.store, entry.id, result.report)
+        await self._db(self.store.acknowledge, entry.id, result.report)
         self._went_well()
         self._publish(waiting=max(0, self._status.waiting - 1))
         self.changed.emit(Changes((entry.report_number,), (), "ack"))
+        return False
+
+    async def _submit(self, entry: OutboxEntry) -> bool:
+        """A report created at the console: through the hub's staff intake with the entry's key (a
+        replay gets the first answer), then renamed locally to the hub's number with everything
+        queued on it (:meth:`LocalStore.resolve_provisional`, one transaction)."""
+        payload = dict(entry.payload)
+        # The call was taken when it was queued, however late it reaches the hub.
+        payload.setdefault("received_at", entry.created_at.isoformat())
+        try:
+            result = await self.client.intake(key=entry.key, payload=payload)
+        except HubRefused as error:
+            if isinstance(error, Unauthorized):
+                self._went_wrong(error)
+                raise
+            await self._refused(entry, error)
+            return False
+        except (HubUnavailable, MalformedAnswer) as error:
+            await self._db(self.store.mark_failed, entry.id, error.message("vi"))
+            self._went_wrong(error)
+            raise
+        number = result.report.number
+        old = await self._db(self.store.resolve_provisional, entry.id, result.report)
+        if old in self._released:
+            self._released[number] = self._released.pop(old)
+        self._went_well()
+        self._publish(waiting=max(0, self._status.waiting - 1))
+        renamed = ((old, number),) if old != number else ()
+        self.changed.emit(Changes((number,), (old,) if renamed else (), "ack", renamed=renamed))
+        return bool(renamed)
 
     async def _refused(self, entry: OutboxEntry, error: HubRefused) -> None:
         """Record a refusal once the hub's truth about the report is known (else retry later)."""
         hub_report: Report | None = None
         gone = False
-        if isinstance(error, NotFound) and error.code == "report.not_found":
+        if entry.action is Action.SUBMIT or is_provisional(entry.report_number):
+            gone = True  # the hub never had it: the local copy goes, the operator's input stays
+        elif isinstance(error, NotFound) and error.code == "report.not_found":
             gone = True  # (another 404, e.g. an action this hub does not know, says nothing of it)
         elif isinstance(error, Conflict) and error.current is not None:
             hub_report = error.current
@@ -621,13 +687,20 @@ class SyncEngine:
         await self._load_reference()
         now = self.clock()
         draft = None
-        if apply.has_text(entry.payload):
+        if apply.has_text(entry.payload) or entry.action is Action.SUBMIT:
             draft = apply.Draft(entry.report_number, entry.action, dict(entry.payload), "", now, entry.key)
         vi = self.describe_refusal(entry, error, hub_report, draft is not None, "vi")
         en = self.describe_refusal(entry, error, hub_report, draft is not None, "en")
         if draft is not None:
             draft = replace(draft, reason=vi)
-        await self._db(apply.refuse, self.store, entry.id, vi, hub_report=hub_report, gone=gone, draft=draft)
+        await self._db(
+            self.store.record_refusal,
+            entry.id,
+            vi,
+            hub_report=hub_report,
+            gone=gone,
+            draft=None if draft is None else draft.to_json(),
+        )
         self._went_well()
         await self._count_waiting()
         self.changed.emit(
@@ -642,6 +715,16 @@ class SyncEngine:
         action = entry.action.label(lang)
         number = entry.report_number
         text: str
+        if entry.action is Action.SUBMIT:
+            text = render("refused.submit", lang, number=number, reason=error.message(lang))
+            if kept:
+                text += " " + render("refused.call_kept", lang)
+            return text
+        if error.code == NOT_SUBMITTED:
+            text = render("refused.not_submitted", lang, action=action, number=number)
+            if kept:
+                text += " " + render("refused.draft_kept", lang)
+            return text
         if isinstance(error, Conflict):
             # Someone changed the report since the action's base version: say who, what and when.
             # Otherwise the state itself forbids the action: give the hub's reason.
@@ -649,21 +732,31 @@ class SyncEngine:
             base = entry.base_version
             changed = hub_report is not None and base is not None and hub_report.version > base
             if changed and last is not None and last.actor:
-                who, when = last.actor, last.at
+                # The hub names the person (their full name); the account name when it has none.
+                shown = last.data.get(ACTOR_NAME)
+                who = shown.strip() if isinstance(shown, str) and shown.strip() else last.actor
+                when = full_time(last.at, self._tz)
                 if last.action is Action.FORWARD and hub_report is not None and hub_report.agency:
                     agency = self._agencies.get(hub_report.agency, hub_report.agency)
-                    what = render("forwarded_to", lang, agency=agency)
+                    text = render(
+                        "refused.forwarded_by",
+                        lang,
+                        action=action,
+                        number=number,
+                        agency=agency,
+                        who=who,
+                        when=when,
+                    )
                 else:
-                    what = last.action.label(lang)
-                text = render(
-                    "refused.changed_by",
-                    lang,
-                    action=action,
-                    number=number,
-                    who=who,
-                    what=what,
-                    when=full_time(when, self._tz),
-                )
+                    text = render(
+                        "refused.changed_by",
+                        lang,
+                        action=action,
+                        number=number,
+                        who=who,
+                        what=last.action.label(lang),
+                        when=when,
+                    )
             else:
                 text = render(
                     "refused.conflict", lang, action=action, number=number, reason=error.message(lang)
@@ -743,6 +836,13 @@ def _signed_out_by_hub() -> Unauthorized:
     from ioc_console.sync.wire import Refusal
 
     return Unauthorized(Refusal(401, "auth.required", None, "", ""))
+
+
+def _not_submitted() -> NotFound:
+    """The refusal, decided here, of an action on a report whose submit the hub refused."""
+    from ioc_console.sync.wire import Refusal
+
+    return NotFound(Refusal(404, NOT_SUBMITTED, None, "", ""))
 
 
 async def sync_once(engine: SyncEngine) -> None:

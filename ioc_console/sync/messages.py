@@ -44,6 +44,23 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Không thực hiện được việc «{action}» với phản ánh {number}: {who} đã {what} lúc {when}.",
         "Could not {action} report {number}: {who} already did “{what}” at {when}.",
     ),
+    "refused.forwarded_by": (
+        "Không thực hiện được việc «{action}» với phản ánh {number}: phản ánh đã được chuyển cho {agency} "
+        "bởi {who} lúc {when}.",
+        "Could not {action} report {number}: it was already forwarded to {agency} by {who} at {when}.",
+    ),
+    "refused.submit": (
+        "Máy chủ không tiếp nhận phản ánh mới {number}: {reason}",
+        "The server did not take in the new report {number}: {reason}",
+    ),
+    "refused.call_kept": (
+        "Nội dung cuộc gọi được giữ lại làm bản nháp để sửa và gửi lại.",
+        "The call's details are kept as a draft to correct and send again.",
+    ),
+    "refused.not_submitted": (
+        "Phản ánh {number} chưa được máy chủ tiếp nhận nên việc «{action}» không gửi được.",
+        "Report {number} was never taken in by the server, so “{action}” could not be sent.",
+    ),
     "refused.conflict": (
         "Không thực hiện được việc «{action}» với phản ánh {number}: {reason}",
         "Could not {action} report {number}: {reason}",

@@ -188,6 +188,6 @@ def test_a_conflict_is_told_in_words(qtbot, loop: QEventLoop, hub: ThreadHub, tm
     assert box.windowTitle() == "Thao tác không được thực hiện"
     assert number in box.text()
     words = box.informativeText()
-    assert "hung.tv đã chuyển xử lý đến Sở Xây dựng" in words, words
+    assert "đã được chuyển cho Sở Xây dựng tỉnh Ninh Thuận bởi Trần Văn Hùng lúc" in words, words
     assert "Bản trên máy đã được cập nhật theo máy chủ." in words
     _shoot(box, "conflict-message")

@@ -14,6 +14,7 @@ from sync_support import (
     AGENCY_A,
     AGENCY_B,
     FAST,
+    USERS,
     ThreadHub,
     eventually,
     history_count,
@@ -118,8 +119,9 @@ def test_the_same_report_forwarded_by_both_at_once_has_one_winner(hub: ThreadHub
             assert [name for name, _ in refusals] == [loser.name]
             refusal = refusals[0][1]
             text = refusal.message("vi")
-            assert winner_user in text, text
-            assert "chuyển xử lý đến" in text, text
+            # The colleague by their full name, the agency by its name.
+            assert f"bởi {USERS[winner_user][2]} lúc" in text, text
+            assert "đã được chuyển cho" in text, text
             assert "Sở" in text or "Ban" in text or "Công ty" in text, text  # the agency by name
             assert refusal.hub_report is not None and refusal.hub_report.agency == winner_agency
 
