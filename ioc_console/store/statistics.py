@@ -1,0 +1,719 @@
+"""Figures over the local store: what came in, what was handled, on time or late, and satisfaction.
+
+Every figure is an SQL aggregate over the ``reports`` table's columns (no history rows), read in one
+short read transaction on the store's own connection, so a worker thread may call any of these.
+
+What the figures mean (all for the reports **received** in the period ``[start, end)``, as they stand
+now in the store, unless the name ends in ``_now``):
+
+* ``received``: reports received in the period.
+* ``handled``: of those, the ones that are resolved, closed (replied), rejected or merged as a
+  duplicate. The time a report was handled is ``closed_at`` (closed, rejected, duplicate) or, for a
+  resolved report still awaiting the IOC's published reply, the start of its current stage
+  (``stage_started_at``, the time of the resolution).
+* ``on_time`` / ``late``: handled reports handled at or before / after their reply deadline
+  ``due_at`` (a report with no deadline running counts as on time).
+* ``overdue``: reports of the period **not handled** whose reply deadline has passed at ``now``;
+  they count against the on-time rate: ``on_time_rate = on_time / (on_time + late + overdue)``.
+* ``open``: reports of the period not in a terminal status (closed, rejected, duplicate).
+* ``rated`` / ``satisfied``: reports with a citizen's rating / a satisfied one;
+  ``satisfaction_rate = satisfied / rated``.
+* ``open_now`` / ``overdue_now`` (summary and league only): **every** report matching the filters
+  whatever its receipt time that is not terminal / not terminal and past its reply deadline at
+  ``now``: the same count as the workspace's "overdue" deadline state.
+* Median times to first contact and to forwarding: ``first_contact_at - received_at`` and
+  ``forwarded_at - received_at`` over the period's reports that have them, in seconds. ``forwarded_at``
+  is the latest forwarding, so a re-routed report counts its last one.
+
+Days and weeks are the jurisdiction's (:data:`TZ`, Asia/Ho_Chi_Minh by default: UTC+7 all year, no
+summer time, which the day grouping relies on: it takes the zone's offset at the period's start).
+
+Nothing here returns a citizen's name, phone or e-mail: the ticker also blanks phone numbers,
+e-mail addresses and the citizen's own name out of the shortened description.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import StrEnum
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from ioc_console.domain.lifecycle import TERMINAL, Channel, Status
+from ioc_console.store.local import LocalStore
+
+TZ: Final = ZoneInfo("Asia/Ho_Chi_Minh")
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_DAY_US: Final = 86_400_000_000
+
+#: Statuses that count as handled.
+HANDLED: Final = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
+_HANDLED_SQL: Final = "(" + ",".join(f"'{s.value}'" for s in sorted(HANDLED, key=lambda s: s.value)) + ")"
+_TERMINAL_SQL: Final = "(" + ",".join(f"'{s.value}'" for s in sorted(TERMINAL, key=lambda s: s.value)) + ")"
+#: When a handled report was handled (see the module's notes).
+_HANDLED_AT: Final = (
+    f"CASE WHEN status IN {_TERMINAL_SQL} THEN closed_at "
+    f"WHEN status = '{Status.RESOLVED.value}' THEN stage_started_at END"
+)
+_IS_HANDLED: Final = f"status IN {_HANDLED_SQL}"
+#: The figures' aggregates, in the order of :class:`Figures`' counting fields.
+_FIGURES_SQL: Final = f"""
+    COUNT(*),
+    COALESCE(SUM({_IS_HANDLED}), 0),
+    COALESCE(SUM({_IS_HANDLED} AND (due_at IS NULL OR ({_HANDLED_AT}) IS NULL OR ({_HANDLED_AT}) <= due_at)), 0),
+    COALESCE(SUM({_IS_HANDLED} AND due_at IS NOT NULL AND ({_HANDLED_AT}) > due_at), 0),
+    COALESCE(SUM(NOT ({_IS_HANDLED}) AND due_at IS NOT NULL AND due_at < :now), 0),
+    COALESCE(SUM(NOT closed), 0),
+    COALESCE(SUM(satisfied IS NOT NULL), 0),
+    COALESCE(SUM(satisfied = 1), 0)
+"""
+_FIGURE_COUNT: Final = 8
+
+
+def to_us(value: datetime) -> int:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: give a time zone")
+    return (value - _EPOCH) // timedelta(microseconds=1)
+
+
+def from_us(value: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=value)
+
+
+# -- periods and filters ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """``[start, end)``, aware datetimes."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("a period needs aware datetimes")
+        if self.end < self.start:
+            raise ValueError("a period cannot end before it starts")
+
+    @classmethod
+    def day(cls, day: date, tz: tzinfo = TZ) -> Period:
+        start = datetime(day.year, day.month, day.day, tzinfo=tz)
+        return cls(start, datetime.combine(day + timedelta(days=1), datetime.min.time(), tz))
+
+    @classmethod
+    def today(cls, now: datetime, tz: tzinfo = TZ) -> Period:
+        """The calendar day of ``now`` in ``tz``."""
+        return cls.day(now.astimezone(tz).date(), tz)
+
+    @classmethod
+    def this_week(cls, now: datetime, tz: tzinfo = TZ) -> Period:
+        """Monday 00:00 to next Monday 00:00 in ``tz``, around ``now``."""
+        local = now.astimezone(tz).date()
+        monday = local - timedelta(days=local.weekday())
+        return cls(
+            datetime.combine(monday, datetime.min.time(), tz),
+            datetime.combine(monday + timedelta(days=7), datetime.min.time(), tz),
+        )
+
+    @classmethod
+    def month(cls, year: int, month: int, tz: tzinfo = TZ) -> Period:
+        start = datetime(year, month, 1, tzinfo=tz)
+        nxt = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+        return cls(start, nxt)
+
+
+def _frozen(values: Iterable[Any] | str | None) -> frozenset[str]:
+    if values is None:
+        return frozenset()
+    if isinstance(values, str):
+        values = (values,)
+    return frozenset(v.value if isinstance(v, Channel) else str(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Optional filters; empty sets do not filter. A unit covers every unit below it."""
+
+    categories: frozenset[str] = frozenset()
+    agencies: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
+    channels: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        for name in ("categories", "agencies", "units", "channels"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+
+
+NO_FILTERS: Final = Filters()
+
+
+class _Where:
+    """A WHERE clause with named parameters."""
+
+    def __init__(self, filters: Filters, period: Period | None = None) -> None:
+        self.terms: list[str] = []
+        self.params: dict[str, Any] = {}
+        if period is not None:
+            self.terms.append("received_at >= :start AND received_at < :end")
+            self.params["start"] = to_us(period.start)
+            self.params["end"] = to_us(period.end)
+        self._in("category", "c", filters.categories)
+        self._in("agency", "a", filters.agencies)
+        self._in("channel", "ch", filters.channels)
+        if filters.units:
+            names = self._names("u", filters.units)
+            self.terms.append(
+                f"(unit_code IN ({names}) OR unit_code IN "
+                f"(SELECT unit_code FROM unit_ancestors WHERE ancestor_code IN ({names})))"
+            )
+
+    def _names(self, prefix: str, values: Iterable[str]) -> str:
+        names = []
+        for i, value in enumerate(sorted(values)):
+            key = f"{prefix}{i}"
+            self.params[key] = value
+            names.append(f":{key}")
+        return ",".join(names)
+
+    def _in(self, column: str, prefix: str, values: frozenset[str]) -> None:
+        if values:
+            self.terms.append(f"{column} IN ({self._names(prefix, values)})")
+
+    def add(self, term: str, **params: Any) -> _Where:
+        self.terms.append(term)
+        self.params.update(params)
+        return self
+
+    def sql(self) -> str:
+        return " AND ".join(self.terms) if self.terms else "1"
+
+
+@contextmanager
+def _reading(store: LocalStore) -> Iterator[Any]:
+    """The store's connection (a raw ``sqlite3.Connection``) inside one read transaction."""
+    with store._transaction(write=False) as conn:
+        yield store._driver(conn)
+
+
+# -- figures ----------------------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The counts of one period (and group); see the module's notes for each."""
+
+    received: int = 0
+    handled: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    open: int = 0
+    rated: int = 0
+    satisfied: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """On time over everything judged: handled on time, handled late, overdue and not handled."""
+        return _rate(self.on_time, self.on_time + self.late + self.overdue)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _rate(self.satisfied, self.rated)
+
+    @property
+    def handled_rate(self) -> float | None:
+        return _rate(self.handled, self.received)
+
+    @classmethod
+    def of(cls, row: Iterable[Any]) -> Figures:
+        return cls(*(int(v or 0) for v in row))
+
+
+@dataclass(frozen=True)
+class Summary:
+    period: Period
+    now: datetime
+    figures: Figures
+    open_now: int
+    overdue_now: int
+    #: Median seconds from receipt to the first contact / to forwarding; None without any.
+    median_first_contact_s: float | None
+    median_forwarding_s: float | None
+
+
+def figures(store: LocalStore, period: Period, now: datetime, filters: Filters = NO_FILTERS) -> Figures:
+    where = _Where(filters, period)
+    with _reading(store) as raw:
+        row = raw.execute(
+            f"SELECT {_FIGURES_SQL} FROM reports WHERE {where.sql()}", {**where.params, "now": to_us(now)}
+        ).fetchone()
+    return Figures.of(row)
+
+
+def _median(raw: Any, expression: str, where: _Where) -> float | None:
+    rows = raw.execute(
+        f"SELECT {expression} AS d FROM reports WHERE {where.sql()} AND {expression} IS NOT NULL ORDER BY d",
+        where.params,
+    ).fetchall()
+    n = len(rows)
+    if not n:
+        return None
+    middle = n // 2
+    value = rows[middle][0] if n % 2 else (rows[middle - 1][0] + rows[middle][0]) / 2
+    return float(value) / 1e6
+
+
+def summary(store: LocalStore, period: Period, now: datetime, filters: Filters = NO_FILTERS) -> Summary:
+    """The period's figures, the backlog now and the median times (see the module's notes)."""
+    where = _Where(filters, period)
+    backlog = _Where(filters).add("closed = 0")
+    now_us = to_us(now)
+    with _reading(store) as raw:
+        row = raw.execute(
+            f"SELECT {_FIGURES_SQL} FROM reports WHERE {where.sql()}", {**where.params, "now": now_us}
+        ).fetchone()
+        open_now, overdue_now = raw.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(due_at < :now), 0) FROM reports WHERE {backlog.sql()}",
+            {**backlog.params, "now": now_us},
+        ).fetchone()
+        contact = _median(raw, "first_contact_at - received_at", where)
+        forwarding = _median(raw, "forwarded_at - received_at", where)
+    return Summary(period, now, Figures.of(row), int(open_now), int(overdue_now or 0), contact, forwarding)
+
+
+# -- groups -----------------------------------------------------------------------------------------
+
+
+class GroupBy(StrEnum):
+    CATEGORY = "category"
+    AGENCY = "agency"
+    UNIT = "unit"
+    DISTRICT = "district"
+    CHANNEL = "channel"
+    DAY = "day"
+
+
+GROUP_LABELS: Final[Mapping[GroupBy, tuple[str, str]]] = {
+    GroupBy.CATEGORY: ("Lĩnh vực", "Category"),
+    GroupBy.AGENCY: ("Đơn vị xử lý", "Agency"),
+    GroupBy.UNIT: ("Địa bàn", "Administrative unit"),
+    GroupBy.DISTRICT: ("Huyện/thành phố", "District"),
+    GroupBy.CHANNEL: ("Kênh tiếp nhận", "Channel"),
+    GroupBy.DAY: ("Ngày", "Day"),
+}
+NO_VALUE_LABEL: Final = ("(Chưa xác định)", "(None)")
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One group: its key (a code, a :class:`date` for days, None for reports without one)."""
+
+    key: str | date | None
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Names:
+    """The jurisdiction's names of codes, as the store holds them."""
+
+    categories: Mapping[str, str] = field(default_factory=dict)
+    agencies: Mapping[str, str] = field(default_factory=dict)
+    agency_short: Mapping[str, str] = field(default_factory=dict)
+    units: Mapping[str, str] = field(default_factory=dict)
+    category_rank: Mapping[str, int] = field(default_factory=dict)
+    agency_rank: Mapping[str, int] = field(default_factory=dict)
+    unit_rank: Mapping[str, int] = field(default_factory=dict)
+
+    def category(self, code: str | None, lang: str = "vi") -> str:
+        return self.categories.get(code, code) if code else _none(lang)
+
+    def agency(self, code: str | None, lang: str = "vi") -> str:
+        return self.agencies.get(code, code) if code else _none(lang)
+
+    def unit(self, code: str | None, lang: str = "vi") -> str:
+        return self.units.get(code, code) if code else _none(lang)
+
+
+def _none(lang: str) -> str:
+    return NO_VALUE_LABEL[0] if lang == "vi" else NO_VALUE_LABEL[1]
+
+
+def _names(raw: Any, lang: str = "vi") -> Names:
+    categories: dict[str, str] = {}
+    category_rank: dict[str, int] = {}
+    for code, name, name_en, rank in raw.execute("SELECT code, name, name_en, rank FROM categories"):
+        categories[code] = name_en if lang == "en" and name_en else name
+        category_rank[code] = rank
+    agencies: dict[str, str] = {}
+    short: dict[str, str] = {}
+    agency_rank: dict[str, int] = {}
+    for code, name, short_name, rank in raw.execute("SELECT code, name, short_name, rank FROM agencies"):
+        agencies[code] = name
+        short[code] = short_name or name
+        agency_rank[code] = rank
+    units: dict[str, str] = {}
+    unit_rank: dict[str, int] = {}
+    for code, name, rank in raw.execute("SELECT code, name, rank FROM units"):
+        units[code] = name
+        unit_rank[code] = rank
+    return Names(categories, agencies, short, units, category_rank, agency_rank, unit_rank)
+
+
+def names(store: LocalStore, lang: str = "vi") -> Names:
+    with _reading(store) as raw:
+        return _names(raw, lang)
+
+
+def _day_offset_us(period: Period) -> int:
+    offset = period.start.utcoffset() or timedelta(0)
+    return offset // timedelta(microseconds=1)
+
+
+def grouped(
+    store: LocalStore,
+    period: Period,
+    by: GroupBy | str,
+    now: datetime,
+    filters: Filters = NO_FILTERS,
+    *,
+    lang: str = "vi",
+) -> list[GroupRow]:
+    """The period's figures per group, in the jurisdiction's order (days in calendar order)."""
+    by = GroupBy(by)
+    where = _Where(filters, period)
+    params: dict[str, Any] = {**where.params, "now": to_us(now)}
+    if by is GroupBy.DAY:
+        key = "(received_at + :offset) / :day"
+        params["offset"] = _day_offset_us(period)
+        params["day"] = _DAY_US
+    else:
+        key = {
+            GroupBy.CATEGORY: "category",
+            GroupBy.AGENCY: "agency",
+            GroupBy.UNIT: "unit_code",
+            GroupBy.DISTRICT: "district_code",
+            GroupBy.CHANNEL: "channel",
+        }[by]
+    with _reading(store) as raw:
+        known = _names(raw, lang)
+        rows = raw.execute(
+            f"SELECT {key} AS k, {_FIGURES_SQL} FROM reports WHERE {where.sql()} GROUP BY k", params
+        ).fetchall()
+    result: list[GroupRow] = []
+    for row in rows:
+        code, counts = row[0], Figures.of(row[1:])
+        if by is GroupBy.DAY:
+            day = date(1970, 1, 1) + timedelta(days=int(code))
+            result.append(GroupRow(day, day.strftime("%d/%m/%Y"), counts))
+        elif by is GroupBy.CATEGORY:
+            result.append(GroupRow(code, known.category(code, lang), counts))
+        elif by is GroupBy.AGENCY:
+            result.append(GroupRow(code, known.agency(code, lang), counts))
+        elif by in (GroupBy.UNIT, GroupBy.DISTRICT):
+            result.append(GroupRow(code, known.unit(code, lang), counts))
+        else:
+            label = Channel(code).label(lang) if code in Channel._value2member_map_ else str(code)
+            result.append(GroupRow(code, label, counts))
+    rank: Mapping[str, int] = {
+        GroupBy.CATEGORY: known.category_rank,
+        GroupBy.AGENCY: known.agency_rank,
+        GroupBy.UNIT: known.unit_rank,
+        GroupBy.DISTRICT: known.unit_rank,
+        GroupBy.CHANNEL: {c.value: i for i, c in enumerate(Channel)},
+    }.get(by, {})
+
+    def order(g: GroupRow) -> tuple[int, Any, str]:
+        if isinstance(g.key, date):
+            return (0, g.key.toordinal(), "")
+        if g.key is None:
+            return (2, 0, "")
+        return (0 if g.key in rank else 1, rank.get(g.key, 0), g.key)
+
+    result.sort(key=order)
+    return result
+
+
+# -- agencies' league -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    rank: int
+    agency: str
+    name: str
+    short_name: str
+    figures: Figures
+    #: The agency's reports (any receipt time) open and past their reply deadline now.
+    overdue_now: int
+
+
+def league(
+    store: LocalStore, period: Period, now: datetime, filters: Filters = NO_FILTERS
+) -> list[LeagueRow]:
+    """Agencies with reports in the period, best first: on-time rate, then satisfaction, then fewest
+    overdue now; agencies with nothing judged yet come last."""
+    where = _Where(filters, period).add("agency IS NOT NULL")
+    backlog = _Where(filters).add("closed = 0 AND agency IS NOT NULL AND due_at < :now")
+    now_us = to_us(now)
+    with _reading(store) as raw:
+        known = _names(raw)
+        rows = raw.execute(
+            f"SELECT agency, {_FIGURES_SQL} FROM reports WHERE {where.sql()} GROUP BY agency",
+            {**where.params, "now": now_us},
+        ).fetchall()
+        overdue_now = dict(
+            raw.execute(
+                f"SELECT agency, COUNT(*) FROM reports WHERE {backlog.sql()} GROUP BY agency",
+                {**backlog.params, "now": now_us},
+            ).fetchall()
+        )
+    entries = [(code, Figures.of(row)) for code, *row in rows]
+
+    def order(entry: tuple[str, Figures]) -> tuple[Any, ...]:
+        code, f = entry
+        on_time, satisfaction = f.on_time_rate, f.satisfaction_rate
+        return (
+            on_time is None,
+            -(on_time or 0.0),
+            satisfaction is None,
+            -(satisfaction or 0.0),
+            int(overdue_now.get(code, 0)),
+            known.agency_rank.get(code, 1 << 30),
+            code,
+        )
+
+    entries.sort(key=order)
+    return [
+        LeagueRow(
+            i + 1,
+            code,
+            known.agency(code),
+            known.agency_short.get(code, code),
+            f,
+            int(overdue_now.get(code, 0)),
+        )
+        for i, (code, f) in enumerate(entries)
+    ]
+
+
+# -- ticker -----------------------------------------------------------------------------------------
+
+_PHONE: Final = re.compile(r"(?<![\w])\+?\d[\d\s.\-()]{6,}\d(?![\w])")
+_EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+REDACTED: Final = "•••"
+TICKER_CHARS: Final = 90
+
+
+def redact(text: str, name: str = "") -> str:
+    """``text`` without phone numbers, e-mail addresses or ``name`` (the citizen's), on one line."""
+    text = _EMAIL.sub(REDACTED, text)
+    text = _PHONE.sub(REDACTED, text)
+    name = name.strip()
+    if len(name) >= 2:
+        text = re.sub(re.escape(name), REDACTED, text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def shorten(text: str, limit: int = TICKER_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+@dataclass(frozen=True)
+class TickerItem:
+    """A report as the wall's ticker shows it: no name, no phone, a short redacted description."""
+
+    number: str
+    category: str
+    category_name: str
+    unit_code: str | None
+    unit_name: str
+    received_at: datetime
+    status: Status
+    text: str
+
+
+def ticker(
+    store: LocalStore,
+    limit: int = 20,
+    filters: Filters = NO_FILTERS,
+    *,
+    chars: int = TICKER_CHARS,
+    lang: str = "vi",
+) -> list[TickerItem]:
+    """The newest ``limit`` reports, newest first."""
+    where = _Where(filters)
+    with _reading(store) as raw:
+        known = _names(raw, lang)
+        rows = raw.execute(
+            f"SELECT r.number, r.category, r.unit_code, r.received_at, r.status, t.description, "
+            f"t.title, t.contact_name FROM reports AS r JOIN report_texts AS t ON t.id = r.id "
+            f"WHERE {where.sql()} ORDER BY r.received_at DESC, r.id DESC LIMIT :limit",
+            {**where.params, "limit": int(limit)},
+        ).fetchall()
+    return [
+        TickerItem(
+            number=number,
+            category=category,
+            category_name=known.category(category, lang),
+            unit_code=unit,
+            unit_name=known.unit(unit, lang) if unit else "",
+            received_at=from_us(received),
+            status=Status(status),
+            text=shorten(redact(description or title or "", contact_name or ""), chars),
+        )
+        for number, category, unit, received, status, description, title, contact_name in rows
+    ]
+
+
+# -- shift handover ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HandoverItem:
+    """A report in the handover: no citizen's details."""
+
+    number: str
+    category: str
+    category_name: str
+    unit_name: str
+    agency: str | None
+    agency_name: str
+    status: Status
+    received_at: datetime
+    due_at: datetime | None
+    text: str
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    number: str
+    at: datetime
+    actor: str
+    action: str
+    from_status: Status | None
+    to_status: Status
+
+
+@dataclass(frozen=True)
+class Handover:
+    period: Period
+    now: datetime
+    came_in: list[HandoverItem]
+    changes: list[StatusChange]
+    #: Reports (any receipt time) open and past their reply deadline at ``now``, most overdue first.
+    late: list[HandoverItem]
+    #: Of the shift's changes, how many ended in each status.
+    changed_to: Mapping[Status, int]
+
+
+_ITEM_SQL: Final = (
+    "SELECT r.number, r.category, r.unit_code, r.agency, r.status, r.received_at, r.due_at, "
+    "t.description, t.title, t.contact_name FROM reports AS r JOIN report_texts AS t ON t.id = r.id"
+)
+
+
+def _items(raw: Any, sql: str, params: Mapping[str, Any], known: Names) -> list[HandoverItem]:
+    return [
+        HandoverItem(
+            number=number,
+            category=category,
+            category_name=known.category(category),
+            unit_name=known.unit(unit) if unit else "",
+            agency=agency,
+            agency_name=known.agency(agency) if agency else "",
+            status=Status(status),
+            received_at=from_us(received),
+            due_at=None if due is None else from_us(due),
+            text=shorten(redact(description or title or "", contact_name or ""), 160),
+        )
+        for number, category, unit, agency, status, received, due, description, title, contact_name in raw.execute(
+            sql, params
+        )
+    ]
+
+
+def handover(store: LocalStore, period: Period, now: datetime, filters: Filters = NO_FILTERS) -> Handover:
+    """What came in during the shift ``[start, end)``, which status changes happened in it (from the
+    reports' histories, for the reports updated since its start) and what is late at ``now``."""
+    came = _Where(filters, period)
+    late = _Where(filters).add("closed = 0 AND due_at < :now", now=to_us(now))
+    touched = _Where(filters).add("updated_at >= :start", start=to_us(period.start))
+    start_us, end_us = to_us(period.start), to_us(period.end)
+    changes: list[StatusChange] = []
+    with _reading(store) as raw:
+        known = _names(raw)
+        came_in = _items(
+            raw, f"{_ITEM_SQL} WHERE {came.sql()} ORDER BY r.received_at, r.id", came.params, known
+        )
+        late_items = _items(
+            raw, f"{_ITEM_SQL} WHERE {late.sql()} ORDER BY r.due_at, r.id", late.params, known
+        )
+        for number, history in raw.execute(
+            f"SELECT r.number, t.history FROM reports AS r JOIN report_texts AS t ON t.id = r.id "
+            f"WHERE {touched.sql()}",
+            touched.params,
+        ):
+            for _seq, at, actor, _role, action, source, target, _data in orjson.loads(history):
+                if start_us <= at < end_us and source is not None and source != target:
+                    changes.append(
+                        StatusChange(
+                            number,
+                            from_us(at),
+                            actor,
+                            action,
+                            None if source is None else Status(source),
+                            Status(target),
+                        )
+                    )
+    changes.sort(key=lambda c: (c.at, c.number))
+    counted: dict[Status, int] = {}
+    for change in changes:
+        counted[change.to_status] = counted.get(change.to_status, 0) + 1
+    return Handover(period, now, came_in, changes, late_items, counted)
+
+
+__all__ = [
+    "GROUP_LABELS",
+    "HANDLED",
+    "NO_FILTERS",
+    "TZ",
+    "Figures",
+    "Filters",
+    "GroupBy",
+    "GroupRow",
+    "Handover",
+    "HandoverItem",
+    "LeagueRow",
+    "Names",
+    "Period",
+    "StatusChange",
+    "Summary",
+    "TickerItem",
+    "figures",
+    "grouped",
+    "handover",
+    "league",
+    "names",
+    "redact",
+    "shorten",
+    "summary",
+    "ticker",
+]
