@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
     from ioc_console.gui.connection import HubSession
     from ioc_console.gui.datasource import DemoData
+    from ioc_console.gui.workspace import Workspace
 
 log = logging.getLogger("ioc_console.app")
 
@@ -128,6 +129,7 @@ class Console(QObject):
         self._changed: set[str] = set()
         self._credentials: Credentials | None = None
         self._kept_user: UserInfo | None = None
+        self.workspace: Workspace | None = None
 
         self._log_step("application")
         if protect_bool_singletons():
@@ -230,6 +232,7 @@ class Console(QObject):
                 identity=identity,
                 progress=lambda step: self._on_progress(step, 0),
                 kept=kept,
+                hold_seconds=0.0,  # held by the workspace's undo offers instead (_hold_for_undo)
             )
         except Exception as error:
             if kept is None:
@@ -241,6 +244,7 @@ class Console(QObject):
             return
         self.session = session
         self._attach_session(session)
+        self._hold_for_undo()
         if kept is None:
             data = DemoData(
                 store=session.store, jurisdiction=session.jurisdiction, path=session.path, created=False
@@ -353,6 +357,10 @@ class Console(QObject):
         session.changes_applied.connect(self._on_changes_applied)
 
     def _on_changes_applied(self, changes: object) -> None:
+        for old, new in getattr(changes, "renamed", ()):
+            # A call typed in offline got its real number from the hub: keep showing it.
+            if self.window.wanted_report == old:
+                self.window.select_report(new)
         self._changed.update(getattr(changes, "upserted", ()) + getattr(changes, "removed", ()))
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
@@ -476,6 +484,13 @@ class Console(QObject):
             **extra,
         )
         self.hub_changes.connect(self.workspace.follow)
+        self._hold_for_undo()
+
+    def _hold_for_undo(self) -> None:
+        """The engine holds exactly the actions the operator can still take back (a hotline call
+        or anything without an undo offer goes at once)."""
+        if self.session is not None and self.workspace is not None:
+            self.session.engine.hold_with(self.workspace.service.held_entries)
 
     def _request_push(self) -> None:
         # The workspace may be up on the kept copy before the session exists: the engine sends

@@ -606,6 +606,11 @@ class MainWindow(QMainWindow):
         if index >= 0:
             combo.setCurrentIndex(index)
 
+    @property
+    def wanted_report(self) -> str | None:
+        """The report the detail pane shows or is about to show."""
+        return self._wanted_report
+
     def select_report(self, number: str) -> None:
         """Show report ``number`` in the detail pane (as if selected in the queue)."""
         if self._source is None or self.detail is None:
