@@ -31,7 +31,8 @@ def test_a_signed_in_console_syncs_into_its_own_copy(qapp, hub: ThreadHub, tmp_p
             await eventually(lambda: session.store.get_report(before), what="the first pull")
             after = hub.submit("Đèn đường hỏng cả đoạn, tối om")
             await eventually(lambda: session.store.get_report(after), what="the live change")
-            assert any(after in c.upserted for c in seen)
+            # ... and the window is told (the signal follows the page's write)
+            await eventually(lambda: any(after in c.upserted for c in seen), what="the change signal")
         finally:
             await session.close()
             session.store.close()
