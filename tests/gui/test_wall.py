@@ -1,0 +1,240 @@
+"""The wall display over a real demo store: the figures the statistics give, no personal data in the
+ticker, pages that turn, type that follows the screen, refreshes that pick up new reports, and the
+map with the open reports (in a real page, ``webengine``)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+# Before the application exists: QtWebEngine and the map's URL scheme (for the map's test).
+from ioc_console.gui.map import MapConfig  # isort: skip
+
+from PySide6.QtCore import QLocale
+
+from ioc_console.domain.calendar import WorkingCalendar
+from ioc_console.domain.deadlines import compute_deadlines
+from ioc_console.domain.jurisdiction import Jurisdiction
+from ioc_console.domain.lifecycle import TERMINAL, Action, Channel, Role, Status
+from ioc_console.domain.report import Contact, Event, Location, Report
+from ioc_console.store import LocalStore, ReportQuery
+from ioc_console.store import statistics as st
+
+from ioc_console.gui.datasource import DEMO_STORE_NAME
+from ioc_console.gui.present import DeadlineClock, Names
+from ioc_console.gui.wall import (
+    BoardRow,
+    Column,
+    RotatingBoard,
+    WallFigures,
+    WallWindow,
+    add_wall_arguments,
+    choose_screen,
+    statistics_reader,
+)
+
+NOW = datetime(2026, 11, 27, 10, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+TIMEOUT = 20_000
+CITIZEN = "Phạm Thị Dung"
+PHONE = "0912345678"
+PHONE_LIKE = re.compile(r"(?:\+?84|0)(?:[\s.-]?\d){8,10}")
+
+
+def citizen_report(j: Jurisdiction, number: str, minutes: int) -> Report:
+    received = NOW - timedelta(minutes=minutes)
+    unit = "22747"
+    place = j.units[unit]
+    report = Report(
+        number=number,
+        channel=Channel.ZALO,
+        category="environment",
+        title=f"{CITIZEN} báo rác",
+        description=f"Tôi là {CITIZEN}, số {PHONE}, rác ở đầu hẻm; gọi 0905 123 456 nếu cần.",
+        location=Location(place.lat, place.lon, f"Nhà {CITIZEN}", unit),
+        received_at=received,
+        contact=Contact(CITIZEN, PHONE),
+        stage_started_at=received,
+        updated_at=received,
+    )
+    report.history.append(Event(1, received, CITIZEN, Role.CHANNEL, Action.SUBMIT, None, Status.NEW, {}))
+    report.due_at, report.stage_due_at = compute_deadlines(
+        report, WorkingCalendar.for_jurisdiction(j), j.policy
+    )
+    return report
+
+
+@pytest.fixture
+def own_store(demo_data_dir: Path):
+    store = LocalStore.open(demo_data_dir / DEMO_STORE_NAME)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def names(jurisdiction: Jurisdiction) -> Names:
+    return Names(jurisdiction, "vi")
+
+
+@pytest.fixture
+def wall_for(qtbot, executor, names, jurisdiction):
+    made: list[WallWindow] = []
+
+    def make(store: LocalStore, size=(1920, 1080), **options) -> WallWindow:
+        clock = DeadlineClock(jurisdiction, lambda: NOW)
+        wall = WallWindow(statistics_reader(store, clock), executor, names, **options)
+        qtbot.addWidget(wall)
+        wall.resize(*size)
+        wall.show()
+        made.append(wall)
+        return wall
+
+    yield make
+    for wall in made:
+        wall.stop()
+
+
+def shown(qtbot, wall: WallWindow) -> WallFigures:
+    with qtbot.waitSignal(wall.figures_shown, timeout=TIMEOUT) as blocker:
+        wall.refresh()
+    return blocker.args[0]
+
+
+def test_the_wall_shows_what_the_statistics_say(qtbot, wall_for, own_store, jurisdiction):
+    wall = wall_for(own_store)
+    figures = shown(qtbot, wall)
+    window = st.Period(NOW - timedelta(days=30), NOW + timedelta(microseconds=1))
+    summary = st.summary(own_store, window, NOW)
+    today = st.figures(own_store, st.Period.today(NOW), NOW)
+    week = st.figures(own_store, st.Period.this_week(NOW), NOW)
+    locale = QLocale(QLocale.Language.Vietnamese)
+
+    assert wall.tiles["received_today"].value == locale.toString(today.received)
+    assert wall.tiles["received_week"].value == locale.toString(week.received)
+    assert wall.tiles["open_now"].value == locale.toString(summary.open_now)
+    assert wall.tiles["overdue_now"].value == locale.toString(summary.overdue_now)
+    assert figures.overdue_now == summary.overdue_now > 0
+    # overdue is said in shape and words, not only in red
+    assert wall.tiles["overdue_now"].alert
+    assert wall.tiles["overdue_now"].note == "cần xử lý ngay"
+    assert wall.tiles["on_time"].value.endswith(" %")
+    league = st.league(own_store, window, NOW)
+    assert [row.cells[0] for row in wall.league.rows] == [
+        Names(jurisdiction, "vi").agency(r.agency) for r in league
+    ]
+    assert len(wall.ticker.rows) == len(figures.ticker) > 0
+    assert "Phản ánh mới nhất" in wall.texts()
+
+
+def test_the_ticker_has_no_names_or_phone_numbers(qtbot, wall_for, own_store, jurisdiction):
+    own_store.upsert_reports([citizen_report(jurisdiction, f"PA-W-{i}", minutes=i) for i in range(1, 4)])
+    wall = wall_for(own_store)
+    figures = shown(qtbot, wall)
+    assert {t.number for t in figures.ticker} >= {"PA-W-1", "PA-W-2", "PA-W-3"}
+    words = "\n".join(wall.texts())
+    assert CITIZEN not in words
+    assert PHONE not in words and "0905 123 456" not in words
+    assert not PHONE_LIKE.search(words)
+    assert "rác ở đầu hẻm" not in words  # the citizen's own words stay off the wall
+    newest = wall.ticker.rows[0]
+    assert newest.cells[1] == "Vệ sinh môi trường" or newest.cells[1]  # the category's name
+    assert "Zalo" in newest.subline or "·" not in newest.subline
+
+
+def test_a_refresh_picks_up_a_new_report_and_runs_coalesce(qtbot, wall_for, own_store, jurisdiction):
+    wall = wall_for(own_store)
+    before = shown(qtbot, wall)
+    own_store.upsert_reports([citizen_report(jurisdiction, "PA-W-NEW", minutes=1)])
+    seen: list[WallFigures] = []
+    wall.figures_shown.connect(seen.append)
+    wall.refresh()
+    wall.refresh()  # while the first read runs: one more read after it, not two
+    wall.refresh()
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=TIMEOUT)
+    qtbot.wait(300)
+    assert len(seen) == 2
+    assert seen[-1].received_today == before.received_today + 1
+    assert seen[-1].ticker[0].number == "PA-W-NEW"
+
+
+def test_the_timer_refreshes_without_being_asked(qtbot, wall_for, own_store):
+    wall = wall_for(own_store, refresh_ms=200)
+    with qtbot.waitSignal(wall.figures_shown, timeout=TIMEOUT):
+        wall.start()
+    with qtbot.waitSignal(wall.figures_shown, timeout=TIMEOUT):
+        pass
+
+
+def test_type_follows_the_screen_height(qtbot, wall_for, own_store):
+    wall = wall_for(own_store)
+    shown(qtbot, wall)
+    tile = wall.tiles["open_now"]
+    small = (tile.height(), wall.league.rows_per_page())
+    wall.resize(3840, 2160)
+    # the same rows at 4K, twice as large
+    qtbot.waitUntil(lambda: (tile.height(), wall.league.rows_per_page()) == (2 * small[0], small[1]))
+    assert tile.unit == wall.unit() == 2.0
+
+
+def test_pages_turn_when_more_rows_than_fit(qtbot, names):
+    board = RotatingBoard("b", "Bảng", [Column("A", 1), Column("B", 1)])
+    qtbot.addWidget(board)
+    board.resize(800, 400)
+    board.show()
+    per = board.rows_per_page()
+    board.set_rows([BoardRow((f"dòng {i}", str(i))) for i in range(per * 2 + 1)])
+    assert board.page_count() == 3
+    first = board.visible_rows()
+    board.advance()
+    assert board.visible_rows()[0].cells[0] == f"dòng {per}"
+    board.advance()
+    assert len(board.visible_rows()) == 1
+    board.advance()
+    assert board.visible_rows() == first
+    board.set_rows([BoardRow(("một", "1"))])
+    board.advance()
+    assert board.page == 0 and board.page_count() == 1
+
+
+def test_wall_rotates_its_panels_on_a_timer(qtbot, wall_for, own_store):
+    wall = wall_for(own_store, size=(1280, 720), rotate_ms=100)
+    shown(qtbot, wall)
+    assert wall.ticker.page_count() > 1
+    wall.start()
+    qtbot.waitUntil(lambda: wall.ticker.page == 1, timeout=TIMEOUT)
+
+
+def test_wall_arguments_and_screen():
+    parser = argparse.ArgumentParser()
+    add_wall_arguments(parser)
+    args = parser.parse_args(["--wall", "--screen", "1"])
+    assert args.wall and args.screen == 1
+    assert not parser.parse_args([]).wall
+    assert choose_screen(1) is not None
+    assert choose_screen(99) is choose_screen(None)
+
+
+@pytest.mark.webengine
+@pytest.mark.qt_log_ignore(
+    r"QRhiGles2: Failed to create (temporary )?context",
+    r"Failed to create RHI for backend",
+    r"This plugin does not support createPlatformVulkanInstance",
+    r"QVulkanInstance: Failed to initialize Vulkan",
+    r"GBM is not supported",
+    r"GPUInfo not initialized",
+    r"This plugin does not support propagateSizeHints\(\)",
+)
+def test_the_wall_map_holds_the_open_reports(qtbot, wall_for, own_store, tmp_path):
+    wall = wall_for(own_store, with_map=True, map_config=MapConfig(tiles=(), cache_dir=tmp_path / "map"))
+    with qtbot.waitSignal(wall.map.ready, timeout=60_000):
+        pass
+    with qtbot.waitSignal(wall.map.reports_loaded, timeout=60_000) as loaded:
+        wall.refresh()
+    open_count = own_store.count(ReportQuery(statuses=frozenset(Status) - TERMINAL))
+    assert loaded.args[0] == open_count == wall.map.report_count()
+    wall.close()
+    wall.map.dispose()
