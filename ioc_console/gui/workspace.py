@@ -112,20 +112,24 @@ class PendingQueueSource(StoreQueueSource):
 # -- what the map is given ------------------------------------------------------------------------------
 
 
-def read_map_page(store: LocalStore, clock: DeadlineClock, offset: int, limit: int = MAP_PAGE) -> list[Any]:
-    """On the worker: one page of the reports (in number order) as the map shows them."""
+def read_map_page(
+    store: LocalStore, clock: DeadlineClock, after: str | None, limit: int = MAP_PAGE
+) -> tuple[list[Any], str | None]:
+    """On the worker: the page of reports numbered after ``after`` (in number order) as the map
+    shows them, and the page's last number (keyset paging: every page costs the same)."""
     from ioc_console.gui.map.data import map_reports
 
     now, boundary = clock.now_and_boundary()
-    page = store.query(ReportQuery(sort="number", descending=False, offset=offset, limit=limit))
-    return map_reports(page, now, boundary)
+    page = store.query(ReportQuery(sort="number", descending=False, number_after=after, limit=limit))
+    return map_reports(page, now, boundary), (page[-1].number if page else after)
 
 
 def read_map_rows(store: LocalStore, clock: DeadlineClock) -> list[Any]:
     """On the worker: every report as the map shows it (for tools; the workspace reads page by page)."""
     rows: list[Any] = []
+    after: str | None = None
     while True:
-        page = read_map_page(store, clock, len(rows))
+        page, after = read_map_page(store, clock, after)
         rows.extend(page)
         if len(page) < MAP_PAGE:
             return rows
@@ -388,22 +392,23 @@ class Workspace(QObject):
         if self.map is None or self.executor.closed:
             return
         self._map_generation += 1
-        self._read_map_page(self._map_generation, [])
+        self._read_map_page(self._map_generation, [], None)
 
-    def _read_map_page(self, generation: int, rows: list[Any]) -> None:
+    def _read_map_page(self, generation: int, rows: list[Any], after: str | None) -> None:
         # One worker job per page: the queue's queries slip in between them.
         if self._closed or self.executor.closed or generation != self._map_generation:
             return
-        store, clock, offset = self.store, self.clock, len(rows)
+        store, clock = self.store, self.clock
 
-        def done(page: list[Any]) -> None:
+        def done(result: tuple[list[Any], str | None]) -> None:
+            page, last = result
             rows.extend(page)
             if len(page) < MAP_PAGE:
                 self._on_map_rows(generation, rows)
             else:
-                self._read_map_page(generation, rows)
+                self._read_map_page(generation, rows, last)
 
-        Op(lambda: read_map_page(store, clock, offset), self).on_success(done).on_failure(
+        Op(lambda: read_map_page(store, clock, after), self).on_success(done).on_failure(
             lambda error: log.error("reading the map's reports failed", exc_info=error)
         ).run(self.executor)
 

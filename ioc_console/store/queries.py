@@ -79,6 +79,8 @@ class ReportQuery:
       priority from low to urgent, categories, agencies and units in the jurisdiction's order.
       ``due_at`` sorts reports without a deadline first (SQLite's NULL order).
     * ``offset``, ``limit``: the page; ``limit=None`` is everything from ``offset`` on.
+    * ``number_after``: only reports numbered after this one (with ``sort="number"``, ascending:
+      the next page after a known last number, in constant time however deep the page).
     """
 
     statuses: AbstractSet[Status] = frozenset()
@@ -97,6 +99,7 @@ class ReportQuery:
     descending: bool = True
     offset: int = 0
     limit: int | None = None
+    number_after: str | None = None
 
     def __post_init__(self) -> None:
         # Stored as frozensets (the query is hashable). Accept any iterable (lists, sets, a single string) and values as enums or their strings.
@@ -339,6 +342,8 @@ def conditions(
         terms.append(col(R.received_at) >= to_micros(q.received_from))
     if q.received_to is not None:
         terms.append(col(R.received_at) < to_micros(q.received_to))
+    if q.number_after is not None:
+        terms.append(R.number > q.number_after)  # the number's index walks from there
     search = Search.of(q.text, q.search_phone)
     if search is not None:
         terms.append(search.condition(col))
