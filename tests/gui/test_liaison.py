@@ -1,0 +1,173 @@
+"""The agency liaison's workspace over a real demo store: only their agency, the nearest deadline
+first, accept, return and resolve with required text (Vietnamese messages), pending shown, and a
+signal when something new is forwarded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from test_wall import citizen_report
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from ioc_console.domain.deadlines import apply_action
+from ioc_console.domain.lifecycle import AT_AGENCY, Action, Actor, Role, Status
+from ioc_console.store import LocalStore, OutboxState, ReportQuery
+
+from ioc_console.gui.datasource import DEMO_STORE_NAME
+from ioc_console.gui.liaison import LiaisonWorkspace
+from ioc_console.gui.present import DeadlineClock, Names
+
+NOW = datetime(2026, 11, 27, 10, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+TIMEOUT = 15_000
+
+
+@pytest.fixture
+def own_store(demo_data_dir: Path):
+    store = LocalStore.open(demo_data_dir / DEMO_STORE_NAME)
+    yield store
+    store.close()
+
+
+def busiest_agency(store: LocalStore) -> str:
+    rows = store.query(ReportQuery(statuses=AT_AGENCY))
+    counts = Counter((r.agency, r.status) for r in rows)
+    agencies = {r.agency for r in rows if r.agency}
+    return max(agencies, key=lambda a: min(counts[a, Status.FORWARDED], counts[a, Status.IN_PROGRESS]))
+
+
+@pytest.fixture
+def liaison(qtbot, own_store, jurisdiction, executor):
+    agency = busiest_agency(own_store)
+    actor = Actor("lien.lac", Role.LIAISON, agency)
+    names = Names(jurisdiction, "vi")
+    clock = DeadlineClock(jurisdiction, lambda: NOW)
+    ws = LiaisonWorkspace(own_store, jurisdiction, names, clock, executor, actor)
+    ws.actions.undo_seconds = 0
+    qtbot.addWidget(ws)
+    ws.resize(1366, 768)
+    ws.show()
+    qtbot.waitUntil(lambda: ws.model.rowCount() > 0, timeout=TIMEOUT)
+    return ws
+
+
+def first_with(ws: LiaisonWorkspace, status: Status) -> str:
+    return next(i.row.number for i in ws.model.rows if i.row.status is status and not i.row.pending)
+
+
+def test_only_their_agency_nearest_deadline_first(liaison, own_store):
+    agency = liaison.agency
+    everyone = own_store.query(ReportQuery(statuses=AT_AGENCY))
+    theirs = {r.number for r in everyone if r.agency == agency}
+    others = {r.number for r in everyone if r.agency != agency}
+    assert others, "the demo has other agencies' reports at their agencies"
+    assert set(liaison.numbers()) == theirs
+    assert not set(liaison.numbers()) & others
+    dues = [i.row.stage_due_at or i.row.due_at for i in liaison.model.rows]
+    assert dues == sorted(dues)
+    # the deadlines are in view, with the state in words
+    shown = [liaison.model.index(r, 0).data() for r in range(liaison.model.rowCount())]
+    assert all(text for text in shown)
+    assert liaison.model.headerData(0, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == (
+        "Hạn xử lý của đơn vị"
+    )
+
+
+def test_accept_is_pending_then_in_the_outbox(qtbot, liaison, own_store):
+    number = first_with(liaison, Status.FORWARDED)
+    assert liaison.select(number)
+    assert liaison.accept_button.isEnabled()
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        liaison.accept_button.click()
+    row = next(i for i in liaison.model.rows if i.row.number == number)
+    assert row.row.status is Status.IN_PROGRESS
+    assert liaison.model.index(liaison.model.rows.index(row), 5).data().endswith("· chờ gửi")
+    assert not liaison.accept_button.isEnabled()  # pending: nothing more until the hub has it
+    entries = [e for e in own_store.pending_actions() if e.report_number == number]
+    assert [e.action for e in entries] == [Action.ACCEPT]
+    assert entries[0].state is OutboxState.PENDING
+
+
+def test_return_needs_a_reason(qtbot, liaison, own_store):
+    number = first_with(liaison, Status.FORWARDED)
+    liaison.select(number)
+    dialog = liaison.ask(Action.RETURN)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.click()
+    assert dialog.isVisible()
+    assert dialog.error.text() == "Vui lòng nhập lý do trả lại."
+    assert not [e for e in own_store.pending_actions() if e.report_number == number]
+    dialog.editor.setPlainText("Không thuộc thẩm quyền của đơn vị")
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        ok.click()
+    assert number not in liaison.numbers()  # back at the IOC
+    entry = next(e for e in own_store.pending_actions() if e.report_number == number)
+    assert entry.action is Action.RETURN
+    assert entry.payload["reason"] == "Không thuộc thẩm quyền của đơn vị"
+
+
+def test_progress_and_result_are_required(qtbot, liaison, own_store):
+    number = first_with(liaison, Status.IN_PROGRESS)
+    liaison.select(number)
+    assert liaison.note_button.isEnabled() and liaison.resolve_button.isEnabled()
+    note = liaison.ask(Action.NOTE_PROGRESS)
+    note.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert note.error.text() == "Vui lòng nhập nội dung tiến độ."
+    note.reject()
+    result = liaison.ask(Action.RESOLVE)
+    result.editor.setPlainText("   ")
+    result.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert result.error.text() == "Vui lòng nhập kết quả xử lý."
+    result.editor.setPlainText("Đã thu gom rác, vệ sinh khu vực")
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        result.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert number not in liaison.numbers()
+    report = own_store.get_report(number)
+    assert report.status is Status.RESOLVED and report.result == "Đã thu gom rác, vệ sinh khu vực"
+
+
+def test_a_new_forward_is_announced(qtbot, liaison, own_store, jurisdiction):
+    # a report at the IOC, forwarded to this agency by the IOC (as sync would apply it)
+    report = citizen_report(jurisdiction, "PA-L-NEW", minutes=5)
+    from ioc_console.domain.calendar import WorkingCalendar
+
+    apply_action(
+        report,
+        Action.FORWARD,
+        Actor("ioc.binh", Role.OPERATOR),
+        {"agency": liaison.agency},
+        NOW,
+        WorkingCalendar.for_jurisdiction(jurisdiction),
+        jurisdiction.policy,
+    )
+    own_store.upsert_reports([report], force=True)
+    with qtbot.waitSignal(liaison.report_forwarded, timeout=TIMEOUT) as news:
+        liaison.refresh()
+    assert news.args[0] == [report.number]
+    assert report.number in liaison.numbers()
+
+
+def test_another_agencys_report_never_shows(qtbot, liaison, own_store):
+    other = next(
+        r for r in own_store.query(ReportQuery(statuses=AT_AGENCY)) if r.agency and r.agency != liaison.agency
+    )
+    assert not liaison.select(other.number)
+    liaison._show_report(own_store.get_report(other.number))
+    assert other.number not in liaison.details.toPlainText()
+
+
+def test_screenshot(qtbot, liaison, tmp_path):
+    liaison.select(first_with(liaison, Status.FORWARDED))
+    qtbot.waitUntil(lambda: bool(liaison.details.toPlainText()), timeout=TIMEOUT)
+    path = tmp_path / "liaison.png"
+    assert liaison.grab().save(str(path))
+    extra = os.environ.get("IOC_CONSOLE_SHOTS")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, Path(extra) / "liaison-vi-1366x768.png")
