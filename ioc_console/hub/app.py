@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ioc_console.hub import api, open311
+from ioc_console.hub import api, open311, public_stats
 from ioc_console.hub.db import Database
 from ioc_console.hub.errors import HubError
 from ioc_console.hub.events import Broadcaster
@@ -180,5 +180,6 @@ def create_app(settings: HubSettings) -> FastAPI:
         return open311.error_response(open311.fmt_of(request.url.path), error.status, error.description)
 
     app.include_router(open311.build_router(service))
+    app.include_router(public_stats.build_router(service))
     app.include_router(api.build_router(service, broadcaster))
     return app

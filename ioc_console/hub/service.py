@@ -883,6 +883,16 @@ class HubService:
             if row is None:
                 raise HubError(404, "report.not_found", number=number[:40])
             report, _event, seq = self._apply_locked(conn, row, actor, action, data, self.now(), {})
+            if action is Action.RATE and data.get("satisfied") is False:
+                # An unsatisfied citizen puts the report back before the IOC: the hub reopens it
+                # (a new triage stage and reply deadline); the rating stays on it for the figures.
+                row = conn.execute(_LOCK_REPORT, {"b_number": number}).first()
+                reason = "Người dân không hài lòng với kết quả xử lý"
+                comment = str(data.get("comment") or "").strip()[:1500]
+                reopen = {"reason": f"{reason}: {comment}" if comment else reason, "rating": "unsatisfied"}
+                report, _event, seq = self._apply_locked(
+                    conn, row, Actor(channel.name, Role.SYSTEM), Action.REOPEN, reopen, self.now(), {}
+                )
             self.audit(
                 conn,
                 who=channel.name,
