@@ -1,0 +1,380 @@
+"""Statistics in the console: figures by period, category, agency, unit and channel, as a chart and
+a table, exported to Excel or CSV with exactly the numbers on screen.
+
+The figures come from :mod:`ioc_console.store.statistics` on the database worker; the export gets
+the very rows the table shows (:mod:`ioc_console.exports`, also on the worker). A liaison's view is
+scoped to their agency (``agency_scope``): the agency filter is fixed to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ioc_console.domain.jurisdiction import Jurisdiction
+from ioc_console.domain.lifecycle import Channel
+from ioc_console.store import LocalStore
+from ioc_console.store import statistics as st
+
+from ioc_console.gui.operations import DatabaseExecutor, Op
+from ioc_console.gui.present import DeadlineClock, Names
+
+log = logging.getLogger(__name__)
+
+#: Groups drawn in the chart (the table holds all of them).
+CHART_GROUPS = 12
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
+
+
+class GroupModel(QAbstractTableModel):
+    """The grouped figures: one row per group, the numbers as the export writes them."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[st.GroupRow] = []
+        self.group_title = ""
+        self.titles = (
+            self.tr("Tiếp nhận"),
+            self.tr("Đã xử lý"),
+            self.tr("Đúng hạn"),
+            self.tr("Trễ hạn"),
+            self.tr("Quá hạn chưa xử lý"),
+            self.tr("Tỷ lệ đúng hạn"),
+            self.tr("Tỷ lệ hài lòng"),
+        )
+
+    def set_rows(self, rows: list[st.GroupRow], group_title: str) -> None:
+        self.beginResetModel()
+        self.rows, self.group_title = rows, group_title
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 1 + len(self.titles)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.group_title if section == 0 else self.titles[section - 1]
+        return None
+
+    def values(self, row: int) -> list[Any]:
+        g = self.rows[row]
+        f = g.figures
+        return [
+            g.label,
+            f.received,
+            f.handled,
+            f.on_time,
+            f.late,
+            f.overdue,
+            f.on_time_rate,
+            f.satisfaction_rate,
+        ]
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        value = self.values(index.row())[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() >= 6:
+                return percent(value)
+            return str(value) if index.column() else value
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column():
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return value
+        return None
+
+
+class StatisticsView(QWidget):
+    """Filters, a chart and a table of the figures; export to Excel/CSV.
+
+    Signals:
+        loaded(int): the figures were read (how many groups).
+        exported(str): a file was written (its path).
+        export_failed(str): the file could not be written (the words are for the user).
+    """
+
+    loaded = Signal(int)
+    exported = Signal(str)
+    export_failed = Signal(str)
+
+    def __init__(
+        self,
+        store: LocalStore,
+        jurisdiction: Jurisdiction,
+        names: Names,
+        clock: DeadlineClock,
+        executor: DatabaseExecutor,
+        *,
+        agency_scope: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("statistics_view")
+        self.store = store
+        self.names = names
+        self.clock = clock
+        self.executor = executor
+        self.agency_scope = agency_scope
+        self.period: st.Period | None = None
+        lang = names.lang
+
+        self.period_box = QComboBox(self)
+        for code, text in (
+            ("month", self.tr("Tháng này")),
+            ("last_month", self.tr("Tháng trước")),
+            ("week", self.tr("Tuần này")),
+            ("today", self.tr("Hôm nay")),
+            ("30d", self.tr("30 ngày qua")),
+            ("year", self.tr("12 tháng qua")),
+        ):
+            self.period_box.addItem(text, code)
+        self.by_box = QComboBox(self)
+        for by in (
+            st.GroupBy.AGENCY,
+            st.GroupBy.CATEGORY,
+            st.GroupBy.DISTRICT,
+            st.GroupBy.CHANNEL,
+            st.GroupBy.DAY,
+        ):
+            vi, en = st.GROUP_LABELS[by]
+            self.by_box.addItem(vi if lang == "vi" else en, by.value)
+        everything = self.tr("Tất cả")
+        self.category_box = QComboBox(self)
+        self.category_box.addItem(self.tr("Lĩnh vực: %1").replace("%1", everything), None)
+        for code in jurisdiction.categories:
+            self.category_box.addItem(names.category(code), code)
+        self.agency_box = QComboBox(self)
+        self.agency_box.addItem(self.tr("Đơn vị xử lý: %1").replace("%1", everything), None)
+        for code in jurisdiction.agencies:
+            self.agency_box.addItem(names.agency(code), code)
+        if agency_scope is not None:
+            self.agency_box.setCurrentIndex(self.agency_box.findData(agency_scope))
+            self.agency_box.setEnabled(False)
+        self.unit_box = QComboBox(self)
+        self.unit_box.addItem(self.tr("Địa bàn: %1").replace("%1", everything), None)
+        for unit in jurisdiction.units.values():
+            if (
+                unit.kind not in ("province",)
+                and unit.parent
+                and jurisdiction.units.get(unit.parent, None) is not None
+            ):
+                if jurisdiction.units[unit.parent].kind == "province":
+                    self.unit_box.addItem(unit.name, unit.code)
+        self.channel_box = QComboBox(self)
+        self.channel_box.addItem(self.tr("Kênh: %1").replace("%1", everything), None)
+        for channel in Channel:
+            self.channel_box.addItem(channel.label(lang), channel.value)
+        self.export_button = QPushButton(self.tr("&Xuất Excel/CSV…"), self)
+        self.export_button.setObjectName("export_button")
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        for box in (
+            self.period_box,
+            self.by_box,
+            self.category_box,
+            self.agency_box,
+            self.unit_box,
+            self.channel_box,
+        ):
+            box.currentIndexChanged.connect(self.reload)
+
+        self.caption = QLabel(self)
+        self.caption.setObjectName("statistics_caption")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.chart = QChart()
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_view = QChartView(self.chart, self)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.model = GroupModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("statistics_table")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+        filters = QHBoxLayout()
+        for w in (
+            self.period_box,
+            self.by_box,
+            self.category_box,
+            self.agency_box,
+            self.unit_box,
+            self.channel_box,
+        ):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        filters.addWidget(self.export_button)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.chart_view)
+        splitter.addWidget(self.table)
+        splitter.setSizes([420, 380])
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.caption)
+        layout.addWidget(splitter, 1)
+        self.reload()
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    def current_period(self) -> st.Period:
+        now = self.clock.now()
+        code = self.period_box.currentData()
+        if code == "today":
+            return st.Period.today(now)
+        if code == "week":
+            return st.Period.this_week(now)
+        if code == "last_month":
+            first = now.replace(day=1) - timedelta(days=1)
+            return st.Period.month(first.year, first.month)
+        if code == "30d":
+            return st.Period(now - timedelta(days=30), now + timedelta(microseconds=1))
+        if code == "year":
+            return st.Period(now - timedelta(days=365), now + timedelta(microseconds=1))
+        return st.Period.month(now.year, now.month)
+
+    def current_filters(self) -> st.Filters:
+        def chosen(box: QComboBox) -> tuple[str, ...]:
+            value = box.currentData()
+            return () if value is None else (value,)
+
+        agencies = (self.agency_scope,) if self.agency_scope is not None else chosen(self.agency_box)
+        return st.Filters(
+            categories=chosen(self.category_box),
+            agencies=agencies,
+            units=chosen(self.unit_box),
+            channels=chosen(self.channel_box),
+        )
+
+    def by(self) -> st.GroupBy:
+        return st.GroupBy(self.by_box.currentData())
+
+    def reload(self) -> None:
+        if self.executor.closed:
+            return
+        period, filters, by, now, lang = (
+            self.current_period(),
+            self.current_filters(),
+            self.by(),
+            self.clock.now(),
+            self.names.lang,
+        )
+        store = self.store
+        scope = self.agency_scope
+
+        def read() -> tuple[st.Period, st.GroupBy, list[st.GroupRow]]:
+            rows = st.grouped(store, period, by, now, filters, lang=lang)
+            if scope is not None and by is st.GroupBy.AGENCY:
+                rows = [r for r in rows if r.key == scope]  # never another agency's line
+            return period, by, rows
+
+        Op(read, self).on_success(self._on_read).on_failure(
+            lambda error: log.error("statistics could not be read", exc_info=error)
+        ).run(self.executor)
+
+    def _on_read(self, result: tuple[st.Period, st.GroupBy, list[st.GroupRow]]) -> None:
+        period, by, rows = result
+        self.period = period
+        vi, en = st.GROUP_LABELS[by]
+        self.model.set_rows(rows, vi if self.names.lang == "vi" else en)
+        total = sum(r.figures.received for r in rows)
+        last = period.end - timedelta(microseconds=1)
+        self.caption.setText(
+            self.tr("Từ %1 đến %2 · %3 phản ánh tiếp nhận")
+            .replace("%1", period.start.astimezone(self.names.tz).strftime("%d/%m/%Y"))
+            .replace("%2", last.astimezone(self.names.tz).strftime("%d/%m/%Y"))
+            .replace("%3", str(total))
+        )
+        self._draw_chart(rows)
+        self.loaded.emit(len(rows))
+
+    def _draw_chart(self, rows: list[st.GroupRow]) -> None:
+        chart = self.chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        shown = sorted(rows, key=lambda r: r.figures.received, reverse=True)[:CHART_GROUPS]
+        received = QBarSet(self.tr("Tiếp nhận"))
+        on_time = QBarSet(self.tr("Đúng hạn"))
+        late = QBarSet(self.tr("Trễ hạn và quá hạn"))
+        received.setColor(QColor("#3a6ea5"))
+        on_time.setColor(QColor("#2e7d32"))
+        late.setColor(QColor("#c62828"))
+        for r in shown:
+            received.append(r.figures.received)
+            on_time.append(r.figures.on_time)
+            late.append(r.figures.late + r.figures.overdue)
+        series = QBarSeries()
+        for bar_set in (received, on_time, late):
+            series.append(bar_set)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([r.label if len(r.label) <= 18 else r.label[:17] + "…" for r in shown])
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%d")
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        axis_y.setRange(0, max([r.figures.received for r in shown] + [1]))
+        axis_y.applyNiceNumbers()
+
+    # -- export --------------------------------------------------------------------------------------------
+
+    def _on_export_button_clicked(self) -> None:
+        from ioc_console import exports
+
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Xuất số liệu"), "thong-ke.xlsx", self.tr("Bảng tính Excel (*.xlsx);;CSV (*.csv)")
+        )
+        if path:
+            self.export_to(Path(path))
+        _ = exports
+
+    def export_to(self, path: Path) -> None:
+        """Write the rows on screen to ``path`` (.xlsx or .csv) on the worker."""
+        from ioc_console import exports
+
+        rows, by, period = list(self.model.rows), self.by(), self.period
+        lang = self.names.lang
+
+        def write() -> Path:
+            return exports.export_statistics(path, rows, by, period=period)
+
+        def failed(error: BaseException) -> None:
+            message = getattr(error, "message", None)
+            self.export_failed.emit(message(lang) if callable(message) else str(error))
+
+        Op(write, self).on_success(lambda p: self.exported.emit(str(p))).on_failure(failed).run(self.executor)
+
+
+__all__ = ["GroupModel", "StatisticsView"]

@@ -1,0 +1,111 @@
+"""The statistics view over a real demo store: the table holds what the statistics say, the
+exported spreadsheet and CSV hold the numbers on screen, and a liaison's view stays in their agency."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from PySide6.QtCore import Qt
+
+from ioc_console.store import LocalStore
+from ioc_console.store import statistics as st
+
+from ioc_console.gui.present import DeadlineClock, Names
+from ioc_console.gui.statistics_view import StatisticsView
+
+NOW = datetime(2026, 11, 27, 10, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+TIMEOUT = 15_000
+
+
+@pytest.fixture
+def view_for(qtbot, store: LocalStore, jurisdiction, executor):
+    def make(**options) -> StatisticsView:
+        view = StatisticsView(
+            store,
+            jurisdiction,
+            Names(jurisdiction, "vi"),
+            DeadlineClock(jurisdiction, lambda: NOW),
+            executor,
+            **options,
+        )
+        qtbot.addWidget(view)
+        view.resize(1366, 800)
+        with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+            view.show()
+        return view
+
+    return make
+
+
+def table(view: StatisticsView) -> list[list[str]]:
+    m = view.model
+    return [[m.index(r, c).data() for c in range(m.columnCount())] for r in range(m.rowCount())]
+
+
+def test_the_table_holds_the_statistics(qtbot, view_for, store):
+    view = view_for()
+    expected = st.grouped(store, view.current_period(), st.GroupBy.AGENCY, NOW)
+    assert [row[0] for row in table(view)] == [g.label for g in expected]
+    assert [int(row[1]) for row in table(view)] == [g.figures.received for g in expected]
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        view.by_box.setCurrentIndex(view.by_box.findData("channel"))
+    assert view.model.headerData(0, Qt.Orientation.Horizontal) == "Kênh tiếp nhận"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_exported_numbers_equal_the_shown_ones(qtbot, view_for, tmp_path, suffix):
+    view = view_for()
+    path = tmp_path / f"thong-ke{suffix}"
+    with qtbot.waitSignal(view.exported, timeout=TIMEOUT):
+        view.export_to(path)
+    shown = {row[0]: [int(v) for v in row[1:6]] for row in table(view)}
+    if suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(path).active
+        lines = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            lines = list(csv.reader(f))
+    # the same columns by their titles, whatever the file's order
+    titles = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(1, 6)]
+    head = next(line for line in lines if line and "Tiếp nhận" in line)
+    where = [list(head).index(t) for t in titles]
+    found = {}
+    for line in lines:
+        if line and line[0] in shown:
+            found[line[0]] = [int(line[i]) for i in where]
+    assert found == shown
+    assert any(line and line[0] == "Tổng cộng" for line in lines)
+
+
+def test_a_liaisons_view_stays_in_their_agency(qtbot, view_for, store):
+    agency = "cap-nuoc"
+    view = view_for(agency_scope=agency)
+    assert not view.agency_box.isEnabled()
+    assert [row[0] for row in table(view)] == [
+        Names(view.names.jurisdiction, "vi").agency_full(agency)
+    ] or all(row[0] for row in table(view))
+    expected = st.figures(store, view.current_period(), NOW, st.Filters(agencies=(agency,)))
+    assert sum(int(row[1]) for row in table(view)) == expected.received
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        view.by_box.setCurrentIndex(view.by_box.findData("category"))
+    assert sum(int(row[1]) for row in table(view)) == expected.received
+
+
+def test_screenshot(qtbot, view_for, tmp_path):
+    view = view_for()
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        view.period_box.setCurrentIndex(view.period_box.findData("30d"))
+    path = tmp_path / "statistics.png"
+    assert view.grab().save(str(path))
+    extra = os.environ.get("IOC_CONSOLE_SHOTS")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, Path(extra) / "statistics-vi-1366x800.png")
