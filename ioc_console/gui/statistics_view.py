@@ -182,13 +182,9 @@ class StatisticsView(QWidget):
         self.unit_box = QComboBox(self)
         self.unit_box.addItem(self.tr("Địa bàn: %1").replace("%1", everything), None)
         for unit in jurisdiction.units.values():
-            if (
-                unit.kind not in ("province",)
-                and unit.parent
-                and jurisdiction.units.get(unit.parent, None) is not None
-            ):
-                if jurisdiction.units[unit.parent].kind == "province":
-                    self.unit_box.addItem(unit.name, unit.code)
+            parent_unit = jurisdiction.units.get(unit.parent) if unit.parent else None
+            if parent_unit is not None and parent_unit.kind == "province":  # the districts
+                self.unit_box.addItem(unit.name, unit.code)
         self.channel_box = QComboBox(self)
         self.channel_box.addItem(self.tr("Kênh: %1").replace("%1", everything), None)
         for channel in Channel:
