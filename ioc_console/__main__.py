@@ -65,6 +65,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="thư mục dữ liệu / data folder (default: the user's application data folder)",
     )
+    parser.add_argument(
+        "--wall",
+        action="store_true",
+        help="màn hình tổng hợp toàn màn hình cho trưởng ca / the full-screen wall display for supervisors",
+    )
+    parser.add_argument(
+        "--screen",
+        type=int,
+        default=None,
+        metavar="N",
+        help="màn hình thứ N (đếm từ 1) cho --wall / the screen (counted from 1) for --wall",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="ghi nhật ký chi tiết / verbose log")
     return parser.parse_args(argv)
 
@@ -93,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         hub_url=args.hub,
         ca_bundle=args.ca_bundle,
         feed_rate=args.feed_rate,
+        wall=args.wall,
+        screen=args.screen,
     )
     return run(options, [sys.argv[0]], started=STARTED)
 

@@ -15,13 +15,14 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QLocale,
     QObject,
     QSettings,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from qasync import QEventLoop
 
 from ioc_console.domain.errors import DomainError
+from ioc_console.domain.lifecycle import Actor, Role
 
 from ioc_console.gui import i18n
 from ioc_console.gui.look import DeadlineLook
@@ -85,6 +87,9 @@ class Options:
     feed_rate: float | None = None
     #: Reports of history in a newly built embedded demo hub (None: the demo's year).
     demo_count: int | None = None
+    #: The full-screen wall display for supervisors, on screen ``screen`` (counted from 1).
+    wall: bool = False
+    screen: int | None = None
 
 
 def default_data_dir() -> Path:
@@ -97,6 +102,20 @@ class _ProgressRelay(QObject):
     """Carries progress from the database worker to the GUI thread (queued signal)."""
 
     progressed = Signal(str, int)
+
+
+class _CloseWatcher(QObject):
+    """Calls ``then`` when ``widget`` is closed (the wall display's close ends the console)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            QTimer.singleShot(0, self._then)
+        return False
 
 
 class Console(QObject):
@@ -130,6 +149,9 @@ class Console(QObject):
         self._credentials: Credentials | None = None
         self._kept_user: UserInfo | None = None
         self.workspace: Workspace | None = None
+        self.wall: QWidget | None = None
+        self.liaison: QWidget | None = None
+        self.statistics: QWidget | None = None
 
         self._log_step("application")
         if protect_bool_singletons():
@@ -444,8 +466,6 @@ class Console(QObject):
         self._log_step("demo data open" + (" (built on this first run)" if data.created else ""))
         names = Names(data.jurisdiction, self.lang)
         clock = DeadlineClock(data.jurisdiction)
-        from ioc_console.domain.lifecycle import Actor, Role
-
         from ioc_console.gui.store_source import QueueWords
         from ioc_console.gui.workspace import build_workspace
 
@@ -461,6 +481,13 @@ class Console(QObject):
             source_text = (
                 QCoreApplication.translate("Console", "Dữ liệu mẫu trên máy: %s") % data.jurisdiction.name
             )
+        self._add_statistics_action(data, names, clock, actor)
+        if self.options.wall:
+            self._open_wall(data, names, clock)
+            return
+        if actor.role is Role.LIAISON:
+            self._open_liaison(data, names, clock, actor, source_text)
+            return
         extra: dict[str, object] = {}
         if session is not None and self.options.source == HUB:
             from ioc_console.gui.connection import hub_photo_source
@@ -485,6 +512,83 @@ class Console(QObject):
         )
         self.hub_changes.connect(self.workspace.follow)
         self._hold_for_undo()
+
+    def _open_wall(self, data: DemoData, names: Names, clock: DeadlineClock) -> None:
+        """The wall display instead of the operator's window; closing it ends the console."""
+        from ioc_console.gui.map import MapConfig
+        from ioc_console.gui.wall import WallWindow, choose_screen, statistics_reader
+
+        wall = WallWindow(
+            statistics_reader(data.store, clock),
+            self.executor,
+            names,
+            with_map=self.window.with_map,  # tests without QtWebEngine turn the map off
+            map_config=MapConfig(cache_dir=self.data_dir / "cache" / "map"),
+        )
+        self.wall = wall
+        self.hub_changes.connect(wall.refresh)
+        self._wall_closed = _CloseWatcher(wall, self.window.close)
+        self.window.hide()
+        wall.show_on(choose_screen(self.options.screen))
+        self._log_step("wall display shown")
+
+    def _open_liaison(
+        self, data: DemoData, names: Names, clock: DeadlineClock, actor: Actor, source_text: str
+    ) -> None:
+        """An agency liaison's workspace: their agency's inbox by deadline, and its actions."""
+        from ioc_console.gui.liaison import LiaisonWorkspace
+
+        liaison = LiaisonWorkspace(data.store, data.jurisdiction, names, clock, self.executor, actor)
+        self.liaison = liaison
+        self.hub_changes.connect(liaison.refresh)
+        liaison.actions.actions_performed.connect(lambda _n: self._request_push())
+        liaison.actions.actions_released.connect(self._release)
+
+        def forwarded(numbers: list[str]) -> None:
+            text = QCoreApplication.translate(
+                "Console", "Phản ánh mới được chuyển đến đơn vị: %s"
+            ) % ", ".join(numbers[:5])
+            self.window.statusBar().showMessage(text, 30_000)
+            QApplication.alert(self.window)
+
+        liaison.report_forwarded.connect(forwarded)
+        self.window.show_page(liaison, source_text)
+        if self.session is not None:
+            self.session.engine.hold_with(liaison.actions.held_entries)
+        self._log_step("queue shown: interactive")
+
+    def _add_statistics_action(
+        self, data: DemoData, names: Names, clock: DeadlineClock, actor: Actor
+    ) -> None:
+        """View › Statistics: figures by period, category, agency, unit and channel, exportable."""
+        from PySide6.QtGui import QAction, QKeySequence
+
+        action = QAction(QCoreApplication.translate("Console", "&Thống kê…"), self.window)
+        action.setObjectName("statistics_action")
+        action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+
+        def show() -> None:
+            from ioc_console.gui.statistics_view import StatisticsView
+
+            if self.statistics is None:
+                scope = actor.agency if actor.role is Role.LIAISON else None
+                view = StatisticsView(
+                    data.store, data.jurisdiction, names, clock, self.executor, agency_scope=scope
+                )
+                view.setWindowFlag(Qt.WindowType.Window, True)
+                view.setParent(self.window, Qt.WindowType.Window)
+                view.setWindowTitle(QCoreApplication.translate("Console", "Thống kê — IOC Console"))
+                view.resize(1100, 700)
+                self.hub_changes.connect(lambda _n: view.reload())
+                self.statistics = view
+            self.statistics.show()
+            self.statistics.raise_()
+            self.statistics.activateWindow()
+
+        action.triggered.connect(show)
+        self.window.view_menu.addSeparator()
+        self.window.view_menu.addAction(action)
+        self.statistics_action = action
 
     def _hold_for_undo(self) -> None:
         """The engine holds exactly the actions the operator can still take back (a hotline call

@@ -292,6 +292,13 @@ class MainWindow(QMainWindow):
         self._pages.addWidget(page)
         self._pages.setCurrentWidget(page)
 
+    def show_page(self, page: QWidget, source_text: str) -> None:
+        """The data is open in a workspace other than the operator's queue (an agency liaison's)."""
+        self.source_label.setText(source_text)
+        self.source_label.setVisible(True)
+        self._pages.addWidget(page)
+        self._pages.setCurrentWidget(page)
+
     def show_warning(self, title: str, text: str) -> None:
         """A problem found while the user works: a message box that does not block, and the status bar."""
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)

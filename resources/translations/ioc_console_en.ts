@@ -368,7 +368,7 @@
     <name>Console</name>
     <message>
         <source>Đang khởi động máy chủ mẫu của tỉnh Ninh Thuận…</source>
-        <extracomment>Changes applied by sync are shown together when they come this close (a first sync brings thousands). Where the console&apos;s data comes from (:attr:`Options.source`). New citizens&apos; reports per minute from the embedded demo&apos;s simulator (0: none). Reports of history in a newly built embedded demo hub (None: the demo&apos;s year). Reports the hub changed in the local copy (batched), for the parts that follow them live.</extracomment>
+        <extracomment>Changes applied by sync are shown together when they come this close (a first sync brings thousands). Where the console&apos;s data comes from (:attr:`Options.source`). New citizens&apos; reports per minute from the embedded demo&apos;s simulator (0: none). Reports of history in a newly built embedded demo hub (None: the demo&apos;s year). The full-screen wall display for supervisors, on screen ``screen`` (counted from 1). Reports the hub changed in the local copy (batched), for the parts that follow them live.</extracomment>
         <translation>Starting the Ninh Thuận demo hub…</translation>
     </message>
     <message>
@@ -434,6 +434,18 @@
     <message>
         <source>Dữ liệu mẫu trên máy: %s</source>
         <translation>Local demo data: %s</translation>
+    </message>
+    <message>
+        <source>Phản ánh mới được chuyển đến đơn vị: %s</source>
+        <translation>New reports forwarded to your agency: %s</translation>
+    </message>
+    <message>
+        <source>&amp;Thống kê…</source>
+        <translation>&amp;Statistics…</translation>
+    </message>
+    <message>
+        <source>Thống kê — IOC Console</source>
+        <translation>Statistics — IOC Console</translation>
     </message>
     <message>
         <source>Không mở được dữ liệu</source>
@@ -570,6 +582,38 @@
     </message>
 </context>
 <context>
+    <name>GroupModel</name>
+    <message>
+        <source>Tiếp nhận</source>
+        <extracomment>Groups drawn in the chart (the table holds all of them).</extracomment>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Đã xử lý</source>
+        <translation>Handled</translation>
+    </message>
+    <message>
+        <source>Đúng hạn</source>
+        <translation>On time</translation>
+    </message>
+    <message>
+        <source>Trễ hạn</source>
+        <translation>Late</translation>
+    </message>
+    <message>
+        <source>Quá hạn chưa xử lý</source>
+        <translation>Overdue, still open</translation>
+    </message>
+    <message>
+        <source>Tỷ lệ đúng hạn</source>
+        <translation>On-time rate</translation>
+    </message>
+    <message>
+        <source>Tỷ lệ hài lòng</source>
+        <translation>Satisfaction rate</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
         <source>Thời gian</source>
@@ -622,6 +666,46 @@
     <message>
         <source>Không hài lòng</source>
         <translation>Not satisfied</translation>
+    </message>
+</context>
+<context>
+    <name>InboxModel</name>
+    <message>
+        <source>Hạn xử lý của đơn vị</source>
+        <extracomment>The most reports the inbox holds (an agency&apos;s open reports are far fewer).</extracomment>
+        <translation>Agency&apos;s deadline</translation>
+    </message>
+    <message>
+        <source>Hạn trả lời công dân</source>
+        <translation>Citizen reply deadline</translation>
+    </message>
+    <message>
+        <source>Số phản ánh</source>
+        <translation>Report number</translation>
+    </message>
+    <message>
+        <source>Lĩnh vực</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Địa bàn</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Quá hạn</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>Sắp đến hạn</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source> · chờ gửi</source>
+        <translation> · waiting to send</translation>
     </message>
 </context>
 <context>
@@ -746,6 +830,101 @@
     <message>
         <source>Phản ánh có thể trùng</source>
         <translation>Possible duplicates</translation>
+    </message>
+</context>
+<context>
+    <name>LiaisonWorkspace</name>
+    <message>
+        <source>Phản ánh chuyển đến %1</source>
+        <translation>Reports forwarded to %1</translation>
+    </message>
+    <message>
+        <source>Tài khoản chưa gắn với đơn vị xử lý nào.</source>
+        <translation>This account is not linked to any agency.</translation>
+    </message>
+    <message>
+        <source>&amp;Tiếp nhận xử lý</source>
+        <translation>&amp;Accept</translation>
+    </message>
+    <message>
+        <source>T&amp;rả lại IOC…</source>
+        <translation>&amp;Return to the IOC…</translation>
+    </message>
+    <message>
+        <source>Cập nhật &amp;tiến độ…</source>
+        <translation>Progress &amp;note…</translation>
+    </message>
+    <message>
+        <source>Báo cáo &amp;kết quả…</source>
+        <translation>Report the &amp;result…</translation>
+    </message>
+    <message>
+        <source>%1 phản ánh · %2 chờ tiếp nhận · %3 quá hạn</source>
+        <translation>%1 reports · %2 to accept · %3 overdue</translation>
+    </message>
+    <message>
+        <source>Không đọc được danh sách phản ánh.</source>
+        <translation>Could not read the list of reports.</translation>
+    </message>
+    <message>
+        <source>Địa bàn: %1</source>
+        <translation>Area: %1</translation>
+    </message>
+    <message>
+        <source>Địa chỉ: %1</source>
+        <translation>Address: %1</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận: %1</source>
+        <translation>Received: %1</translation>
+    </message>
+    <message>
+        <source>Hạn xử lý của đơn vị: %1</source>
+        <translation>Agency&apos;s deadline: %1</translation>
+    </message>
+    <message>
+        <source>Hạn trả lời công dân: %1</source>
+        <translation>Citizen reply deadline: %1</translation>
+    </message>
+    <message>
+        <source>Diễn biến:</source>
+        <translation>History:</translation>
+    </message>
+    <message>
+        <source>Trả lại phản ánh %1 cho IOC</source>
+        <translation>Return report %1 to the IOC</translation>
+    </message>
+    <message>
+        <source>Lý do trả lại (bắt buộc):</source>
+        <translation>Reason for returning (required):</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhập lý do trả lại.</source>
+        <translation>Please give the reason for returning it.</translation>
+    </message>
+    <message>
+        <source>Cập nhật tiến độ phản ánh %1</source>
+        <translation>Progress on report %1</translation>
+    </message>
+    <message>
+        <source>Nội dung tiến độ (bắt buộc):</source>
+        <translation>Progress (required):</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhập nội dung tiến độ.</source>
+        <translation>Please describe the progress.</translation>
+    </message>
+    <message>
+        <source>Báo cáo kết quả xử lý phản ánh %1</source>
+        <translation>Result of handling report %1</translation>
+    </message>
+    <message>
+        <source>Kết quả xử lý (bắt buộc):</source>
+        <translation>Result (required):</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhập kết quả xử lý.</source>
+        <translation>Please describe the result.</translation>
     </message>
 </context>
 <context>
@@ -1648,6 +1827,81 @@
     </message>
 </context>
 <context>
+    <name>StatisticsView</name>
+    <message>
+        <source>Tháng này</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>Tháng trước</source>
+        <translation>Last month</translation>
+    </message>
+    <message>
+        <source>Tuần này</source>
+        <translation>This week</translation>
+    </message>
+    <message>
+        <source>Hôm nay</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>30 ngày qua</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>12 tháng qua</source>
+        <translation>Last 12 months</translation>
+    </message>
+    <message>
+        <source>Tất cả</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Lĩnh vực: %1</source>
+        <translation>Category: %1</translation>
+    </message>
+    <message>
+        <source>Đơn vị xử lý: %1</source>
+        <translation>Agency: %1</translation>
+    </message>
+    <message>
+        <source>Địa bàn: %1</source>
+        <translation>Area: %1</translation>
+    </message>
+    <message>
+        <source>Kênh: %1</source>
+        <translation>Channel: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Xuất Excel/CSV…</source>
+        <translation>&amp;Export Excel/CSV…</translation>
+    </message>
+    <message>
+        <source>Từ %1 đến %2 · %3 phản ánh tiếp nhận</source>
+        <translation>From %1 to %2 · %3 reports received</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Đúng hạn</source>
+        <translation>On time</translation>
+    </message>
+    <message>
+        <source>Trễ hạn và quá hạn</source>
+        <translation>Late and overdue</translation>
+    </message>
+    <message>
+        <source>Xuất số liệu</source>
+        <translation>Export figures</translation>
+    </message>
+    <message>
+        <source>Bảng tính Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel workbook (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>SyncStatusWidget</name>
     <message>
         <source>Đang nhận cập nhật trực tiếp từ máy chủ.</source>
@@ -1660,6 +1914,21 @@
     <message>
         <source>Phản ánh %s: thao tác của bạn không được máy chủ chấp nhận.</source>
         <translation>Report %s: the server did not accept your action.</translation>
+    </message>
+</context>
+<context>
+    <name>TextActionDialog</name>
+    <message>
+        <source>Gửi</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Nội dung quá dài: tối đa %1 ký tự.</source>
+        <translation>Too long: at most %1 characters.</translation>
     </message>
 </context>
 <context>
@@ -1825,6 +2094,114 @@
         <source>Gõ tên xã, phường (có dấu hoặc không)…</source>
         <extracomment>The placeholders a reply template may use, each filled by :func:`reply_values`. The outcomes of a report&apos;s handling that templates are written for, in the order offered.</extracomment>
         <translation>Type a commune or ward (with or without diacritics)…</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindow</name>
+    <message>
+        <source>Màn hình tổng hợp — IOC Console</source>
+        <extracomment>How often the figures are read again without being asked (ms). How long a page of a panel stays before the next one (ms). How often the open reports on the map are read again in full (every so many refreshes). Optional map rows of the open reports (``MapRow``-shaped), read every :data:`MAP_EVERY` refreshes. The league, the on-time share and the medians are taken over this many days up to now. Reports in the ticker.</extracomment>
+        <translation>Wall display — IOC Console</translation>
+    </message>
+    <message>
+        <source>Phản ánh hiện trường — %1</source>
+        <translation>Field reports — %1</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận hôm nay</source>
+        <translation>Received today</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận tuần này</source>
+        <translation>Received this week</translation>
+    </message>
+    <message>
+        <source>Đang mở</source>
+        <translation>Open now</translation>
+    </message>
+    <message>
+        <source>Quá hạn</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>Đúng hạn</source>
+        <translation>On time</translation>
+    </message>
+    <message>
+        <source>Đến liên hệ đầu</source>
+        <translation>To first contact</translation>
+    </message>
+    <message>
+        <source>Đến chuyển xử lý</source>
+        <translation>To forwarding</translation>
+    </message>
+    <message>
+        <source>Bảng xếp hạng đơn vị xử lý</source>
+        <translation>Agency league table</translation>
+    </message>
+    <message>
+        <source>Đơn vị</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>Đã xử lý</source>
+        <translation>Handled</translation>
+    </message>
+    <message>
+        <source>Hài lòng</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>Chưa có phản ánh nào được chuyển xử lý.</source>
+        <translation>No report has been forwarded yet.</translation>
+    </message>
+    <message>
+        <source>Phản ánh mới nhất</source>
+        <translation>Newest reports</translation>
+    </message>
+    <message>
+        <source>Giờ</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Lĩnh vực · địa bàn · kênh</source>
+        <translation>Category · area · channel</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Chưa có phản ánh mới.</source>
+        <translation>No new reports yet.</translation>
+    </message>
+    <message>
+        <source>Không đọc được số liệu; đang thử lại</source>
+        <translation>Could not read the figures; trying again</translation>
+    </message>
+    <message>
+        <source>cần xử lý ngay</source>
+        <translation>needs action now</translation>
+    </message>
+    <message>
+        <source>không có</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>tính cả quá hạn</source>
+        <translation>overdue counted</translation>
+    </message>
+    <message>
+        <source>%1, trung vị</source>
+        <translation>%1, median</translation>
+    </message>
+    <message>
+        <source>chưa rõ địa bàn</source>
+        <translation>area unknown</translation>
+    </message>
+    <message>
+        <source>Cập nhật lúc %1</source>
+        <translation>Updated at %1</translation>
     </message>
 </context>
 <context>

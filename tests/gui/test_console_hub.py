@@ -227,3 +227,97 @@ def test_a_second_start_shows_the_kept_copy_before_the_hub_is_up(
     assert steps.index("kept local copy open") < steps.index(
         next(s for s in steps if s.startswith("embedded demo hub"))
     )
+
+
+def _sign_in_through_dialog(window, user: str, password: str):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ioc_console.gui.signin import SignInDialog
+
+    async def go() -> None:
+        dialog = await _until(lambda: window.findChild(SignInDialog), 30, "the sign-in dialog")
+        ui = dialog.ui
+        if ui.session_only_check.isVisible():
+            ui.session_only_check.setChecked(True)
+        ui.user_edit.setText(user)
+        ui.password_edit.setText(password)
+        ui.button_box.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    return go()
+
+
+def test_a_liaison_gets_the_agency_workspace_and_statistics_of_the_agency(
+    qtbot, qapp, loop: QEventLoop, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from ioc_console.demo.embedded import EmbeddedHub
+
+    from ioc_console.gui.app import HUB
+    from ioc_console.gui.liaison import LiaisonWorkspace
+
+    hub = EmbeddedHub(tmp_path / "hub", count=120).start()
+    user, agency = next(iter(hub.secrets.liaisons.items()))
+    console = Console(
+        qapp, Options(data_dir=tmp_path / "console", lang="vi", env={}, source=HUB, hub_url=hub.url)
+    )
+    window = console.window
+    window.with_map = False
+
+    async def steps() -> None:
+        console.start()
+        await _sign_in_through_dialog(window, user, hub.operator_password)
+        liaison = await _until(lambda: window.findChild(LiaisonWorkspace), 60, "the liaison's workspace")
+        await _until(lambda: liaison.isVisible(), 30, "the workspace on screen")
+        assert console.workspace is None and window.queue_model is None  # no operator's queue
+        assert console.session is not None and console.session.user.agency == agency
+        await _until(lambda: console.session.status.state is SyncState.ONLINE, 30, "online")
+        agencies = {r.agency for r in console.session.store.query(ReportQuery())}
+        assert agencies <= {agency}  # the hub sent this agency's reports only
+        console.statistics_action.trigger()
+        view = console.statistics
+        assert view is not None and view.isVisible()
+
+    async def scenario() -> None:
+        try:
+            await steps()
+        finally:
+            window.close()
+            await console._close_hub()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        console.shutdown()
+        window.deleteLater()
+        hub.stop()
+
+
+def test_the_wall_display_replaces_the_window_and_closing_it_ends_the_console(
+    qtbot, qapp, loop: QEventLoop, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    options = Options(
+        data_dir=tmp_path, lang="vi", env={}, source=EMBEDDED_DEMO, feed_rate=0, demo_count=20, wall=True
+    )
+    console = Console(qapp, options)
+    window = console.window
+    window.with_map = False
+
+    async def steps() -> None:
+        console.start()
+        wall = await _until(lambda: console.wall, 60, "the wall display")
+        await _until(lambda: wall.isVisible() and wall.isFullScreen(), 30, "the wall on screen")
+        assert not window.isVisible()
+        wall.close()
+        await _until(lambda: console._closed.is_set(), 10, "the console to close with the wall")
+
+    async def scenario() -> None:
+        try:
+            await steps()
+        finally:
+            window.close()
+            await console._close_hub()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        console.shutdown()
+        window.deleteLater()
