@@ -34,9 +34,20 @@ def _config(settings: HubSettings, host: str, port: int, **options: Any) -> uvic
     )
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, ending the live event streams first when it stops: a listening console
+    would otherwise hold the shutdown for the whole graceful timeout and then be cut off."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        broadcaster = getattr(getattr(self.config.app, "state", None), "broadcaster", None)
+        if broadcaster is not None:
+            await broadcaster.stop()
+        await super().shutdown(sockets)
+
+
 def serve(settings: HubSettings, host: str = "127.0.0.1", port: int = 8311, **options: Any) -> None:
     """Run the hub until interrupted."""
-    uvicorn.Server(_config(settings, host, port, **options)).run()
+    _Server(_config(settings, host, port, **options)).run()
 
 
 class BackgroundHub:
@@ -46,7 +57,7 @@ class BackgroundHub:
         self.settings = settings
         self.host = host
         self.port = port or free_port(host)
-        self.server = uvicorn.Server(_config(settings, self.host, self.port))
+        self.server = _Server(_config(settings, self.host, self.port))
         # uvicorn installs signal handlers only on the main thread; a background one has none to install.
         self._thread = threading.Thread(target=self._run, name=f"ioc-hub-{self.port}", daemon=True)
         self._error: BaseException | None = None
