@@ -828,8 +828,11 @@ def _stream(
         yield generator.report(datetime.fromtimestamp(moment, tz), now)
 
 
-def new_report(jurisdiction: Jurisdiction, rng: random.Random, at: datetime) -> dict[str, Any]:
-    """One citizen's report as the fields of an Open311 ``POST requests`` (the feed simulator).
+def new_report(
+    jurisdiction: Jurisdiction, rng: random.Random, at: datetime, channel: Channel | None = None
+) -> dict[str, Any]:
+    """One citizen's report as the fields of an Open311 ``POST requests`` (the feed simulator),
+    written in the voice of ``channel`` (by default one of the Open311 channels, drawn by their shares).
 
     Keys: service_code, description, lat, long, address_string, first_name, last_name, phone, email,
     media_url. Values a citizen left out are empty strings (``lat``/``long`` are ``None`` when the
@@ -840,7 +843,8 @@ def new_report(jurisdiction: Jurisdiction, rng: random.Random, at: datetime) -> 
     generator.rng = rng
     tz = generator.setting.tz
     at = at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
-    channel = pick_weighted(rng, _CHANNELS[:4], _CHANNEL_POSTS)
+    if channel is None:
+        channel = pick_weighted(rng, _CHANNELS[:4], _CHANNEL_POSTS)
     category, kind = generator.pick_category()
     issue = generator.pick_issue(kind)
     place = generator.pick_place(issue)

@@ -1,12 +1,14 @@
 """The citizen-feed simulator: new citizens' reports arriving at a hub, as the channels send them.
 
 :class:`CitizenFeed` is an asyncio task that posts a new report every so often (``rate_per_minute``
-on average, with exponential gaps, the first one within a few seconds so that a new user of the
-demo sees one arrive at once). Each report is written by the demo's text bank
-(:func:`ioc_console.demo.new_report`): natural Vietnamese, a real place of the pack, the citizen's
-name and phone when the channel has them, sometimes a photo. Web, app, Facebook and Zalo reports
-are Open311 POSTs with that channel's API key; a hotline call is typed in through the staff API by
-the switchboard's account, as a 1022 operator would. The same seed gives the same feed.
+on average, each gap between two thirds and four thirds of the mean: one every 20 to 40 seconds at
+the default rate; the first one within a few seconds so that a new user of the demo
+sees one arrive at once). The channel is drawn first, and the report is written for it by the demo's
+text bank (:func:`ioc_console.demo.new_report`): natural Vietnamese in that channel's voice, a real
+place of the pack with its coordinates, the citizen's name and phone when the channel has them,
+sometimes a photo. Web, app, Facebook and Zalo reports are Open311 POSTs with that channel's API key;
+a hotline call is typed in through the staff API by the switchboard's account, as a 1022 operator
+would. The same seed gives the same reports on the same channels at the same gaps.
 
 A hub that refuses or cannot be reached is logged and retried after a pause; the feed never stops
 on its own.
@@ -40,27 +42,33 @@ log = logging.getLogger(__name__)
 DEFAULT_RATE = 2.0
 #: The first report comes within this many seconds.
 FIRST_WITHIN = 8.0
-#: Share of reports that arrive as hotline calls (the rest through the Open311 channels).
-HOTLINE_SHARE = 0.15
+#: A gap between reports is the mean gap times a factor drawn between these.
+GAP_SPREAD = (2 / 3, 4 / 3)
+#: Shares of the channels in the live feed (the app and Zalo lead, as in the source province).
+CHANNEL_SHARES = {
+    Channel.APP: 35.0,
+    Channel.ZALO: 20.0,
+    Channel.WEB: 15.0,
+    Channel.FACEBOOK: 15.0,
+    Channel.HOTLINE: 15.0,
+}
 #: Pause after a failed post before the next attempt, doubling up to the cap.
 RETRY_BASE, RETRY_CAP = 2.0, 60.0
 
 
 def _open311_form(fields: Mapping[str, Any], api_key: str) -> dict[str, str]:
     form = {"api_key": api_key}
-    for key in (
-        "service_code",
-        "description",
-        "address_string",
-        "first_name",
-        "last_name",
-        "phone",
-        "email",
-        "media_url",
-    ):
+    for key in ("service_code", "description", "address_string", "phone", "email", "media_url"):
         value = fields.get(key)
         if value:
             form[key] = str(value)
+    # The hub writes a citizen's name as first_name then last_name, as a Vietnamese form's two
+    # boxes are filled: the family name goes first (``new_report`` keeps it in last_name).
+    family, given = fields.get("last_name") or "", fields.get("first_name") or ""
+    if family:
+        form["first_name"] = str(family)
+    if given:
+        form["last_name"] = str(given)
     if fields.get("lat") is not None and fields.get("long") is not None:
         form["lat"] = f"{float(fields['lat']):.6f}"
         form["long"] = f"{float(fields['long']):.6f}"
@@ -96,9 +104,13 @@ class CitizenFeed:
         switchboard: tuple[str, str] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         transport: httpx.AsyncBaseTransport | None = None,
+        first_within: float = FIRST_WITHIN,
+        retry: tuple[float, float] = (RETRY_BASE, RETRY_CAP),
     ) -> None:
         if rate_per_minute <= 0:
             raise ValueError("rate_per_minute must be positive")
+        if not channel_keys and switchboard is None:
+            raise ValueError("no channel to post through")
         self.url = url.rstrip("/")
         self.channel_keys = dict(channel_keys)
         self.rate = rate_per_minute
@@ -107,6 +119,8 @@ class CitizenFeed:
         self.rng = random.Random(seed)
         self.clock = clock
         self._transport = transport
+        self.first_within = first_within
+        self.retry = retry
         self._task: asyncio.Task[None] | None = None
         self._token: str | None = None
         #: Reports posted, by channel value; and numbers the hub gave them, newest last.
@@ -123,7 +137,7 @@ class CitizenFeed:
         return cls(
             hub.url,
             secrets.channel_keys,
-            rate_per_minute=rate_per_minute or DEFAULT_RATE,
+            rate_per_minute=DEFAULT_RATE if rate_per_minute is None else rate_per_minute,
             seed=seed,
             switchboard=(hub.switchboard_name, secrets.password),
         )
@@ -147,25 +161,24 @@ class CitizenFeed:
 
     # -- posting ------------------------------------------------------------------------------------
 
-    def _gap(self) -> float:
-        return self.rng.expovariate(self.rate / 60.0)
+    def gap(self) -> float:
+        """Seconds until the next report (drawn from the feed's own random sequence)."""
+        return 60.0 / self.rate * self.rng.uniform(*GAP_SPREAD)
 
     def _pick_channel(self) -> Channel:
-        if self.switchboard is not None and self.rng.random() < HOTLINE_SHARE:
-            return Channel.HOTLINE
-        known = [
+        open_ = [
             c
-            for c in (Channel.WEB, Channel.APP, Channel.FACEBOOK, Channel.ZALO)
-            if c.value in self.channel_keys
+            for c in CHANNEL_SHARES
+            if (c is Channel.HOTLINE and self.switchboard is not None) or c.value in self.channel_keys
         ]
-        return self.rng.choice(known)
+        return self.rng.choices(open_, weights=[CHANNEL_SHARES[c] for c in open_])[0]
 
     async def post_one(self, client: httpx.AsyncClient) -> str:
         """Post one new report; its number. Raises ``httpx.HTTPError`` or ``RuntimeError`` on refusal."""
         if self.jurisdiction is None:
             self.jurisdiction = await asyncio.to_thread(load_pack, default_pack_path())
-        fields = new_report(self.jurisdiction, self.rng, self.clock())
         channel = self._pick_channel()
+        fields = new_report(self.jurisdiction, self.rng, self.clock(), channel)
         if channel is Channel.HOTLINE:
             number = await self._post_hotline(client, fields)
         else:
@@ -209,22 +222,23 @@ class CitizenFeed:
         async with httpx.AsyncClient(
             base_url=self.url, timeout=15.0, trust_env=False, transport=self._transport
         ) as client:
-            await asyncio.sleep(self.rng.uniform(1.0, FIRST_WITHIN))
+            await asyncio.sleep(self.rng.uniform(min(1.0, self.first_within), self.first_within))
             failures = 0
             while True:
                 try:
                     number = await self.post_one(client)
                     failures = 0
                     log.debug("demo feed: new report %s", number)
-                    await asyncio.sleep(self._gap())
-                except (httpx.HTTPError, RuntimeError, ValueError, KeyError) as error:
+                    await asyncio.sleep(self.gap())
+                except Exception as error:  # whatever the hub answers, the feed goes on
                     failures += 1
                     self.failures += 1
-                    pause = min(RETRY_CAP, RETRY_BASE * 2 ** (failures - 1))
+                    base, cap = self.retry
+                    pause = min(cap, base * 2 ** (failures - 1))
                     log.warning(
                         "demo feed: the hub did not take a report (%s); again in %.0f s", error, pause
                     )
                     await asyncio.sleep(pause)
 
 
-__all__ = ["DEFAULT_RATE", "CitizenFeed"]
+__all__ = ["CHANNEL_SHARES", "DEFAULT_RATE", "CitizenFeed"]
