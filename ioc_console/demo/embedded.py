@@ -19,13 +19,16 @@ thread, never on the GUI thread.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import secrets
 import sqlite3
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +47,9 @@ log = logging.getLogger(__name__)
 
 DB_NAME = "demo-hub.sqlite3"
 SECRETS_NAME = "demo-hub.json"
+#: Held while the database is built or checked, so that two consoles starting at once on the same
+#: folder do not both build it.
+LOCK_NAME = "demo-hub.lock"
 #: Citizen channels with an Open311 adapter (the hotline is typed in by staff).
 OPEN311_CHANNELS = (Channel.WEB, Channel.APP, Channel.FACEBOOK, Channel.ZALO)
 #: The demo's staff, by role (user name, display name); liaisons are added per agency.
@@ -113,6 +119,30 @@ def _write_private(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder``'s demo hub, between processes (released when the process dies)."""
+    with open(folder / LOCK_NAME, "a+b") as f:
+        if sys.platform == "win32":
+            import msvcrt
+
+            f.seek(0)
+            msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                f.seek(0)
+                msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
 def build_demo_hub(
     path: Path,
     secrets_path: Path,
@@ -124,6 +154,17 @@ def build_demo_hub(
     """Create the demo hub's database at ``path`` (which must not exist) and its secrets file."""
     partial = path.with_name(path.name + ".partial")
     _remove(partial)
+    try:
+        made = _build(partial, seed=seed, count=count, now=now)
+        _write_private(secrets_path, made.to_json())
+        os.replace(partial, path)
+    except BaseException:
+        _remove(partial)  # an interrupted build leaves nothing behind
+        raise
+    return made
+
+
+def _build(partial: Path, *, seed: int, count: int | None, now: datetime | None) -> DemoSecrets:
     url = _sqlite_url(partial)
     db = Database(url, pool_size=2)
     try:
@@ -152,14 +193,13 @@ def build_demo_hub(
         log.info("demo hub: %d reports of history loaded in %.1f s", loaded, time.perf_counter() - started)
     finally:
         db.dispose()
-    for suffix in ("-wal", "-shm"):
-        leftover = partial.with_name(partial.name + suffix)
-        if leftover.exists():
-            leftover.unlink()
-    made = DemoSecrets(password, keys, liaisons)
-    _write_private(secrets_path, made.to_json())
-    os.replace(partial, path)
-    return made
+    # Everything into the database file itself before it is renamed: the last connection to close
+    # after a full checkpoint removes the write-ahead log.
+    with contextlib.closing(sqlite3.connect(partial)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if partial.with_name(partial.name + "-wal").exists():
+        raise OSError(f"{partial.name}: the write-ahead log was not folded in")
+    return DemoSecrets(password, keys, liaisons)
 
 
 class EmbeddedHub:
@@ -223,6 +263,10 @@ class EmbeddedHub:
             probe.unlink()
         except OSError as error:
             raise DemoHubError("demo_hub.unwritable", self.data_dir, error.strerror or str(error)) from error
+        with _folder_lock(self.data_dir):
+            return self._prepare_locked()
+
+    def _prepare_locked(self) -> bool:
         if self.path.exists() and self.secrets_path.exists():
             self._secrets = self._read_secrets()
             self._check_existing()

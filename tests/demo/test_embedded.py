@@ -1,13 +1,17 @@
 """The embedded demo hub: built once in the data folder, reopened as it is, signed in to by the demo
-staff, and fed live by the citizen-feed simulator from every channel; bad folders and files give
-the user a clear message and lose nothing."""
+staff; bad folders and files give the user a clear message and lose nothing; an interrupted first
+run leaves nothing half-made; stopping ends the consoles' live streams and frees the port.
+(The citizen-feed simulator is tested in test_simulator.py.)"""
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import json
+import os
 import socket
+import sqlite3
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from ioc_console.demo.embedded import DB_NAME, SECRETS_NAME, DemoHubError, EmbeddedHub
-from ioc_console.demo.simulator import CitizenFeed
-from ioc_console.domain.lifecycle import Channel
+from ioc_console.demo.embedded import DB_NAME, LOCK_NAME, SECRETS_NAME, DemoHubError, EmbeddedHub
+from ioc_console.demo.generator import generate
 
 COUNT = 40
 
@@ -76,67 +79,102 @@ def test_the_first_run_builds_the_demo_hub_and_its_operator_signs_in(running: Em
 
 
 def test_a_second_start_opens_the_same_hub_without_building_it(running: EmbeddedHub) -> None:
-    before = (running.data_dir / DB_NAME).stat().st_mtime_ns
+    secrets_before = (running.data_dir / SECRETS_NAME).read_bytes()
     again = EmbeddedHub(running.data_dir, count=COUNT)
     # the same database, served a second time beside the first (a second console on the same folder)
     again.start()
     try:
         assert not again.created
+        assert again.url != running.url
         assert again.operator_password == running.operator_password
         token = _login(again.url, again.operator_name, again.operator_password)
-        assert len(_reports(_feed(again.url, token))) >= COUNT
+        numbers = [r["number"] for r in _reports(_feed(again.url, token))]
+        assert len(numbers) == len(set(numbers)) >= COUNT  # the same history, not a second one
     finally:
         again.stop()
-    assert (running.data_dir / DB_NAME).stat().st_mtime_ns >= before
+    assert (running.data_dir / SECRETS_NAME).read_bytes() == secrets_before
 
 
-def test_the_simulator_posts_from_every_channel_and_reports_reach_the_feed(running: EmbeddedHub) -> None:
-    token = _login(running.url, running.operator_name, running.operator_password)
-    cursor = _feed(running.url, token)["cursor"]
-    feed = CitizenFeed.for_hub(running, seed=3)
-
-    async def post(n: int) -> None:
-        async with httpx.AsyncClient(base_url=running.url, trust_env=False, timeout=30) as client:
-            for _ in range(n):
-                await feed.post_one(client)
-
-    asyncio.run(post(40))
-    assert set(feed.posted) == {c.value for c in Channel}, feed.posted
-    new = _reports(_feed(running.url, token, cursor))
-    assert {r["number"] for r in new} == set(feed.numbers)
-    assert {r["channel"] for r in new} == {c.value for c in Channel}
-    assert any(r["attachments"] for r in new), "some citizens send a photo"
-    text = " ".join(r["description"] for r in new)
-    assert any(ch in text for ch in "ăâđêôơưạảấầẩẫậắằẳẵặ"), "the texts are Vietnamese"
+def test_two_consoles_starting_at_once_build_the_hub_once(tmp_path: Path) -> None:
+    hubs = [EmbeddedHub(tmp_path, count=5) for _ in range(2)]
+    built: list[bool] = []
+    threads = [threading.Thread(target=lambda h=h: built.append(h.prepare())) for h in hubs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(built) == [False, True]
+    assert hubs[0].operator_password == hubs[1].operator_password
+    assert hubs[0].secrets == hubs[1].secrets
 
 
-def test_the_running_feed_delivers_the_first_report_within_seconds(running: EmbeddedHub) -> None:
-    token = _login(running.url, running.operator_name, running.operator_password)
-    cursor = _feed(running.url, token)["cursor"]
-
-    async def scenario() -> list[str]:
-        feed = CitizenFeed.for_hub(running, rate_per_minute=120, seed=5)
-        feed.start()
-        try:
-            for _ in range(200):
-                if len(feed.numbers) >= 2:
-                    break
-                await asyncio.sleep(0.1)
-        finally:
-            await feed.stop()
-        return list(feed.numbers)
-
-    numbers = asyncio.run(scenario())
-    assert len(numbers) >= 2
-    assert {r["number"] for r in _reports(_feed(running.url, token, cursor))} >= set(numbers)
-
-
-def test_a_stopped_hub_frees_its_port(tmp_path: Path) -> None:
+def test_stopping_ends_the_live_streams_and_frees_the_port(tmp_path: Path) -> None:
     hub = EmbeddedHub(tmp_path, count=5).start()
     port = int(hub.url.rsplit(":", 1)[1])
+    token = _login(hub.url, hub.operator_name, hub.operator_password)
+    heard: list[str] = []
+    ended: list[BaseException | None] = []
+    listening = threading.Event()
+
+    def listen() -> None:
+        try:
+            with (
+                httpx.Client(base_url=hub.url, trust_env=False, timeout=30) as c,
+                c.stream("GET", "/api/v1/events", headers={"Authorization": f"Bearer {token}"}) as r,
+            ):
+                for line in r.iter_lines():
+                    heard.append(line)
+                    listening.set()
+            ended.append(None)
+        except httpx.HTTPError as error:
+            ended.append(error)
+
+    listener = threading.Thread(target=listen)
+    listener.start()
+    assert listening.wait(10)
     hub.stop()
+    listener.join(10)
+    assert ended == [None], "the console's stream is ended by the hub, not cut off"
+    assert "event: hello" in heard
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0
+    hub.stop()  # twice is harmless
+
+
+def test_an_interrupted_first_run_leaves_nothing_half_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    def cut_short(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        for i, report in enumerate(generate(*args, **kwargs)):
+            if i == 3:
+                raise KeyboardInterrupt  # the user closed the console during the first run
+            yield report
+
+    monkeypatch.setattr("ioc_console.demo.embedded.generate", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        EmbeddedHub(tmp_path, count=20).start()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LOCK_NAME]
+    monkeypatch.undo()
+    hub = EmbeddedHub(tmp_path, count=20).start()
+    try:
+        assert hub.created
+        token = _login(hub.url, hub.operator_name, hub.operator_password)
+        assert len(_reports(_feed(hub.url, token))) == 20
+    finally:
+        hub.stop()
+
+
+def test_a_demo_hub_of_a_newer_version_is_refused_and_kept(tmp_path: Path) -> None:
+    EmbeddedHub(tmp_path, count=3).prepare()
+    with contextlib.closing(sqlite3.connect(tmp_path / DB_NAME)) as conn, conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'f00dfeedbeef'")
+    before = (tmp_path / DB_NAME).read_bytes()
+    with pytest.raises(DemoHubError) as caught:
+        EmbeddedHub(tmp_path).start()
+    assert "newer" in caught.value.message("en")
+    assert caught.value.message("vi").startswith("Không mở được máy chủ mẫu")
+    assert (tmp_path / DB_NAME).read_bytes() == before
 
 
 def test_an_unusable_data_folder_is_told_in_words(tmp_path: Path) -> None:
@@ -146,6 +184,20 @@ def test_an_unusable_data_folder_is_told_in_words(tmp_path: Path) -> None:
         EmbeddedHub(blocker / "data").start()
     assert caught.value.message("vi").startswith("Không tạo được máy chủ mẫu trong thư mục")
     assert "Could not create the demo hub" in caught.value.message("en")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write anywhere")
+def test_a_read_only_data_folder_is_told_in_words(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(DemoHubError) as caught:
+            EmbeddedHub(folder).start()
+    finally:
+        folder.chmod(0o700)
+    assert caught.value.code == "demo_hub.unwritable"
+    assert list(folder.iterdir()) == []
 
 
 def test_a_broken_demo_database_is_left_as_it_is(tmp_path: Path) -> None:
