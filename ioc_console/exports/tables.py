@@ -284,7 +284,7 @@ def handover_sheets(h: Handover) -> list[Sheet]:
             [f"  Chuyển sang «{s.label('vi')}»", n]
             for s, n in sorted(h.changed_to.items(), key=lambda x: list(Status).index(x[0]))
         ],
-        ["Phản ánh quá hạn hiện tại", len(h.late)],
+        ["Phản ánh quá hạn hiện tại", max(h.late_total, len(h.late))],
     ]
     came = Sheet(
         "Tiếp nhận trong ca",

@@ -45,35 +45,39 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from ioc_console.domain.lifecycle import TERMINAL, Channel, Status
+from ioc_console.domain.lifecycle import Channel, Status
+from ioc_console.store.convert import STATUS_RANK
 from ioc_console.store.local import LocalStore
 
 TZ: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _DAY_US: Final = 86_400_000_000
+#: Periods longer than this are answered by reading the whole table.
+_SCAN_AFTER: Final = timedelta(days=62)
 
 #: Statuses that count as handled.
 HANDLED: Final = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
-_HANDLED_SQL: Final = "(" + ",".join(f"'{s.value}'" for s in sorted(HANDLED, key=lambda s: s.value)) + ")"
-_TERMINAL_SQL: Final = "(" + ",".join(f"'{s.value}'" for s in sorted(TERMINAL, key=lambda s: s.value)) + ")"
-#: When a handled report was handled (see the module's notes).
-_HANDLED_AT: Final = (
-    f"CASE WHEN status IN {_TERMINAL_SQL} THEN closed_at "
-    f"WHEN status = '{Status.RESOLVED.value}' THEN stage_started_at END"
-)
-_IS_HANDLED: Final = f"status IN {_HANDLED_SQL}"
-#: The figures' aggregates, in the order of :class:`Figures`' counting fields.
+#: Counts are packed into a few integer sums (SQLite evaluates one CASE per report instead of one
+#: per figure: seven times faster over a whole year): each field takes :data:`_BITS` bits.
+_BITS: Final = 21
+_FIELD: Final = 1 << _BITS
+#: The most reports one figure (a period, a group) may count.
+MAX_COUNT: Final = _FIELD - 1
+_RESOLVED_RANK: Final = STATUS_RANK[Status.RESOLVED]
+#: The figures' aggregates: the count, on time/late/overdue packed, and rated/satisfied/open packed.
+#: Handled = terminal (``closed``) or resolved; handled at ``closed_at`` or, resolved,
+#: ``stage_started_at`` (a missing time counts as on time).
 _FIGURES_SQL: Final = f"""
     COUNT(*),
-    COALESCE(SUM({_IS_HANDLED}), 0),
-    COALESCE(SUM({_IS_HANDLED} AND (due_at IS NULL OR ({_HANDLED_AT}) IS NULL OR ({_HANDLED_AT}) <= due_at)), 0),
-    COALESCE(SUM({_IS_HANDLED} AND due_at IS NOT NULL AND ({_HANDLED_AT}) > due_at), 0),
-    COALESCE(SUM(NOT ({_IS_HANDLED}) AND due_at IS NOT NULL AND due_at < :now), 0),
-    COALESCE(SUM(NOT closed), 0),
-    COALESCE(SUM(satisfied IS NOT NULL), 0),
-    COALESCE(SUM(satisfied = 1), 0)
+    COALESCE(SUM(CASE
+        WHEN closed OR status_rank = {_RESOLVED_RANK} THEN
+            CASE WHEN due_at IS NULL OR COALESCE(iif(closed, closed_at, stage_started_at), 0) <= due_at
+            THEN 1 ELSE {_FIELD} END
+        WHEN due_at < :now THEN {_FIELD * _FIELD}
+        ELSE 0 END), 0),
+    COALESCE(SUM(CASE satisfied WHEN 1 THEN {1 + _FIELD} WHEN 0 THEN 1 ELSE 0 END
+        + iif(closed, 0, {_FIELD * _FIELD})), 0)
 """
-_FIGURE_COUNT: Final = 8
 
 
 def to_us(value: datetime) -> int:
@@ -161,7 +165,9 @@ class _Where:
         self.terms: list[str] = []
         self.params: dict[str, Any] = {}
         if period is not None:
-            self.terms.append("received_at >= :start AND received_at < :end")
+            # A long period covers most reports: reading the table beats the receipt index.
+            column = "+received_at" if period.end - period.start > _SCAN_AFTER else "received_at"
+            self.terms.append(f"{column} >= :start AND {column} < :end")
             self.params["start"] = to_us(period.start)
             self.params["end"] = to_us(period.end)
         self._in("category", "c", filters.categories)
@@ -237,7 +243,14 @@ class Figures:
 
     @classmethod
     def of(cls, row: Iterable[Any]) -> Figures:
-        return cls(*(int(v or 0) for v in row))
+        """From the three values of the packed aggregates (see ``_FIGURES_SQL``)."""
+        count, judged, other = (int(v or 0) for v in row)
+        if count > MAX_COUNT:
+            raise ValueError(f"more than {MAX_COUNT} reports in one figure: choose a shorter period")
+        mask = MAX_COUNT
+        on_time, late, overdue = judged & mask, (judged >> _BITS) & mask, judged >> (2 * _BITS)
+        rated, satisfied, open_ = other & mask, (other >> _BITS) & mask, other >> (2 * _BITS)
+        return cls(count, on_time + late, on_time, late, overdue, open_, rated, satisfied)
 
 
 @dataclass(frozen=True)
@@ -262,16 +275,17 @@ def figures(store: LocalStore, period: Period, now: datetime, filters: Filters =
 
 
 def _median(raw: Any, expression: str, where: _Where) -> float | None:
-    rows = raw.execute(
-        f"SELECT {expression} AS d FROM reports WHERE {where.sql()} AND {expression} IS NOT NULL ORDER BY d",
-        where.params,
-    ).fetchall()
-    n = len(rows)
+    """The median of ``expression`` (microseconds) over the matching reports that have it, in seconds;
+    sorted and picked inside SQLite (only the middle one or two values come back)."""
+    matching = f"FROM reports WHERE {where.sql()} AND {expression} IS NOT NULL"
+    (n,) = raw.execute(f"SELECT COUNT(*) {matching}", where.params).fetchone()
     if not n:
         return None
-    middle = n // 2
-    value = rows[middle][0] if n % 2 else (rows[middle - 1][0] + rows[middle][0]) / 2
-    return float(value) / 1e6
+    rows = raw.execute(
+        f"SELECT {expression} AS d {matching} ORDER BY d LIMIT :take OFFSET :skip",
+        {**where.params, "take": 1 if n % 2 else 2, "skip": (n - 1) // 2},
+    ).fetchall()
+    return float(sum(r[0] for r in rows)) / len(rows) / 1e6
 
 
 def summary(store: LocalStore, period: Period, now: datetime, filters: Filters = NO_FILTERS) -> Summary:
@@ -618,10 +632,12 @@ class Handover:
     now: datetime
     came_in: list[HandoverItem]
     changes: list[StatusChange]
-    #: Reports (any receipt time) open and past their reply deadline at ``now``, most overdue first.
+    #: Reports (any receipt time) open and past their reply deadline at ``now``, most overdue first
+    #: (at most the handover's ``late_limit``; ``late_total`` counts them all).
     late: list[HandoverItem]
     #: Of the shift's changes, how many ended in each status.
     changed_to: Mapping[Status, int]
+    late_total: int = 0
 
 
 _ITEM_SQL: Final = (
@@ -650,9 +666,17 @@ def _items(raw: Any, sql: str, params: Mapping[str, Any], known: Names) -> list[
     ]
 
 
-def handover(store: LocalStore, period: Period, now: datetime, filters: Filters = NO_FILTERS) -> Handover:
+def handover(
+    store: LocalStore,
+    period: Period,
+    now: datetime,
+    filters: Filters = NO_FILTERS,
+    *,
+    late_limit: int | None = 500,
+) -> Handover:
     """What came in during the shift ``[start, end)``, which status changes happened in it (from the
-    reports' histories, for the reports updated since its start) and what is late at ``now``."""
+    reports' histories, for the reports updated since its start) and what is late at ``now`` (the
+    ``late_limit`` most overdue, ``None`` for all; ``late_total`` counts them all)."""
     came = _Where(filters, period)
     late = _Where(filters).add("closed = 0 AND due_at < :now", now=to_us(now))
     touched = _Where(filters).add("updated_at >= :start", start=to_us(period.start))
@@ -663,9 +687,15 @@ def handover(store: LocalStore, period: Period, now: datetime, filters: Filters 
         came_in = _items(
             raw, f"{_ITEM_SQL} WHERE {came.sql()} ORDER BY r.received_at, r.id", came.params, known
         )
-        late_items = _items(
-            raw, f"{_ITEM_SQL} WHERE {late.sql()} ORDER BY r.due_at, r.id", late.params, known
-        )
+        late_sql = f"{_ITEM_SQL} WHERE {late.sql()} ORDER BY r.due_at, r.id"
+        late_params = dict(late.params)
+        if late_limit is not None:
+            late_sql += " LIMIT :late_limit"
+            late_params["late_limit"] = int(late_limit)
+        late_items = _items(raw, late_sql, late_params, known)
+        (late_total,) = raw.execute(
+            f"SELECT COUNT(*) FROM reports WHERE {late.sql()}", late.params
+        ).fetchone()
         for number, history in raw.execute(
             f"SELECT r.number, t.history FROM reports AS r JOIN report_texts AS t ON t.id = r.id "
             f"WHERE {touched.sql()}",
@@ -687,7 +717,7 @@ def handover(store: LocalStore, period: Period, now: datetime, filters: Filters 
     counted: dict[Status, int] = {}
     for change in changes:
         counted[change.to_status] = counted.get(change.to_status, 0) + 1
-    return Handover(period, now, came_in, changes, late_items, counted)
+    return Handover(period, now, came_in, changes, late_items, counted, int(late_total))
 
 
 __all__ = [

@@ -234,6 +234,8 @@ def test_the_handover_holds_the_shifts_items(store: LocalStore) -> None:
     ]
     assert h.changed_to == {Status.FORWARDED: 2}
     assert [i.number for i in h.late] == ["PA-2025-000001"]
+    assert h.late_total == 1
+    assert st.handover(store, shift, now, late_limit=0).late == []
 
 
 # -- the same figures counted in Python over a varied set -----------------------------------------
