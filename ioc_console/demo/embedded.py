@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import secrets
+import socket
 import sqlite3
 import sys
 import threading
@@ -64,7 +65,7 @@ LIAISONS = 3
 class DemoHubError(Exception):
     """The demo hub could not be prepared or opened; :meth:`message` says why, for the user."""
 
-    def __init__(self, code: str, path: Path, detail: str) -> None:
+    def __init__(self, code: str, path: Path | str, detail: str) -> None:
         self.code = code
         self.path = path
         self.detail = detail
@@ -213,8 +214,11 @@ class EmbeddedHub:
         seed: int = 7,
         count: int | None = None,
         now: datetime | None = None,
+        port: int | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
+        #: The loopback port to serve on (None: a free one).
+        self.port = port
         self.path = self.data_dir / DB_NAME
         self.secrets_path = self.data_dir / SECRETS_NAME
         self._seed = seed
@@ -303,11 +307,19 @@ class EmbeddedHub:
             if self._server is not None:
                 return self
             self.created = self.prepare()
-            server = BackgroundHub(HubSettings(database_url=_sqlite_url(self.path), demo_media=True))
+            server = BackgroundHub(
+                HubSettings(database_url=_sqlite_url(self.path), demo_media=True), port=self.port
+            )
+            where = f"127.0.0.1:{server.port}"
+            try:
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                    probe.bind(("127.0.0.1", server.port))
+            except OSError as error:  # a port asked for that something else holds
+                raise DemoHubError("demo_hub.not_served", where, error.strerror or str(error)) from error
             try:
                 server.start(timeout)
             except RuntimeError as error:
-                raise DemoHubError("demo_hub.unreadable", self.path, str(error)) from error
+                raise DemoHubError("demo_hub.not_served", where, str(error)) from error
             self._server = server
             log.info("demo hub serving %s at %s", self.path, server.url)
             return self

@@ -23,6 +23,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "Could not open the demo hub {path}: {detail}. The file was left as it is; "
         "rename or delete it to build the demo data again.",
     },
+    "demo_hub.not_served": {
+        "vi": "Không khởi động được máy chủ mẫu trên {path}: {detail}. Dữ liệu mẫu không bị thay đổi.",
+        "en": "Could not serve the demo hub on {path}: {detail}. The demo data was not changed.",
+    },
     "transition.not_allowed": {
         "vi": "Không thể {action} khi phản ánh đang ở trạng thái «{status}».",
         "en": "Cannot {action} while the report is “{status}”.",

@@ -8,10 +8,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,7 @@ import pytest
 
 from ioc_console.demo.embedded import DB_NAME, LOCK_NAME, SECRETS_NAME, DemoHubError, EmbeddedHub
 from ioc_console.demo.generator import generate
+from ioc_console.hub.server import free_port
 
 COUNT = 40
 
@@ -222,3 +227,51 @@ def test_only_a_demo_hub_takes_the_demos_photo_links() -> None:
             media_url(bad)
     with pytest.raises(ValidationError):
         media_url("demo://photo/../../x.png", allow_demo=True)
+
+
+def test_a_port_already_taken_is_told_in_words(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(DemoHubError) as caught:
+            EmbeddedHub(tmp_path, count=3, port=port).start()
+    assert caught.value.code == "demo_hub.not_served"
+    assert caught.value.message("vi").startswith(f"Không khởi động được máy chủ mẫu trên 127.0.0.1:{port}")
+    assert (tmp_path / DB_NAME).is_file(), "the demo data is kept for the next start"
+
+
+def test_the_demo_hub_runs_on_its_own_with_its_feed(tmp_path: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "ioc_console.demo", "--data-dir", str(tmp_path), "--port", str(port)]
+    process = subprocess.Popen(
+        [*command, "--count", "5", "--feed-rate", "120"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.strip() == f"Máy chủ mẫu / demo hub: http://127.0.0.1:{port}", first
+        assert "ioc.nhung" in process.stdout.readline()
+        password = json.loads((tmp_path / SECRETS_NAME).read_text(encoding="utf-8"))["password"]
+        url = f"http://127.0.0.1:{port}"
+        token = _login(url, "ioc.nhung", password)
+        for _ in range(300):  # the feed's first report comes within seconds
+            if len(_reports(_feed(url, token))) > 5:
+                break
+            time.sleep(0.1)
+        assert len(_reports(_feed(url, token))) > 5
+        process.send_signal(signal.SIGINT)
+        assert process.wait(20) == 0
+        assert password not in (process.stdout.read() + first)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+        if process.stderr is not None:
+            process.stderr.close()
