@@ -192,6 +192,28 @@ def _open_map_rows(store: LocalStore, clock: DeadlineClock) -> tuple[Any, ...]:
 # -- words -----------------------------------------------------------------------------------------------
 
 
+#: Unit words shortened the way Vietnamese offices write them, so names fit a wall's large type.
+_SHORT_WORDS = (
+    ("thành phố ", "TP "),
+    ("Thành phố ", "TP "),
+    ("thị trấn ", "TT "),
+    ("huyện ", "H. "),
+    ("phường ", "P. "),
+    ("xã ", "X. "),
+)
+
+
+def wall_agency_name(name: str) -> str:
+    """``UBND huyện Ninh Phước`` → ``H. Ninh Phước``: a committee named by its unit, the unit's kind
+    shortened as offices write it (departments and the police keep their names)."""
+    for long, short in _SHORT_WORDS:
+        name = name.replace(long, short)
+    for short in ("TP ", "TT ", "H. ", "P. ", "X. "):
+        # A people's committee is named by its unit on the wall: "UBND H. Ninh Sơn" → "H. Ninh Sơn".
+        name = name.replace("UBND " + short, short)
+    return name
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("WallWindow", text)
 
@@ -626,11 +648,11 @@ class WallWindow(QWidget):
             "league",
             self.tr("Bảng xếp hạng đơn vị xử lý"),
             (
-                Column(self.tr("Đơn vị"), 3.0),
-                Column(self.tr("Đã xử lý"), 1.6, right),
+                Column(self.tr("Đơn vị"), 4.4),
+                Column(self.tr("Đã xử lý"), 1.5, right),
                 Column(self.tr("Đúng hạn"), 1.6, right),
-                Column(self.tr("Quá hạn"), 1.6, right),
-                Column(self.tr("Hài lòng"), 1.6, right),
+                Column(self.tr("Quá hạn"), 1.5, right),
+                Column(self.tr("Hài lòng"), 1.5, right),
             ),
             parent=self,
         )
@@ -639,9 +661,9 @@ class WallWindow(QWidget):
             "ticker",
             self.tr("Phản ánh mới nhất"),
             (
-                Column(self.tr("Giờ"), 1.5),
-                Column(self.tr("Lĩnh vực · địa bàn · kênh"), 5.0),
-                Column(self.tr("Trạng thái"), 2.6),
+                Column(self.tr("Giờ"), 1.7),
+                Column(self.tr("Lĩnh vực · địa bàn · kênh"), 4.6),
+                Column(self.tr("Trạng thái"), 3.5),
             ),
             two_lines=True,
             parent=self,
@@ -660,12 +682,12 @@ class WallWindow(QWidget):
         for tile in self.tiles.values():
             self._tile_row.addWidget(tile, 1)
         lower = QHBoxLayout()
-        lower.addWidget(self.league, 11)
+        lower.addWidget(self.league, 12)
         side = QVBoxLayout()
         if self.map is not None:
             side.addWidget(self.map, 5)
         side.addWidget(self.ticker, 5)
-        lower.addLayout(side, 12)
+        lower.addLayout(side, 11)
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.header)
         self._layout.addLayout(self._tile_row)
@@ -709,6 +731,8 @@ class WallWindow(QWidget):
 
     def refresh(self, _changed: object = None) -> None:
         """Read the figures again (the sync applied changes, or the timer); runs coalesce."""
+        if _changed:  # the sync changed reports: the map follows on this read
+            self._want_map = True
         if self._busy:
             self._again = True
             return
@@ -761,7 +785,7 @@ class WallWindow(QWidget):
         league_rows = [
             BoardRow(
                 (
-                    names.agency(line.agency),
+                    wall_agency_name(names.agency(line.agency)),
                     n(line.handled),
                     format_percent(loc, line.on_time_pct, 0),
                     n(line.overdue),

@@ -36,6 +36,7 @@ from ioc_console.gui.wall import (
     add_wall_arguments,
     choose_screen,
     statistics_reader,
+    wall_agency_name,
 )
 
 NOW = datetime(2026, 11, 27, 10, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -124,7 +125,7 @@ def test_the_wall_shows_what_the_statistics_say(qtbot, wall_for, own_store, juri
     assert wall.tiles["on_time"].value.endswith(" %")
     league = st.league(own_store, window, NOW)
     assert [row.cells[0] for row in wall.league.rows] == [
-        Names(jurisdiction, "vi").agency(r.agency) for r in league
+        wall_agency_name(Names(jurisdiction, "vi").agency(r.agency)) for r in league
     ]
     assert len(wall.ticker.rows) == len(figures.ticker) > 0
     assert "Phản ánh mới nhất" in wall.texts()
@@ -238,3 +239,10 @@ def test_the_wall_map_holds_the_open_reports(qtbot, wall_for, own_store, tmp_pat
     assert loaded.args[0] == open_count == wall.map.report_count()
     wall.close()
     wall.map.dispose()
+
+
+def test_committees_are_named_short_enough_for_the_wall() -> None:
+    assert wall_agency_name("UBND huyện Thuận Bắc") == "H. Thuận Bắc"
+    assert wall_agency_name("UBND thành phố Phan Rang–Tháp Chàm") == "TP Phan Rang–Tháp Chàm"
+    assert wall_agency_name("UBND phường Mỹ Hương") == "P. Mỹ Hương"
+    assert wall_agency_name("Công an tỉnh") == "Công an tỉnh"
