@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from ioc_console.domain.lifecycle import Action, Status
+from ioc_console.domain.lifecycle import Action, Role, Status
 from ioc_console.store.queries import ReportRow
 from ioc_console.store.statistics import (
     GROUP_LABELS,
@@ -269,7 +269,8 @@ def _action(value: str) -> str:
 
 
 def handover_sheets(h: Handover) -> list[Sheet]:
-    """The shift handover: a summary, what came in, the status changes, what is late now."""
+    """The shift handover: a summary, what came in, the status changes, what is late now, and every
+    action staff took in the shift (by whom)."""
     line = period_line(h.period)
     at = f"Số liệu tại thời điểm {local(h.now):%H:%M %d/%m/%Y}"
     summary = Sheet(
@@ -285,6 +286,8 @@ def handover_sheets(h: Handover) -> list[Sheet]:
             for s, n in sorted(h.changed_to.items(), key=lambda x: list(Status).index(x[0]))
         ],
         ["Phản ánh quá hạn hiện tại", max(h.late_total, len(h.late))],
+        ["Thao tác của cán bộ trong ca", len(h.actions)],
+        *[[f"  {person}", n] for person, n in h.by_actor.items()],
     ]
     came = Sheet(
         "Tiếp nhận trong ca",
@@ -303,7 +306,14 @@ def handover_sheets(h: Handover) -> list[Sheet]:
             Column("Sang trạng thái", Kind.TEXT, 18),
         ],
         [
-            [c.number, local(c.at), c.actor, _action(c.action), _status(c.from_status), _status(c.to_status)]
+            [
+                c.number,
+                local(c.at),
+                c.actor_name or c.actor,
+                _action(c.action),
+                _status(c.from_status),
+                _status(c.to_status),
+            ]
             for c in h.changes
         ],
         [f"Thay đổi trạng thái trong ca — {line}"],
@@ -311,4 +321,34 @@ def handover_sheets(h: Handover) -> list[Sheet]:
     late = Sheet(
         "Quá hạn", list(ITEM_COLUMNS), [_item(i) for i in h.late], [f"Phản ánh quá hạn trả lời — {at}"]
     )
-    return [summary, came, changes, late]
+    done = Sheet(
+        "Thao tác trong ca",
+        [
+            Column("Số phản ánh", Kind.TEXT, 17),
+            Column("Thời điểm", Kind.DATETIME, 17),
+            Column("Người thực hiện", Kind.UNTRUSTED, 24),
+            Column("Vai trò", Kind.TEXT, 20),
+            Column("Thao tác", Kind.TEXT, 26),
+            Column("Trạng thái sau đó", Kind.TEXT, 18),
+        ],
+        [
+            [
+                c.number,
+                local(c.at),
+                c.actor_name or c.actor,
+                _role(c.role),
+                _action(c.action),
+                _status(c.to_status),
+            ]
+            for c in h.actions
+        ],
+        [f"Thao tác của cán bộ trong ca — {line}"],
+    )
+    return [summary, came, changes, late, done]
+
+
+def _role(value: str) -> str:
+    try:
+        return Role(value).label("vi")
+    except ValueError:
+        return value

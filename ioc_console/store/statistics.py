@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from ioc_console.domain.lifecycle import Channel, Status
+from ioc_console.domain.lifecycle import TERMINAL, Channel, Role, Status
 from ioc_console.store.convert import STATUS_RANK
 from ioc_console.store.local import LocalStore
 
@@ -562,6 +562,13 @@ class TickerItem:
     received_at: datetime
     status: Status
     text: str
+    channel: Channel | None = None
+    #: The citizen's reply deadline (UTC), None when none runs.
+    due_at: datetime | None = None
+
+    def overdue(self, now: datetime) -> bool:
+        """Still open and past its reply deadline at ``now``."""
+        return self.status not in TERMINAL and self.due_at is not None and self.due_at < now
 
 
 def ticker(
@@ -578,7 +585,8 @@ def ticker(
         known = _names(raw, lang)
         rows = raw.execute(
             f"SELECT r.number, r.category, r.unit_code, r.received_at, r.status, t.description, "
-            f"t.title, t.contact_name FROM reports AS r JOIN report_texts AS t ON t.id = r.id "
+            f"t.title, t.contact_name, r.channel, r.due_at "
+            f"FROM reports AS r JOIN report_texts AS t ON t.id = r.id "
             f"WHERE {where.sql()} ORDER BY r.received_at DESC, r.id DESC LIMIT :limit",
             {**where.params, "limit": int(limit)},
         ).fetchall()
@@ -592,9 +600,15 @@ def ticker(
             received_at=from_us(received),
             status=Status(status),
             text=shorten(redact(description or title or "", contact_name or ""), chars),
+            channel=_channel(channel),
+            due_at=None if due is None else from_us(due),
         )
-        for number, category, unit, received, status, description, title, contact_name in rows
+        for number, category, unit, received, status, description, title, contact_name, channel, due in rows
     ]
+
+
+def _channel(value: str | None) -> Channel | None:
+    return Channel(value) if value in Channel._value2member_map_ else None
 
 
 # -- shift handover ---------------------------------------------------------------------------------
@@ -618,12 +632,21 @@ class HandoverItem:
 
 @dataclass(frozen=True)
 class StatusChange:
+    """One action in a report's history (a status change, or a call, a note... that keeps it)."""
+
     number: str
     at: datetime
     actor: str
     action: str
     from_status: Status | None
     to_status: Status
+    #: The person in words as the hub names them (their display name), else the account name.
+    actor_name: str = ""
+    role: str = ""
+
+    @property
+    def changes_status(self) -> bool:
+        return self.from_status is not None and self.from_status != self.to_status
 
 
 @dataclass(frozen=True)
@@ -638,7 +661,17 @@ class Handover:
     #: Of the shift's changes, how many ended in each status.
     changed_to: Mapping[Status, int]
     late_total: int = 0
+    #: Every action staff took in the shift (status changes, calls, notes, ...), by time; the
+    #: citizens' own submissions and ratings are not among them.
+    actions: list[StatusChange] = field(default_factory=list)
+    #: How many of those actions each person took (by :attr:`StatusChange.actor_name`), most first.
+    by_actor: Mapping[str, int] = field(default_factory=dict)
 
+
+#: The roles of people at work (the IOC, the agencies); a channel acts for the citizen.
+_STAFF: Final = frozenset(r.value for r in (Role.OPERATOR, Role.SUPERVISOR, Role.LIAISON, Role.ADMIN))
+#: Key of a history entry's data naming the acting person in words (set by the hub).
+_ACTOR_NAME: Final = "actor_name"
 
 _ITEM_SQL: Final = (
     "SELECT r.number, r.category, r.unit_code, r.agency, r.status, r.received_at, r.due_at, "
@@ -681,7 +714,7 @@ def handover(
     late = _Where(filters).add("closed = 0 AND due_at < :now", now=to_us(now))
     touched = _Where(filters).add("updated_at >= :start", start=to_us(period.start))
     start_us, end_us = to_us(period.start), to_us(period.end)
-    changes: list[StatusChange] = []
+    actions: list[StatusChange] = []
     with _reading(store) as raw:
         known = _names(raw)
         came_in = _items(
@@ -701,23 +734,56 @@ def handover(
             f"WHERE {touched.sql()}",
             touched.params,
         ):
-            for _seq, at, actor, _role, action, source, target, _data in orjson.loads(history):
-                if start_us <= at < end_us and source is not None and source != target:
-                    changes.append(
-                        StatusChange(
-                            number,
-                            from_us(at),
-                            actor,
-                            action,
-                            None if source is None else Status(source),
-                            Status(target),
-                        )
+            for _seq, at, actor, role, action, source, target, data in orjson.loads(history):
+                if not start_us <= at < end_us:
+                    continue
+                changed = source is not None and source != target
+                if not changed and role not in _STAFF:
+                    continue
+                shown = data.get(_ACTOR_NAME) if isinstance(data, dict) else None
+                actions.append(
+                    StatusChange(
+                        number,
+                        from_us(at),
+                        actor,
+                        action,
+                        None if source is None else Status(source),
+                        Status(target),
+                        shown.strip() if isinstance(shown, str) and shown.strip() else actor,
+                        role,
                     )
-    changes.sort(key=lambda c: (c.at, c.number))
+                )
+    actions.sort(key=lambda c: (c.at, c.number))
+    changes = [c for c in actions if c.changes_status]
     counted: dict[Status, int] = {}
     for change in changes:
         counted[change.to_status] = counted.get(change.to_status, 0) + 1
-    return Handover(period, now, came_in, changes, late_items, counted, int(late_total))
+    staff = [c for c in actions if c.role in _STAFF]
+    people: dict[str, int] = {}
+    for entry in staff:
+        people[entry.actor_name] = people.get(entry.actor_name, 0) + 1
+    by_actor = dict(sorted(people.items(), key=lambda x: (-x[1], x[0])))
+    return Handover(period, now, came_in, changes, late_items, counted, int(late_total), staff, by_actor)
+
+
+# -- citizens' unsatisfied ratings -------------------------------------------------------------------
+
+
+def unsatisfied(
+    store: LocalStore, filters: Filters = NO_FILTERS, *, limit: int | None = 200
+) -> list[HandoverItem]:
+    """Reports whose citizen rated the result as unsatisfying and that are open again: the hub reopens
+    such a report before the IOC (a ``reopen`` by the system with ``data.rating == "unsatisfied"``
+    and the citizen's comment in its reason, right after the ``rate`` event); they stay here until
+    the IOC closes them again. Most recently changed first; ``limit=None`` for all."""
+    where = _Where(filters).add("r.closed = 0 AND r.satisfied = 0")
+    sql = f"{_ITEM_SQL} WHERE {where.sql()} ORDER BY r.updated_at DESC, r.id DESC"
+    params = dict(where.params)
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = int(limit)
+    with _reading(store) as raw:
+        return _items(raw, sql, params, _names(raw))
 
 
 __all__ = [
@@ -746,4 +812,5 @@ __all__ = [
     "shorten",
     "summary",
     "ticker",
+    "unsatisfied",
 ]

@@ -234,7 +234,13 @@ def test_the_handover_as_a_spreadsheet(store: LocalStore, tmp_path: Path) -> Non
     assert handover.came_in and handover.changes and handover.late
     path = exports.export_handover(tmp_path / "ban-giao-ca.xlsx", handover)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Tổng hợp ca", "Tiếp nhận trong ca", "Thay đổi trạng thái", "Quá hạn"]
+    assert wb.sheetnames == [
+        "Tổng hợp ca",
+        "Tiếp nhận trong ca",
+        "Thay đổi trạng thái",
+        "Quá hạn",
+        "Thao tác trong ca",
+    ]
     counts = {r[0]: r[1] for r in wb["Tổng hợp ca"].iter_rows(min_row=6, values_only=True)}
     assert counts["Phản ánh tiếp nhận trong ca"] == len(handover.came_in)
     assert counts["Lượt chuyển trạng thái trong ca"] == len(handover.changes)
@@ -245,6 +251,13 @@ def test_the_handover_as_a_spreadsheet(store: LocalStore, tmp_path: Path) -> Non
     _, changes = table(wb["Thay đổi trạng thái"], header_row(sheets[2]))
     assert [(r[0], r[3], r[5]) for r in changes] == [
         (c.number, "chuyển xử lý", "Đã chuyển xử lý") for c in handover.changes
+    ]
+    # What staff did in the shift, by whom (the channel's submissions are the citizens' own).
+    assert counts["Thao tác của cán bộ trong ca"] == len(handover.actions) == len(handover.changes)
+    assert counts["  ioc.lan"] == len(handover.actions)
+    _, done = table(wb["Thao tác trong ca"], header_row(sheets[4]))
+    assert [(r[0], r[2], r[3], r[4]) for r in done] == [
+        (c.number, "ioc.lan", "Điều phối viên IOC", "chuyển xử lý") for c in handover.actions
     ]
     everything = " ".join(
         str(c) for ws in wb for r in ws.iter_rows(values_only=True) for c in r if c is not None

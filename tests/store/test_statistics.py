@@ -202,6 +202,13 @@ def test_the_ticker_has_no_names_or_phone_numbers(store: LocalStore) -> None:
         assert len(item.text) <= st.TICKER_CHARS
         assert item.text.startswith("Tôi là •••, gọi ••• hoặc •••")
         assert item.category_name == "Trật tự xây dựng" and item.unit_name == "Phường Đô Vinh"
+        assert item.channel is Channel.WEB
+        assert item.due_at == item.received_at + timedelta(days=5)
+    # Overdue: open and past the reply deadline; a closed report never is.
+    newest = items[0]
+    assert newest.due_at is not None
+    assert not newest.overdue(newest.due_at) and newest.overdue(newest.due_at + timedelta(seconds=1))
+    assert not replace(newest, status=Status.CLOSED).overdue(newest.due_at + H)
 
 
 def test_the_handover_holds_the_shifts_items(store: LocalStore) -> None:
@@ -210,7 +217,9 @@ def test_the_handover_holds_the_shifts_items(store: LocalStore) -> None:
     now = start + 8 * H
 
     def event(seq: int, at: datetime, action: Action, source: Status | None, target: Status) -> Event:
-        return Event(seq, at, "ioc.lan", Role.OPERATOR, action, source, target, {})
+        return Event(
+            seq, at, "ioc.lan", Role.OPERATOR, action, source, target, {"actor_name": "Nguyễn Thị Lan"}
+        )
 
     before = report(1, start - 30 * 24 * H, Status.FORWARDED, updated_at=start + H)
     before.history = [
@@ -233,6 +242,16 @@ def test_the_handover_holds_the_shifts_items(store: LocalStore) -> None:
         ("PA-2025-000002", "forward", Status.FORWARDED),
     ]
     assert h.changed_to == {Status.FORWARDED: 2}
+    # What was done, by whom (a call taken at the hotline, a call that kept the status too), named
+    # as the hub names the person.
+    assert [(c.number, c.action) for c in h.actions] == [
+        ("PA-2025-000001", "forward"),
+        ("PA-2025-000002", "submit"),
+        ("PA-2025-000002", "log_call"),
+        ("PA-2025-000002", "forward"),
+    ]
+    assert {c.actor_name for c in h.actions} == {"Nguyễn Thị Lan"}
+    assert h.by_actor == {"Nguyễn Thị Lan": 4}
     assert [i.number for i in h.late] == ["PA-2025-000001"]
     assert h.late_total == 1
     assert st.handover(store, shift, now, late_limit=0).late == []
@@ -305,3 +324,23 @@ def test_figures_agree_with_a_count_in_python(store: LocalStore) -> None:
         key=lambda a: -(next(r.figures.on_time_rate for r in league if r.agency == a) or 0.0),
     )
     assert replace(st.Filters(), categories=frozenset()) == st.NO_FILTERS
+
+
+def test_reports_reopened_by_an_unsatisfied_citizen(store: LocalStore) -> None:
+    t = datetime(2025, 3, 10, 9, 0, tzinfo=TZ)
+    store.upsert_reports(
+        [
+            # Rated unsatisfied, reopened by the hub: before the IOC again.
+            report(1, t, Status.REOPENED, satisfied=False, updated_at=t + 3 * 24 * H),
+            report(2, t, Status.REOPENED, satisfied=False, updated_at=t + 4 * 24 * H, agency="so-tnmt"),
+            # Satisfied, or unsatisfied but closed again by the IOC: nothing to review.
+            report(3, t, Status.CLOSED, satisfied=True, closed_at=t + 24 * H),
+            report(4, t, Status.CLOSED, satisfied=False, closed_at=t + 5 * 24 * H),
+            # Open, never rated.
+            report(5, t, Status.NEW),
+        ]
+    )
+    assert [i.number for i in st.unsatisfied(store)] == ["PA-2025-000002", "PA-2025-000001"]
+    assert [i.number for i in st.unsatisfied(store, st.Filters(agencies={"so-xd"}))] == ["PA-2025-000001"]
+    assert [i.number for i in st.unsatisfied(store, limit=1)] == ["PA-2025-000002"]
+    assert st.unsatisfied(store)[0].status is Status.REOPENED
