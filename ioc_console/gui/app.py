@@ -589,6 +589,22 @@ class Console(QObject):
         self.window.view_menu.addSeparator()
         self.window.view_menu.addAction(action)
         self.statistics_action = action
+        if actor.role is Role.LIAISON:
+            return
+        handover = QAction(QCoreApplication.translate("Console", "Báo cáo &giao ca…"), self.window)
+        handover.setObjectName("handover_action")
+
+        def show_handover() -> None:
+            from ioc_console.gui.handover import HandoverDialog
+
+            dialog = HandoverDialog(data.store, names, clock, self.executor, self.window)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.show()
+            dialog.read()
+
+        handover.triggered.connect(show_handover)
+        self.window.view_menu.addAction(handover)
+        self.handover_action = handover
 
     def _hold_for_undo(self) -> None:
         """The engine holds exactly the actions the operator can still take back (a hotline call

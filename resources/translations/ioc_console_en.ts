@@ -448,6 +448,10 @@
         <translation>Statistics — IOC Console</translation>
     </message>
     <message>
+        <source>Báo cáo &amp;giao ca…</source>
+        <translation>Shift &amp;handover…</translation>
+    </message>
+    <message>
         <source>Không mở được dữ liệu</source>
         <translation>The data could not be opened</translation>
     </message>
@@ -611,6 +615,134 @@
     <message>
         <source>Tỷ lệ hài lòng</source>
         <translation>Satisfaction rate</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <source>Báo cáo giao ca</source>
+        <extracomment>A shift, by default.</extracomment>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <source>&amp;Lập báo cáo</source>
+        <translation>&amp;Make the report</translation>
+    </message>
+    <message>
+        <source>Lưu &amp;PDF…</source>
+        <translation>Save &amp;PDF…</translation>
+    </message>
+    <message>
+        <source>Xuất &amp;bảng tính…</source>
+        <translation>Export &amp;spreadsheet…</translation>
+    </message>
+    <message>
+        <source>Ca từ</source>
+        <translation>Shift from</translation>
+    </message>
+    <message>
+        <source>đến</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Thời điểm kết thúc ca phải sau thời điểm bắt đầu.</source>
+        <translation>The shift must end after it starts.</translation>
+    </message>
+    <message>
+        <source>Đang lập báo cáo…</source>
+        <translation>Making the report…</translation>
+    </message>
+    <message>
+        <source>Không đọc được số liệu của ca: %s</source>
+        <translation>Could not read the shift&apos;s figures: %s</translation>
+    </message>
+    <message>
+        <source>Số phản ánh</source>
+        <translation>Report number</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Lĩnh vực</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Địa bàn</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <source>Đơn vị xử lý</source>
+        <translation>Agency</translation>
+    </message>
+    <message>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Hạn trả lời</source>
+        <translation>Reply due</translation>
+    </message>
+    <message>
+        <source>BÁO CÁO GIAO CA — %s</source>
+        <translation>SHIFT HANDOVER — %s</translation>
+    </message>
+    <message>
+        <source>Ca từ %1 đến %2; lập lúc %3</source>
+        <translation>Shift from %1 to %2; made at %3</translation>
+    </message>
+    <message>
+        <source>Tiếp nhận trong ca: %1 · Thao tác trong ca: %2 · Quá hạn hiện nay: %3</source>
+        <translation>Received in the shift: %1 · Actions in the shift: %2 · Overdue now: %3</translation>
+    </message>
+    <message>
+        <source>Lúc</source>
+        <translation>At</translation>
+    </message>
+    <message>
+        <source>Người thực hiện</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>1. Phản ánh tiếp nhận trong ca</source>
+        <translation>1. Reports received in the shift</translation>
+    </message>
+    <message>
+        <source>2. Việc đã làm trong ca</source>
+        <translation>2. What was done in the shift</translation>
+    </message>
+    <message>
+        <source>3. Phản ánh đang quá hạn</source>
+        <translation>3. Reports overdue now</translation>
+    </message>
+    <message>
+        <source>Không có.</source>
+        <translation>None.</translation>
+    </message>
+    <message>
+        <source>Lưu báo cáo giao ca</source>
+        <translation>Save the shift handover</translation>
+    </message>
+    <message>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Xuất báo cáo giao ca</source>
+        <translation>Export the shift handover</translation>
+    </message>
+    <message>
+        <source>Bảng tính Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel workbook (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Không lưu được tệp</source>
+        <translation>Could not save the file</translation>
+    </message>
+    <message>
+        <source>Đã lưu: %s</source>
+        <translation>Saved: %s</translation>
     </message>
 </context>
 <context>
@@ -2100,7 +2232,7 @@
     <name>WallWindow</name>
     <message>
         <source>Màn hình tổng hợp — IOC Console</source>
-        <extracomment>How often the figures are read again without being asked (ms). How long a page of a panel stays before the next one (ms). How often the open reports on the map are read again in full (every so many refreshes). Optional map rows of the open reports (``MapRow``-shaped), read every :data:`MAP_EVERY` refreshes. The league, the on-time share and the medians are taken over this many days up to now. Reports in the ticker.</extracomment>
+        <extracomment>How often the figures are read again without being asked (ms). How long a page of a panel stays before the next one (ms). How often the open reports on the map are read again in full (every so many refreshes). Optional map rows of the open reports (``MapRow``-shaped), read every :data:`MAP_EVERY` refreshes. The league, the on-time share and the medians are taken over this many days up to now. Reports in the ticker. Unit words shortened the way Vietnamese offices write them, so names fit a wall&apos;s large type.</extracomment>
         <translation>Wall display — IOC Console</translation>
     </message>
     <message>

@@ -104,6 +104,15 @@ def test_the_demo_console_syncs_from_its_embedded_hub_and_reports_arrive_live(
         await _until(lambda: session.status.waiting == 0, 30, "the outbox to empty")
         assert await asyncio.to_thread(logged)
 
+        # The supervisor's shift handover holds the report that just came in.
+        from ioc_console.gui.handover import HandoverDialog
+
+        console.handover_action.trigger()
+        dialog = await _until(lambda: window.findChild(HandoverDialog), 10, "the handover dialog")
+        await _until(lambda: dialog.handover is not None, 30, "the handover report")
+        assert newest in dialog.document.toPlainText()
+        dialog.close()
+
     try:
         loop.run_until_complete(scenario())
     finally:

@@ -1,0 +1,79 @@
+"""The shift handover: the shift's reports, actions and late reports in the preview, the PDF and the
+spreadsheet."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+
+from ioc_console.store import LocalStore
+from ioc_console.store import statistics as st
+
+from ioc_console.gui.handover import HandoverDialog
+from ioc_console.gui.present import DeadlineClock, Names
+
+NOW = datetime(2026, 11, 27, 17, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+TIMEOUT = 15_000
+
+
+def test_the_handover_holds_the_shifts_reports_in_preview_pdf_and_spreadsheet(
+    qtbot, store: LocalStore, jurisdiction, executor, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = HandoverDialog(
+        store, Names(jurisdiction, "vi"), DeadlineClock(jurisdiction, lambda: NOW), executor
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    start = NOW - timedelta(days=4)
+    dialog.start_edit.setDateTime(dialog._qt(start))
+    assert not dialog.pdf_button.isEnabled()  # nothing to save before the report is made
+    with qtbot.waitSignal(dialog.report_ready, timeout=TIMEOUT):
+        dialog.read_button.click()
+
+    expected = st.handover(store, st.Period(start, NOW), NOW)
+    assert expected.came_in and expected.late, "the demo history has a busy shift and late reports"
+    text = dialog.document.toPlainText()
+    assert "BÁO CÁO GIAO CA" in text
+    for item in expected.came_in + expected.late:
+        assert item.number in text
+    assert f"Tiếp nhận trong ca: {len(expected.came_in)}" in text
+
+    pdf = dialog.save_pdf(tmp_path / "giao-ca.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 2_000
+    assert not (tmp_path / "giao-ca.pdf.partial").exists()
+
+    sheet = dialog.save_sheet(tmp_path / "giao-ca.xlsx")
+    cells = {
+        str(value)
+        for ws in openpyxl.load_workbook(sheet).worksheets
+        for row in ws.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }
+    assert {item.number for item in expected.came_in} <= cells
+
+    dialog.resize(1366, 768)
+    shots = os.environ.get("IOC_CONSOLE_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        path = tmp_path / "handover.png"
+        dialog.grab().save(str(path))
+        shutil.copyfile(path, Path(shots) / "handover-vi-1366x768.png")
+
+
+def test_a_shift_that_ends_before_it_starts_is_refused_in_words(qtbot, store, jurisdiction, executor) -> None:  # type: ignore[no-untyped-def]
+    dialog = HandoverDialog(
+        store, Names(jurisdiction, "vi"), DeadlineClock(jurisdiction, lambda: NOW), executor
+    )
+    qtbot.addWidget(dialog)
+    dialog.end_edit.setDateTime(dialog._qt(NOW - timedelta(days=2)))
+    dialog.start_edit.setDateTime(dialog._qt(NOW - timedelta(days=1)))
+    dialog.read()
+    assert dialog.message.text() == "Thời điểm kết thúc ca phải sau thời điểm bắt đầu."
+    assert dialog.handover is None
