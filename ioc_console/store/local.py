@@ -1077,6 +1077,22 @@ class LocalStore:
         self._search_first.add(key)
         return conn.execute(self._select(q, scan=False)).all()
 
+    def agency_counts(self, now: datetime, boundary: datetime) -> dict[str, tuple[int, int, int, int]]:
+        """Each agency's reports forwarded and in progress, and of those the overdue and the due
+        soon by the citizen's reply deadline at ``now`` (due soon: up to ``boundary``): one grouped
+        query on the status index, for the agency panel."""
+        forwarded, working = STATUS_RANK[Status.FORWARDED], STATUS_RANK[Status.IN_PROGRESS]
+        at, soon = to_micros(now), to_micros(boundary)
+        sql = (
+            "SELECT agency, SUM(status_rank = ?), SUM(status_rank = ?), "
+            "SUM(closed = 0 AND due_at IS NOT NULL AND due_at < ?), "
+            "SUM(closed = 0 AND due_at IS NOT NULL AND due_at >= ? AND due_at <= ?) "
+            "FROM reports WHERE status_rank IN (?, ?) AND agency IS NOT NULL GROUP BY agency"
+        )
+        with self._transaction(write=False) as conn:
+            rows = self._driver(conn).execute(sql, (forwarded, working, at, at, soon, forwarded, working))
+            return {str(a): (int(f), int(w), int(o), int(d)) for a, f, w, o, d in rows.fetchall()}
+
     def count(self, q: ReportQuery) -> int:
         """How many reports match ``q`` (its sort and page ignored)."""
         search = Search.of(q.text, q.search_phone)
