@@ -104,6 +104,7 @@ def test_screenshot(qtbot, view_for, tmp_path):
     with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
         view.period_box.setCurrentIndex(view.period_box.findData("30d"))
     path = tmp_path / "statistics.png"
+    qtbot.wait(200)  # the chart lays its new bars out on the next turns of the event loop
     assert view.grab().save(str(path))
     extra = os.environ.get("IOC_CONSOLE_SHOTS")
     if extra:
