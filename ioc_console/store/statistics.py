@@ -35,7 +35,8 @@ e-mail addresses and the citizen's own name out of the shortened description.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -64,20 +65,32 @@ _FIELD: Final = 1 << _BITS
 #: The most reports one figure (a period, a group) may count.
 MAX_COUNT: Final = _FIELD - 1
 _RESOLVED_RANK: Final = STATUS_RANK[Status.RESOLVED]
-#: The figures' aggregates: the count, on time/late/overdue packed, and rated/satisfied/open packed.
-#: Handled = terminal (``closed``) or resolved; handled at ``closed_at`` or, resolved,
+#: One report's packed contributions: on time/late/overdue (``_JUDGED``), rated/satisfied/open
+#: (``_OTHER``). Handled = terminal (``closed``) or resolved; handled at ``closed_at`` or, resolved,
 #: ``stage_started_at`` (a missing time counts as on time).
-_FIGURES_SQL: Final = f"""
-    COUNT(*),
-    COALESCE(SUM(CASE
+_JUDGED: Final = f"""CASE
         WHEN closed OR status_rank = {_RESOLVED_RANK} THEN
             CASE WHEN due_at IS NULL OR COALESCE(iif(closed, closed_at, stage_started_at), 0) <= due_at
             THEN 1 ELSE {_FIELD} END
         WHEN due_at < :now THEN {_FIELD * _FIELD}
-        ELSE 0 END), 0),
-    COALESCE(SUM(CASE satisfied WHEN 1 THEN {1 + _FIELD} WHEN 0 THEN 1 ELSE 0 END
-        + iif(closed, 0, {_FIELD * _FIELD})), 0)
-"""
+        ELSE 0 END"""
+_OTHER: Final = f"""(CASE satisfied WHEN 1 THEN {1 + _FIELD} WHEN 0 THEN 1 ELSE 0 END
+        + iif(closed, 0, {_FIELD * _FIELD}))"""
+#: The figures' aggregates: the count, on time/late/overdue packed, and rated/satisfied/open packed.
+_FIGURES_SQL: Final = f"COUNT(*), COALESCE(SUM({_JUDGED}), 0), COALESCE(SUM({_OTHER}), 0)"
+#: Groups are summed into this table of the connection's temporary database, one row per group
+#: (an upsert per report), instead of ``GROUP BY``, which sorts every report first: twice as fast
+#: over a year of reports. Its rows live only inside one read of the statistics.
+_GROUPS: Final = "temp.ioc_statistics_sums"
+_GROUPS_DDL: Final = (
+    f"CREATE TABLE IF NOT EXISTS {_GROUPS} "
+    "(k PRIMARY KEY NOT NULL, n INTEGER, j INTEGER, o INTEGER, x INTEGER) WITHOUT ROWID"
+)
+#: A report open and past its reply deadline at ``now`` (a condition, and a value of 0 or 1).
+_OVERDUE: Final = "(closed = 0 AND due_at < :now)"
+_OVERDUE_VALUE: Final = f"IFNULL({_OVERDUE}, 0)"
+#: The key that stands for "no value" in that table (a primary key cannot be NULL).
+_NO_KEY: Final = ""
 
 
 def to_us(value: datetime) -> int:
@@ -145,10 +158,11 @@ def _frozen(values: Iterable[Any] | str | None) -> frozenset[str]:
 class Filters:
     """Optional filters; empty sets do not filter. A unit covers every unit below it."""
 
-    categories: frozenset[str] = frozenset()
-    agencies: frozenset[str] = frozenset()
-    units: frozenset[str] = frozenset()
-    channels: frozenset[str] = frozenset()
+    categories: AbstractSet[str] = frozenset()
+    agencies: AbstractSet[str] = frozenset()
+    units: AbstractSet[str] = frozenset()
+    #: Channel values (a :class:`Channel` is one).
+    channels: AbstractSet[str | Channel] = frozenset()
 
     def __post_init__(self) -> None:
         for name in ("categories", "agencies", "units", "channels"):
@@ -188,7 +202,7 @@ class _Where:
             names.append(f":{key}")
         return ",".join(names)
 
-    def _in(self, column: str, prefix: str, values: frozenset[str]) -> None:
+    def _in(self, column: str, prefix: str, values: AbstractSet[Any]) -> None:
         if values:
             self.terms.append(f"{column} IN ({self._names(prefix, values)})")
 
@@ -206,6 +220,37 @@ def _reading(store: LocalStore) -> Iterator[Any]:
     """The store's connection (a raw ``sqlite3.Connection``) inside one read transaction."""
     with store._transaction(write=False) as conn:
         yield store._driver(conn)
+
+
+def _upsert_groups(
+    raw: Any,
+    key: str,
+    where: str,
+    params: Mapping[str, Any],
+    values: tuple[str, str, str, str] = ("1", _JUDGED, _OTHER, "0"),
+) -> list[tuple[Any, int, int, int, int]]:
+    """Sums of the four SQL ``values`` (by default the count, the two packed figures and nothing)
+    per value of the SQL expression ``key`` (None for no value) over the reports ``where`` matches
+    (``params``: its parameters and ``now``), summed in :data:`_GROUPS`."""
+    raw.execute(_GROUPS_DDL)
+    raw.execute(f"DELETE FROM {_GROUPS}")
+    try:
+        raw.execute(
+            f"INSERT INTO {_GROUPS} (k, n, j, o, x) "
+            f"SELECT IFNULL({key}, '{_NO_KEY}'), {', '.join(values)} FROM reports WHERE {where} "
+            "ON CONFLICT (k) DO UPDATE SET "
+            "n = n + excluded.n, j = j + excluded.j, o = o + excluded.o, x = x + excluded.x",
+            params,
+        )
+        rows = raw.execute(f"SELECT k, n, j, o, x FROM {_GROUPS}").fetchall()
+    finally:
+        raw.execute(f"DELETE FROM {_GROUPS}")
+    return [(None if k == _NO_KEY else k, int(n), int(j), int(o), int(x)) for k, n, j, o, x in rows]
+
+
+def _sum_groups(raw: Any, key: str, where: _Where, params: Mapping[str, Any]) -> list[tuple[Any, Figures]]:
+    """The figures per value of the SQL expression ``key`` (see :func:`_upsert_groups`)."""
+    return [(k, Figures.of((n, j, o))) for k, n, j, o, _x in _upsert_groups(raw, key, where.sql(), params)]
 
 
 # -- figures ----------------------------------------------------------------------------------------
@@ -288,21 +333,106 @@ def _median(raw: Any, expression: str, where: _Where) -> float | None:
     return float(sum(r[0] for r in rows)) / len(rows) / 1e6
 
 
+_TO_CONTACT: Final = "first_contact_at - received_at"
+_TO_FORWARD: Final = "forwarded_at - received_at"
+#: How many reports a median's sample looks at (spread evenly over the store's ids), and the fewest
+#: of them in the period for the sample to be worth it (fewer: the period is small, sort it all).
+_SAMPLE: Final = 8000
+_SAMPLE_ENOUGH: Final = 150
+
+
+def _medians(
+    raw: Any,
+    expressions: Sequence[str],
+    where: _Where,
+    extra: str = "",
+    params: Mapping[str, Any] | None = None,
+) -> tuple[list[float | None], tuple[Any, ...]]:
+    """The exact medians of ``expressions`` (microseconds) over the matching reports that have them,
+    in seconds, without sorting a large period: a sample of the store bounds each median between two
+    values, one read of the period counts the values below that window and returns those inside it
+    (a few percent of them), which are sorted here. Should the median fall outside its window (a
+    sample far from typical), or the period be small, it is sorted and picked inside SQLite.
+
+    ``extra``: more aggregates (with their ``params``) computed in the same read; their values come
+    back second."""
+    params = {**where.params, **(params or {})}
+    windows = _median_windows(raw, expressions, where)
+    if windows is None:
+        row = (
+            raw.execute(f"SELECT {extra} FROM reports WHERE {where.sql()}", params).fetchone()
+            if extra
+            else ()
+        )
+        return [_median(raw, e, where) for e in expressions], tuple(row)
+    columns = []
+    for i, (expression, (lo, hi)) in enumerate(zip(expressions, windows, strict=True)):
+        params[f"lo{i}"], params[f"hi{i}"] = lo, hi
+        columns.append(
+            f"COUNT({expression}), COUNT(*) FILTER (WHERE {expression} < :lo{i}), "
+            f"json_group_array({expression}) FILTER (WHERE {expression} BETWEEN :lo{i} AND :hi{i})"
+        )
+    if extra:
+        columns.append(extra)
+    row = raw.execute(f"SELECT {', '.join(columns)} FROM reports WHERE {where.sql()}", params).fetchone()
+    result: list[float | None] = []
+    for i, expression in enumerate(expressions):
+        count, below, inside = int(row[3 * i]), int(row[3 * i + 1]), row[3 * i + 2]
+        if not count:
+            result.append(None)
+            continue
+        values = sorted(orjson.loads(inside)) if inside else []
+        low, high = (count - 1) // 2 - below, count // 2 - below
+        if low >= 0 and high < len(values):
+            result.append((values[low] + values[high]) / 2 / 1e6)
+        else:
+            result.append(_median(raw, expression, where))
+    return result, tuple(row[3 * len(expressions) :])
+
+
+def _median_windows(raw: Any, expressions: Sequence[str], where: _Where) -> list[tuple[int, int]] | None:
+    """Per expression, values between which its median very probably lies, from a sample of the
+    store; None when the sample holds too few of the period's values to tell."""
+    # Two subqueries: each is one step down the table's b-tree (together, MIN and MAX scan it).
+    first, last = raw.execute(
+        "SELECT (SELECT MIN(id) FROM reports), (SELECT MAX(id) FROM reports)"
+    ).fetchone()
+    if first is None:
+        return None
+    step = max(1, (int(last) - int(first)) // _SAMPLE)
+    picked = ", ".join(expressions)
+    rows = raw.execute(
+        "WITH RECURSIVE ids(i) AS (SELECT :first UNION ALL SELECT i + :step FROM ids WHERE i + :step <= :last) "
+        f"SELECT {picked} FROM ids CROSS JOIN reports ON reports.id = ids.i WHERE {where.sql()}",
+        {**where.params, "first": int(first), "last": int(last), "step": step},
+    ).fetchall()
+    windows = []
+    for i in range(len(expressions)):
+        sample = sorted(r[i] for r in rows if r[i] is not None)
+        m = len(sample)
+        if m < _SAMPLE_ENOUGH:
+            return None
+        # Four standard errors of the sample's median (0.5 / sqrt(m)) each side.
+        spread = 2.0 / m**0.5 + 0.005
+        lo = sample[max(0, int((0.5 - spread) * (m - 1)))]
+        hi = sample[min(m - 1, int((0.5 + spread) * (m - 1)) + 1)]
+        windows.append((int(lo), int(hi)))
+    return windows
+
+
 def summary(store: LocalStore, period: Period, now: datetime, filters: Filters = NO_FILTERS) -> Summary:
     """The period's figures, the backlog now and the median times (see the module's notes)."""
     where = _Where(filters, period)
     backlog = _Where(filters).add("closed = 0")
     now_us = to_us(now)
     with _reading(store) as raw:
-        row = raw.execute(
-            f"SELECT {_FIGURES_SQL} FROM reports WHERE {where.sql()}", {**where.params, "now": now_us}
-        ).fetchone()
         open_now, overdue_now = raw.execute(
             f"SELECT COUNT(*), COALESCE(SUM(due_at < :now), 0) FROM reports WHERE {backlog.sql()}",
             {**backlog.params, "now": now_us},
         ).fetchone()
-        contact = _median(raw, "first_contact_at - received_at", where)
-        forwarding = _median(raw, "forwarded_at - received_at", where)
+        (contact, forwarding), row = _medians(
+            raw, (_TO_CONTACT, _TO_FORWARD), where, _FIGURES_SQL, {"now": now_us}
+        )
     return Summary(period, now, Figures.of(row), int(open_now), int(overdue_now or 0), contact, forwarding)
 
 
@@ -422,12 +552,9 @@ def grouped(
         }[by]
     with _reading(store) as raw:
         known = _names(raw, lang)
-        rows = raw.execute(
-            f"SELECT {key} AS k, {_FIGURES_SQL} FROM reports WHERE {where.sql()} GROUP BY k", params
-        ).fetchall()
+        rows = _sum_groups(raw, key, where, params)
     result: list[GroupRow] = []
-    for row in rows:
-        code, counts = row[0], Figures.of(row[1:])
+    for code, counts in rows:
         if by is GroupBy.DAY:
             day = date(1970, 1, 1) + timedelta(days=int(code))
             result.append(GroupRow(day, day.strftime("%d/%m/%Y"), counts))
@@ -478,22 +605,37 @@ def league(
 ) -> list[LeagueRow]:
     """Agencies with reports in the period, best first: on-time rate, then satisfaction, then fewest
     overdue now; agencies with nothing judged yet come last."""
-    where = _Where(filters, period).add("agency IS NOT NULL")
-    backlog = _Where(filters).add("closed = 0 AND agency IS NOT NULL AND due_at < :now")
     now_us = to_us(now)
+    long = period.end - period.start > _SCAN_AFTER
     with _reading(store) as raw:
         known = _names(raw)
-        rows = raw.execute(
-            f"SELECT agency, {_FIGURES_SQL} FROM reports WHERE {where.sql()} GROUP BY agency",
-            {**where.params, "now": now_us},
-        ).fetchall()
-        overdue_now = dict(
-            raw.execute(
-                f"SELECT agency, COUNT(*) FROM reports WHERE {backlog.sql()} GROUP BY agency",
-                {**backlog.params, "now": now_us},
-            ).fetchall()
-        )
-    entries = [(code, Figures.of(row)) for code, *row in rows]
+        if long:
+            # One read of the whole table: the period's figures and every overdue report.
+            where = _Where(filters).add("agency IS NOT NULL")
+            params = {**where.params, "now": now_us, "start": to_us(period.start), "end": to_us(period.end)}
+            inside = "received_at >= :start AND received_at < :end"
+            rows = _upsert_groups(
+                raw,
+                "agency",
+                where.sql(),
+                params,
+                (inside, f"iif({inside}, {_JUDGED}, 0)", f"iif({inside}, {_OTHER}, 0)", _OVERDUE_VALUE),
+            )
+        else:
+            # Through the indexes: the period's reports by receipt, the overdue ones by deadline.
+            where = _Where(filters, period).add("agency IS NOT NULL")
+            rows = _upsert_groups(raw, "agency", where.sql(), {**where.params, "now": now_us})
+            backlog = _Where(filters).add(f"{_OVERDUE} AND agency IS NOT NULL", now=now_us)
+            late = _upsert_groups(raw, "agency", backlog.sql(), backlog.params, ("0", "0", "0", "1"))
+            rows += late
+        entries: list[tuple[str, Figures]] = []
+        overdue_now: dict[str, int] = {}
+        for code, n, j, o, x in rows:
+            if code is None:
+                continue
+            overdue_now[code] = overdue_now.get(code, 0) + x
+            if n:
+                entries.append((str(code), Figures.of((n, j, o))))
 
     def order(entry: tuple[str, Figures]) -> tuple[Any, ...]:
         code, f = entry

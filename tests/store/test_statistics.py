@@ -326,6 +326,31 @@ def test_figures_agree_with_a_count_in_python(store: LocalStore) -> None:
     assert replace(st.Filters(), categories=frozenset()) == st.NO_FILTERS
 
 
+def test_the_league_agrees_with_a_count_in_python(store: LocalStore) -> None:
+    made = [make_report(i) for i in range(300)]
+    for i, r in enumerate(made):
+        if i % 4 == 0:
+            r.satisfied = i % 8 == 0
+    store.upsert_reports(made)
+    now = datetime(2025, 5, 1, tzinfo=TZ)
+    overdue_now: dict[str, int] = {}
+    for r in made:
+        if r.agency and r.status not in TERMINAL and r.due_at is not None and r.due_at < now:
+            overdue_now[r.agency] = overdue_now.get(r.agency, 0) + 1
+    # A short period (read through the indexes) and a long one (one pass over the table).
+    for period in (st.Period.month(2025, 3), st.Period(made[0].received_at, now)):
+        league = st.league(store, period, now)
+        agencies = {r.agency for r in made if r.agency and period.start <= r.received_at < period.end}
+        assert {row.agency for row in league} == agencies
+        for row in league:
+            mine = [r for r in made if r.agency == row.agency]
+            assert row.figures == expected(mine, period, now)
+            assert row.overdue_now == overdue_now.get(row.agency, 0)
+        rates = [(row.figures.on_time_rate or 0.0) for row in league]
+        assert rates == sorted(rates, reverse=True)
+        assert [row.rank for row in league] == list(range(1, len(league) + 1))
+
+
 def test_reports_reopened_by_an_unsatisfied_citizen(store: LocalStore) -> None:
     t = datetime(2025, 3, 10, 9, 0, tzinfo=TZ)
     store.upsert_reports(
@@ -344,3 +369,38 @@ def test_reports_reopened_by_an_unsatisfied_citizen(store: LocalStore) -> None:
     assert [i.number for i in st.unsatisfied(store, st.Filters(agencies={"so-xd"}))] == ["PA-2025-000001"]
     assert [i.number for i in st.unsatisfied(store, limit=1)] == ["PA-2025-000002"]
     assert st.unsatisfied(store)[0].status is Status.REOPENED
+
+
+def test_medians_of_a_large_period_are_exact(store: LocalStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    t = datetime(2025, 1, 1, 8, 0, tzinfo=TZ)
+    made = []
+    for i in range(1201):
+        r = report(
+            i, t + i * timedelta(minutes=97), Status.CLOSED, closed_at=t + i * timedelta(minutes=97) + H
+        )
+        # Skewed waits, some missing: the median is not the mean.
+        r.first_contact_at = r.received_at + timedelta(seconds=(i * 7919) % 20011 + (i % 5) ** 4)
+        r.forwarded_at = None if i % 3 == 0 else r.received_at + timedelta(minutes=(i * 31) % 1009)
+        made.append(r)
+    store.upsert_reports(made)
+    now = t + 200 * 24 * H
+
+    def want(period: st.Period, attribute: str) -> float:
+        return pystats.median(
+            (getattr(r, attribute) - r.received_at).total_seconds()
+            for r in made
+            if getattr(r, attribute) is not None and period.start <= r.received_at < period.end
+        )
+
+    periods = (st.Period(t, now), st.Period.month(2025, 2), st.Period(t, t + 13 * 24 * H))
+    for period in periods:
+        s = st.summary(store, period, now)
+        assert s.median_first_contact_s == pytest.approx(want(period, "first_contact_at"))
+        assert s.median_forwarding_s == pytest.approx(want(period, "forwarded_at"))
+        assert s.figures == st.figures(store, period, now)
+    # A sample that misses the median: still exact (sorted in the store instead).
+    monkeypatch.setattr(st, "_median_windows", lambda *_args: [(0, 1), (0, 1)])
+    s = st.summary(store, periods[0], now)
+    assert s.median_first_contact_s == pytest.approx(want(periods[0], "first_contact_at"))
+    assert s.median_forwarding_s == pytest.approx(want(periods[0], "forwarded_at"))
+    assert s.figures == st.figures(store, periods[0], now)
