@@ -127,6 +127,16 @@ def main(argv: list[str] | None = None) -> int:
         month = st.Period.month(NOW.year, NOW.month)
         year = st.Period(NOW - timedelta(days=366), NOW)
         shift = st.Period(NOW - timedelta(hours=8), NOW)
+        window = st.Period(NOW - timedelta(days=30), NOW)
+
+        def wall_refresh() -> None:
+            """What the wall display reads every 30 s (its 30-day window)."""
+            st.summary(store, window, NOW)
+            st.figures(store, today, NOW)
+            st.figures(store, week, NOW)
+            st.league(store, window, NOW)
+            st.ticker(store, 30)
+
         cases: list[tuple[str, Callable[[], Any]]] = [
             ("summary, today", lambda: st.summary(store, today, NOW)),
             ("summary, this week", lambda: st.summary(store, week, NOW)),
@@ -143,8 +153,12 @@ def main(argv: list[str] | None = None) -> int:
             ("grouped by day, whole year", lambda: st.grouped(store, year, "day", NOW)),
             ("agency league, this month", lambda: st.league(store, month, NOW)),
             ("agency league, whole year", lambda: st.league(store, year, NOW)),
+            ("summary, last 30 days", lambda: st.summary(store, window, NOW)),
+            ("agency league, last 30 days", lambda: st.league(store, window, NOW)),
             ("ticker, newest 30", lambda: st.ticker(store, 30)),
             ("handover, 8-hour shift", lambda: st.handover(store, shift, NOW)),
+            ("unsatisfied and reopened, 200", lambda: st.unsatisfied(store)),
+            ("wall refresh (5 statistics)", wall_refresh),
         ]
         print(f"{args.n:,} reports: made in {made:.1f} s, bulk-loaded in {loaded:.1f} s")
         print(f"{'statistic':<40} {'median ms':>10}  {'target':>7}")
