@@ -12,6 +12,7 @@ into a fresh store in a temporary folder with a bulk load, then each statistic i
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -161,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             ("wall refresh (5 statistics)", wall_refresh),
         ]
         print(f"{args.n:,} reports: made in {made:.1f} s, bulk-loaded in {loaded:.1f} s")
+        print("load average before: {:.2f} {:.2f} {:.2f} ({} CPUs)".format(*os.getloadavg(), os.cpu_count()))
         print(f"{'statistic':<40} {'median ms':>10}  {'target':>7}")
         failed = 0
         for name, action in cases:
@@ -168,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = ms <= TARGET_MS
             failed += not ok
             print(f"{name:<40} {ms:>10.1f}  {'ok' if ok else 'SLOW':>7}")
+        print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         handover = st.handover(store, shift, NOW)
         print(
             f"(handover: {len(handover.came_in)} came in, {len(handover.changes)} changes, {len(handover.late)} late)"
