@@ -9,10 +9,13 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
+import openpyxl
 from hub_support import AGENCY_A, AGENCY_B, PASSWORD, Hub
 
+from ioc_console import exports
 from ioc_console.domain.jurisdiction import load_pack
 from ioc_console.domain.lifecycle import Action, Role, Status
 from ioc_console.resources import default_pack_path
@@ -158,6 +161,67 @@ def test_an_unsatisfied_rating_reaches_the_consoles_and_every_figure_moves(hub: 
     (entry,) = [a for a in public_b if a["agency_code"] == AGENCY_B]
     assert stats["by_agency"][AGENCY_B] == {"rated": entry["rated"], "satisfied": entry["satisfied"]}
     assert stats["rated"] == sum(v["rated"] for v in stats["by_agency"].values())
+
+
+def test_a_liaisons_exports_hold_only_their_agencys_reports(hub: Hub, tmp_path: Path) -> None:
+    ours = [closed_report(hub, AGENCY_B) for _ in range(2)]
+    theirs = closed_report(hub, AGENCY_A)
+    rate(hub, ours[0], True)
+    pack = load_pack(default_pack_path())
+    now = hub.clock.now
+    local = now.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+
+    async def scenario() -> None:
+        liaison = Console(hub, tmp_path, "lia_b")
+        try:
+            await liaison.engine.pull()
+            book = exports.monthly_report(
+                tmp_path / "thang.xlsx", liaison.store, local.year, local.month, now
+            )
+            listing = exports.export_reports(
+                tmp_path / "danh-sach.xlsx",
+                liaison.store.query(ReportQuery(limit=None)),
+                st.names(liaison.store),
+            )
+            csv_listing = exports.export_reports(
+                tmp_path / "danh-sach.csv",
+                liaison.store.query(ReportQuery(limit=None)),
+                st.names(liaison.store),
+            )
+        finally:
+            await liaison.close()
+        workbook = openpyxl.load_workbook(book)
+        cells = [c for ws in workbook for r in ws.iter_rows(values_only=True) for c in r if c is not None]
+        text = " ".join(str(c) for c in cells)
+        sheet = openpyxl.load_workbook(listing).active
+        assert sheet is not None
+        numbers = {str(c) for c in next(sheet.iter_cols(values_only=True))}  # the first column
+        assert set(ours) <= numbers and theirs not in numbers
+        assert theirs not in csv_listing.read_text(encoding="utf-8-sig")
+        assert pack.agencies[AGENCY_A].name not in text
+        # The league holds the liaison's agency alone, with the month's public figures.
+        league = workbook["Xếp hạng đơn vị"]
+        rows = [r for r in league.iter_rows(values_only=True) if r and r[1] in (AGENCY_A, AGENCY_B)]
+        assert [r[1] for r in rows] == [AGENCY_B]
+        (month,) = [
+            m
+            for a in public(hub)["agencies"]
+            if a["agency_code"] == AGENCY_B
+            for m in a["months"]
+            if m["month"] == f"{local:%Y-%m}"
+        ]
+        # Rank, code, name, then received, handled, handled rate, on time, late, overdue (see the sheet).
+        assert (rows[0][3], rows[0][4], rows[0][6], rows[0][7], rows[0][8]) == (
+            month["received"],
+            month["handled"],
+            month["on_time"],
+            month["late"],
+            month["overdue"],
+        )
+        for secret in (*NAME, PHONE, EMAIL):
+            assert secret not in text
+
+    asyncio.run(scenario())
 
 
 def test_the_public_figures_hold_nothing_personal_in_any_format(hub: Hub) -> None:
