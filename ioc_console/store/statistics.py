@@ -349,6 +349,8 @@ _TO_FORWARD: Final = "forwarded_at - received_at"
 #: of them in the period for the sample to be worth it (fewer: the period is small, sort it all).
 _SAMPLE: Final = 8000
 _SAMPLE_ENOUGH: Final = 150
+#: Periods of at most this many reports return every value for their medians.
+_TAKE_ALL: Final = 50_000
 
 
 def _medians(
@@ -359,25 +361,24 @@ def _medians(
     params: Mapping[str, Any] | None = None,
 ) -> tuple[list[float | None], tuple[Any, ...]]:
     """The exact medians of ``expressions`` (microseconds) over the matching reports that have them,
-    in seconds, without sorting a large period: a sample of the store bounds each median between two
-    values, one read of the period counts the values below that window and returns those inside it
-    (a few percent of them), which are sorted here. Should the median fall outside its window (a
-    sample far from typical), or the period be small, it is sorted and picked inside SQLite.
+    in seconds, in one read of the period and without sorting it in SQLite: the values come back as
+    JSON and are sorted here. A period of many reports returns only the values near each median: a
+    sample of the store bounds the median between two values, the read counts the values below
+    that window and returns those inside it (a few percent of them). Should the median fall outside
+    its window (a sample far from typical), it is sorted and picked inside SQLite.
 
     ``extra``: more aggregates (with their ``params``) computed in the same read; their values come
     back second."""
     params = {**where.params, **(params or {})}
     windows = _median_windows(raw, expressions, where)
-    if windows is None:
-        row = (
-            raw.execute(f"SELECT {extra} FROM reports WHERE {where.sql()}", params).fetchone()
-            if extra
-            else ()
-        )
-        return [_median(raw, e, where) for e in expressions], tuple(row)
     columns = []
-    for i, (expression, (lo, hi)) in enumerate(zip(expressions, windows, strict=True)):
-        params[f"lo{i}"], params[f"hi{i}"] = lo, hi
+    for i, (expression, window) in enumerate(zip(expressions, windows, strict=True)):
+        if window is None:  # every value
+            columns.append(
+                f"COUNT({expression}), 0, json_group_array({expression}) FILTER (WHERE {expression} NOT NULL)"
+            )
+            continue
+        params[f"lo{i}"], params[f"hi{i}"] = window
         columns.append(
             f"COUNT({expression}), COUNT(*) FILTER (WHERE {expression} < :lo{i}), "
             f"json_group_array({expression}) FILTER (WHERE {expression} BETWEEN :lo{i} AND :hi{i})"
@@ -400,15 +401,24 @@ def _medians(
     return result, tuple(row[3 * len(expressions) :])
 
 
-def _median_windows(raw: Any, expressions: Sequence[str], where: _Where) -> list[tuple[int, int]] | None:
+def _median_windows(raw: Any, expressions: Sequence[str], where: _Where) -> list[tuple[int, int] | None]:
     """Per expression, values between which its median very probably lies, from a sample of the
-    store; None when the sample holds too few of the period's values to tell."""
+    store; None (take every value) when the period holds few reports (counted through the receipt
+    index) or the sample holds too few of its values to tell (then they are few too)."""
+    none: list[tuple[int, int] | None] = [None] * len(expressions)
+    if "start" in where.params:
+        (received,) = raw.execute(
+            "SELECT COUNT(*) FROM reports WHERE received_at >= :start AND received_at < :end",
+            {"start": where.params["start"], "end": where.params["end"]},
+        ).fetchone()
+        if int(received) <= _TAKE_ALL:
+            return none
     # Two subqueries: each is one step down the table's b-tree (together, MIN and MAX scan it).
     first, last = raw.execute(
         "SELECT (SELECT MIN(id) FROM reports), (SELECT MAX(id) FROM reports)"
     ).fetchone()
     if first is None:
-        return None
+        return none
     step = max(1, (int(last) - int(first)) // _SAMPLE)
     picked = ", ".join(expressions)
     rows = raw.execute(
@@ -416,12 +426,13 @@ def _median_windows(raw: Any, expressions: Sequence[str], where: _Where) -> list
         f"SELECT {picked} FROM ids CROSS JOIN reports ON reports.id = ids.i WHERE {where.sql()}",
         {**where.params, "first": int(first), "last": int(last), "step": step},
     ).fetchall()
-    windows = []
+    windows: list[tuple[int, int] | None] = []
     for i in range(len(expressions)):
         sample = sorted(r[i] for r in rows if r[i] is not None)
         m = len(sample)
         if m < _SAMPLE_ENOUGH:
-            return None
+            windows.append(None)
+            continue
         # Four standard errors of the sample's median (0.5 / sqrt(m)) each side.
         spread = 2.0 / m**0.5 + 0.005
         lo = sample[max(0, int((0.5 - spread) * (m - 1)))]

@@ -399,11 +399,20 @@ def test_medians_of_a_large_period_are_exact(store: LocalStore, monkeypatch: pyt
         return pystats.median(waits)
 
     periods = (st.Period(t, now), st.Period.month(2025, 2), st.Period(t, t + 13 * 24 * H))
-    for period in periods:
-        s = st.summary(store, period, now)
-        assert s.median_first_contact_s == pytest.approx(want(period, "first_contact_at"))
-        assert s.median_forwarding_s == pytest.approx(want(period, "forwarded_at"))
-        assert s.figures == st.figures(store, period, now)
+    # Every value of a period of few reports; the values near the median (bounded by a sample of
+    # the store) when a period holds more than a few.
+    for take_all in (st._TAKE_ALL, 0):
+        monkeypatch.setattr(st, "_TAKE_ALL", take_all)
+        for period in periods:
+            s = st.summary(store, period, now)
+            assert s.median_first_contact_s == pytest.approx(want(period, "first_contact_at"))
+            assert s.median_forwarding_s == pytest.approx(want(period, "forwarded_at"))
+            assert s.figures == st.figures(store, period, now)
+    with st._reading(store) as raw:
+        windows = st._median_windows(
+            raw, (st._TO_CONTACT, st._TO_FORWARD), st._Where(st.NO_FILTERS, periods[0])
+        )
+    assert all(w is not None and w[0] < w[1] for w in windows)
     # A sample that misses the median: still exact (sorted in the store instead).
     monkeypatch.setattr(st, "_median_windows", lambda *_args: [(0, 1), (0, 1)])
     s = st.summary(store, periods[0], now)
