@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ioc_console.domain.lifecycle import Status
+from ioc_console.domain.lifecycle import Action, Status
 from ioc_console.store import LocalStore
 from ioc_console.store import statistics as st
 
@@ -167,6 +167,12 @@ class HandoverDialog(QDialog):
     def _status(self, status: Status | None) -> str:
         return status.label(self.names.lang) if status is not None else "—"
 
+    def _action(self, code: str) -> str:
+        try:
+            return Action(code).label(self.names.lang)
+        except ValueError:
+            return code
+
     def _items(self, items: Iterable[st.HandoverItem], with_due: bool) -> str:
         head = [self.tr("Số phản ánh"), self.tr("Tiếp nhận"), self.tr("Lĩnh vực"), self.tr("Địa bàn")]
         head += [self.tr("Đơn vị xử lý"), self.tr("Trạng thái")]
@@ -200,23 +206,22 @@ class HandoverDialog(QDialog):
         summary = self.tr("Tiếp nhận trong ca: %1 · Thao tác trong ca: %2 · Quá hạn hiện nay: %3")
         summary = (
             summary.replace("%1", str(len(h.came_in)))
-            .replace("%2", str(len(h.changes)))
+            .replace("%2", str(len(h.actions or h.changes)))
             .replace("%3", str(h.late_total or len(h.late)))
         )
         changes = []
-        for c in h.changes:
-            cells = [
-                self._when(c.at),
-                c.number,
-                c.actor,
-                f"{self._status(c.from_status)} → {self._status(c.to_status)}",
-            ]
+        for c in h.actions or h.changes:  # every staff action of the shift, calls and notes too
+            if c.changes_status:
+                what = f"{self._status(c.from_status)} → {self._status(c.to_status)}"
+            else:
+                what = self._action(c.action)
+            cells = [self._when(c.at), c.number, c.actor_name or c.actor, what]
             changes.append("<tr>" + "".join(f"<td>{_e(x)}</td>" for x in cells) + "</tr>")
         change_head = [
             self.tr("Lúc"),
             self.tr("Số phản ánh"),
             self.tr("Người thực hiện"),
-            self.tr("Trạng thái"),
+            self.tr("Việc làm"),
         ]
         if changes:
             changes_html = (

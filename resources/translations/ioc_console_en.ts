@@ -705,6 +705,10 @@
         <translation>By</translation>
     </message>
     <message>
+        <source>Việc làm</source>
+        <translation>Action</translation>
+    </message>
+    <message>
         <source>1. Phản ánh tiếp nhận trong ca</source>
         <translation>1. Reports received in the shift</translation>
     </message>

@@ -42,6 +42,9 @@ def test_the_handover_holds_the_shifts_reports_in_preview_pdf_and_spreadsheet(
     for item in expected.came_in + expected.late:
         assert item.number in text
     assert f"Tiếp nhận trong ca: {len(expected.came_in)}" in text
+    assert f"Thao tác trong ca: {len(expected.actions)}" in text
+    # people by their names, as the hub names them
+    assert any(a.actor_name and a.actor_name in text for a in expected.actions)
 
     pdf = dialog.save_pdf(tmp_path / "giao-ca.pdf")
     data = pdf.read_bytes()
