@@ -27,6 +27,7 @@ import secrets
 import socket
 import sqlite3
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -262,9 +263,10 @@ class EmbeddedHub:
         """Build the database on the first run, or check the existing one; True when built now."""
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            probe = self.data_dir / f".write-test-{os.getpid()}"
-            probe.write_bytes(b"")
-            probe.unlink()
+            # A probe of its own (two consoles of one process may start at once).
+            fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=self.data_dir)
+            os.close(fd)
+            os.unlink(probe)
         except OSError as error:
             raise DemoHubError("demo_hub.unwritable", self.data_dir, error.strerror or str(error)) from error
         with _folder_lock(self.data_dir):
