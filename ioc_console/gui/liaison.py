@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -21,9 +22,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -37,8 +41,18 @@ from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import AT_AGENCY, MAX_TEXT, Action, Actor, Status
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, ReportQuery, ReportRow
+from ioc_console.store.photos import (
+    EXTENSIONS,
+    MAX_PHOTO_BYTES,
+    MAX_PHOTOS,
+    PHOTOS,
+    PhotoProblem,
+    check_photo,
+    discard,
+    spool_photos,
+)
 
-from ioc_console.gui.actions import ActionService
+from ioc_console.gui.actions import ActionService, PerformResult
 from ioc_console.gui.look import DeadlineLook
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
@@ -47,6 +61,8 @@ log = logging.getLogger(__name__)
 
 #: The most reports the inbox holds (an agency's open reports are far fewer).
 INBOX_LIMIT = 5000
+# The actions that take photos, and the stage the photos are filed under.
+_PHOTO_STAGE = {Action.NOTE_PROGRESS: "progress", Action.RESOLVE: "result"}
 
 
 @dataclass(frozen=True)
@@ -157,15 +173,27 @@ class InboxModel(QAbstractTableModel):
 
 
 class TextActionDialog(QDialog):
-    """Asks for the text an action requires (a reason, a note, a result); refuses it empty."""
+    """Asks for the text an action requires (a reason, a note, a result); refuses it empty.
+
+    With ``executor`` (a progress note, a result) it also takes up to :data:`MAX_PHOTOS` photos
+    (JPEG, PNG or WebP of at most 10 MB each, checked on the worker): :meth:`photos` after OK."""
 
     def __init__(
-        self, title: str, prompt: str, missing: str, limit: int, parent: QWidget | None = None
+        self,
+        title: str,
+        prompt: str,
+        missing: str,
+        limit: int,
+        parent: QWidget | None = None,
+        *,
+        executor: DatabaseExecutor | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.missing = missing
         self.limit = limit
+        self.executor = executor
+        self._checking = 0
         self.prompt = QLabel(prompt, self)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("action_text")
@@ -173,6 +201,7 @@ class TextActionDialog(QDialog):
         self.error.setObjectName("action_error")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -185,16 +214,122 @@ class TextActionDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.prompt)
         layout.addWidget(self.editor)
+        self.photo_list: QListWidget | None = None
+        if executor is not None:
+            self.attach_button = QPushButton(self.tr("Đính kèm ảnh…"), self)
+            self.attach_button.setObjectName("attach_photos")
+            self.attach_button.clicked.connect(self.choose_photos)
+            self.remove_button = QPushButton(self.tr("Bỏ ảnh đã chọn"), self)
+            self.remove_button.setObjectName("remove_photo")
+            self.remove_button.clicked.connect(self.remove_selected_photo)
+            self.remove_button.setEnabled(False)
+            self.photo_list = QListWidget(self)
+            self.photo_list.setObjectName("photo_list")
+            self.photo_list.setMaximumHeight(96)
+            self.photo_list.hide()
+            self.photo_list.currentRowChanged.connect(lambda row: self.remove_button.setEnabled(row >= 0))
+            row = QHBoxLayout()
+            row.addWidget(self.attach_button)
+            row.addWidget(self.remove_button)
+            row.addStretch(1)
+            layout.addLayout(row)
+            layout.addWidget(self.photo_list)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(520, 300)
+        self.resize(520, 340 if executor is not None else 300)
+
+    # -- photos --------------------------------------------------------------------------------------
+
+    def photos(self) -> list[Path]:
+        """The photos chosen, in order."""
+        if self.photo_list is None:
+            return []
+        return [
+            Path(self.photo_list.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.photo_list.count())
+        ]
+
+    def choose_photos(self) -> None:
+        patterns = " ".join(f"*{e}" for e in EXTENSIONS)
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Chọn ảnh đính kèm"), "", self.tr("Ảnh (%1)").replace("%1", patterns)
+        )
+        if names:
+            self.add_photos([Path(n) for n in names])
+
+    def add_photos(self, paths: list[Path]) -> None:
+        """Add chosen files: the name is checked at once, the size and the bytes on the worker."""
+        if self.photo_list is None or self.executor is None:
+            return
+        self.error.hide()
+        chosen = {str(p) for p in self.photos()}
+        fresh = [p for p in dict.fromkeys(paths) if str(p) not in chosen]
+        for path in fresh:
+            if path.suffix.lower() not in EXTENSIONS:
+                self._photo_problem(path, PhotoProblem.NOT_IMAGE)
+                return
+        if len(chosen) + len(fresh) > MAX_PHOTOS:
+            self._show_error(self.tr("Chỉ đính kèm được tối đa %1 ảnh.").replace("%1", str(MAX_PHOTOS)))
+            return
+        if not fresh:
+            return
+        self._checking += 1
+        Op(lambda: [(p, check_photo(p)[1]) for p in fresh], self).on_success(
+            self._on_photos_checked
+        ).on_failure(self._on_photos_failed).run(self.executor)
+
+    def _on_photos_checked(self, checked: list[tuple[Path, PhotoProblem | None]]) -> None:
+        self._checking -= 1
+        assert self.photo_list is not None
+        for path, problem in checked:
+            if problem is not None:
+                self._photo_problem(path, problem)
+                return
+        if self.photo_list.count() + len(checked) > MAX_PHOTOS:
+            self._show_error(self.tr("Chỉ đính kèm được tối đa %1 ảnh.").replace("%1", str(MAX_PHOTOS)))
+            return
+        for path, _ in checked:
+            item = QListWidgetItem(path.name, self.photo_list)
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setToolTip(str(path))
+        self.photo_list.setVisible(self.photo_list.count() > 0)
+
+    def _on_photos_failed(self, error: BaseException) -> None:
+        self._checking -= 1
+        log.error("chosen photos could not be checked", exc_info=error)
+        self._show_error(self.tr("Không đọc được ảnh đã chọn."))
+
+    def _photo_problem(self, path: Path, problem: PhotoProblem) -> None:
+        if problem is PhotoProblem.NOT_IMAGE:
+            text = self.tr("Tệp %1 không phải là ảnh: chỉ đính kèm được ảnh JPG, PNG hoặc WebP.")
+        elif problem is PhotoProblem.TOO_LARGE:
+            text = self.tr("Ảnh %1 lớn hơn %2 MB, không đính kèm được.").replace(
+                "%2", str(MAX_PHOTO_BYTES // 1_000_000)
+            )
+        else:
+            text = self.tr("Không đọc được tệp %1.")
+        self._show_error(text.replace("%1", path.name))
+
+    def remove_selected_photo(self) -> None:
+        if self.photo_list is None:
+            return
+        row = self.photo_list.currentRow()
+        if row >= 0:
+            self.photo_list.takeItem(row)
+        self.photo_list.setVisible(self.photo_list.count() > 0)
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
 
     def text(self) -> str:
         return self.editor.toPlainText().strip()
 
     def accept(self) -> None:
         text = self.text()
-        if not text:
+        if self._checking:
+            self.error.setText(self.tr("Đang kiểm tra ảnh đã chọn, vui lòng đợi."))
+        elif not text:
             self.error.setText(self.missing)
         elif len(text) > self.limit:
             self.error.setText(self.tr("Nội dung quá dài: tối đa %1 ký tự.").replace("%1", str(self.limit)))
@@ -243,6 +378,9 @@ class LiaisonWorkspace(QWidget):
         self.actions.reports_changed.connect(self.refresh)
         self.actions.action_refused.connect(self._on_actions_action_refused)
         self.actions.failed.connect(self._show_problem)
+        self.actions.request_finished.connect(self._on_actions_request_finished)
+        # Photos spooled for an action request not finished yet (removed if it is refused).
+        self._spooled: dict[int, list[dict[str, Any]]] = {}
         self._known: set[str] | None = None
         self._busy = False
         self._again = False
@@ -470,9 +608,19 @@ class LiaisonWorkspace(QWidget):
             ),
         }
         title, prompt, missing, key = texts[action]
-        dialog = TextActionDialog(title.replace("%1", number), prompt, missing, MAX_TEXT[key], self)
+        stage = _PHOTO_STAGE.get(action)
+        dialog = TextActionDialog(
+            title.replace("%1", number),
+            prompt,
+            missing,
+            MAX_TEXT[key],
+            self,
+            executor=self.executor if stage is not None else None,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._take(number, action, {key: dialog.text()}))
+        dialog.accepted.connect(
+            lambda: self._take_with_photos(number, action, {key: dialog.text()}, dialog.photos(), stage)
+        )
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -480,6 +628,36 @@ class LiaisonWorkspace(QWidget):
     def _take(self, number: str, action: Action, payload: dict[str, Any]) -> None:
         self.problem.hide()
         self.actions.perform([number], action, payload)
+
+    def _take_with_photos(
+        self, number: str, action: Action, payload: dict[str, Any], chosen: list[Path], stage: str | None
+    ) -> None:
+        """Copy the chosen photos into the store's spool on the worker, then take the action with
+        them listed in its payload (the sync engine uploads them before sending it)."""
+        if not chosen or stage is None:
+            self._take(number, action, payload)
+            return
+        self.problem.hide()
+        where = self.store.path
+
+        def spooled(photos: list[dict[str, Any]]) -> None:
+            request = self.actions.perform([number], action, {**payload, PHOTOS: photos})
+            self._spooled[request] = photos
+
+        Op(lambda: spool_photos(where, chosen, stage), self).on_success(spooled).on_failure(
+            self._on_spool_failed
+        ).run(self.executor)
+
+    def _on_spool_failed(self, error: BaseException) -> None:
+        log.error("the chosen photos could not be copied", exc_info=error)
+        self._show_problem(
+            self.tr("Không lưu được ảnh đính kèm trên máy này, chưa gửi gì: %1").replace("%1", str(error))
+        )
+
+    def _on_actions_request_finished(self, result: PerformResult) -> None:
+        photos = self._spooled.pop(result.request, None)
+        if photos and not result.numbers and not self.executor.closed:
+            Op(lambda: discard(photos), self).run(self.executor)  # refused: nothing waits for them
 
     def _on_actions_action_refused(self, _number: str, message: str) -> None:
         self._show_problem(message)

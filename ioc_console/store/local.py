@@ -1196,6 +1196,16 @@ class LocalStore:
             found = conn.execute(select(_OUTBOX).where(OutboxRecord.id == entry_id)).one_or_none()
             return None if found is None else _entry(found)
 
+    def set_outbox_payload(self, entry_id: int, payload: Mapping[str, Any]) -> None:
+        """Replace a waiting entry's payload (e.g. to keep the hub's ids of photos already uploaded,
+        so that a retry does not upload them again)."""
+        with self._transaction(write=True) as conn:
+            conn.execute(
+                update(OutboxRecord)
+                .where(OutboxRecord.id == entry_id)
+                .values(payload=dump_json(dict(payload)))
+            )
+
     def mark_acknowledged(self, entry_id: int) -> None:
         """The hub applied the action: it leaves the queue; the report is pending while others wait."""
         self._finish(entry_id, OutboxState.ACKNOWLEDGED, None)

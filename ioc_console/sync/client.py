@@ -248,6 +248,24 @@ class HubClient:
         result: ActionResult = await self._decode(decode_action_result, response.content, replayed)
         return result
 
+    async def upload_attachment(self, number: str, data: bytes, content_type: str, stage: str) -> str:
+        """Upload a photo for report ``number`` (``stage``: report, progress or result); the hub's id
+        for it, to list under ``attachments`` in the action that attaches it."""
+        response = await self._request(
+            "POST",
+            f"/reports/{quote(number, safe='')}/attachments",
+            params={"stage": stage},
+            content=data,
+            headers={"Content-Type": content_type},
+        )
+        try:
+            ident = json.loads(response.content)["id"]
+            if not isinstance(ident, str) or not ident:
+                raise TypeError("id")
+        except (ValueError, KeyError, TypeError) as error:
+            raise MalformedAnswer(WireError("attachment", str(error))) from error
+        return ident
+
     async def intake(self, *, key: str, payload: Mapping[str, Any]) -> ActionResult:
         """Hand a new report typed in at the console (a hotline call) to the hub's staff intake; the
         answer holds it with the number the hub gave it. A replay of ``key`` returns the first

@@ -34,12 +34,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxEntry, is_provisional
+from ioc_console.store.photos import PHOTOS, discard
 from ioc_console.sync import apply, wire
 from ioc_console.sync.client import HubClient
 from ioc_console.sync.errors import (
@@ -616,9 +618,15 @@ class SyncEngine:
         if base is None:
             local = await self._db(self.store.get_report, entry.report_number)
             base = local.version if local is not None else 1
+        payload: Mapping[str, Any] = entry.payload
+        if entry.payload.get(PHOTOS):
+            uploaded = await self._upload_photos(entry)
+            if uploaded is None:
+                return False  # refused and recorded
+            payload = uploaded
         try:
             result = await self.client.act(
-                entry.report_number, entry.action, key=entry.key, base_version=base, payload=entry.payload
+                entry.report_number, entry.action, key=entry.key, base_version=base, payload=payload
             )
         except HubRefused as error:
             if isinstance(error, Unauthorized):
@@ -631,10 +639,53 @@ class SyncEngine:
             self._went_wrong(error)
             raise
         await self._db(self.store.acknowledge, entry.id, result.report)
+        if entry.payload.get(PHOTOS):
+            await self._db(discard, entry.payload[PHOTOS])
         self._went_well()
         self._publish(waiting=max(0, self._status.waiting - 1))
         self.changed.emit(Changes((entry.report_number,), (), "ack"))
         return False
+
+    async def _upload_photos(self, entry: OutboxEntry) -> dict[str, Any] | None:
+        """Upload the entry's spooled photos not uploaded yet (each file read on a worker thread),
+        keeping each id in the entry as it comes, so that a retry does not upload it again; the
+        payload to send, with ``attachments`` in place of the photos. None when the hub refused a
+        photo (recorded as the action's refusal). A spooled file gone missing is left out."""
+        listed = [dict(p) for p in entry.payload[PHOTOS] if isinstance(p, dict)]
+        loop = asyncio.get_running_loop()
+        for photo in listed:
+            if photo.get("id"):
+                continue
+            path = Path(str(photo.get("path", "")))
+            try:
+                data = await loop.run_in_executor(self._decoder, path.read_bytes)
+            except OSError as error:
+                log.warning("a spooled photo of outbox entry %s is unreadable: %s", entry.id, error)
+                continue
+            try:
+                ident = await self.client.upload_attachment(
+                    entry.report_number,
+                    data,
+                    str(photo.get("content_type") or "image/jpeg"),
+                    str(photo.get("stage") or "report"),
+                )
+            except HubRefused as error:
+                if isinstance(error, Unauthorized):
+                    self._went_wrong(error)
+                    raise
+                await self._refused(entry, error)
+                return None
+            except (HubUnavailable, MalformedAnswer) as error:
+                await self._db(self.store.mark_failed, entry.id, error.message("vi"))
+                self._went_wrong(error)
+                raise
+            photo["id"] = ident
+            await self._db(self.store.set_outbox_payload, entry.id, {**entry.payload, PHOTOS: listed})
+        sent = {k: v for k, v in entry.payload.items() if k != PHOTOS}
+        ids = [str(p["id"]) for p in listed if p.get("id")]
+        if ids:
+            sent["attachments"] = [*(sent.get("attachments") or []), *ids]
+        return sent
 
     async def _submit(self, entry: OutboxEntry) -> bool:
         """A report created at the console: through the hub's staff intake with the entry's key (a

@@ -1062,6 +1062,10 @@
         <source>Vui lòng nhập kết quả xử lý.</source>
         <translation>Please describe the result.</translation>
     </message>
+    <message>
+        <source>Không lưu được ảnh đính kèm trên máy này, chưa gửi gì: %1</source>
+        <translation>The attached photos could not be saved on this computer; nothing was sent: %1</translation>
+    </message>
 </context>
 <context>
     <name>LogCallDialog</name>
@@ -2061,6 +2065,46 @@
     <message>
         <source>Hủy</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Đính kèm ảnh…</source>
+        <translation>Attach photos…</translation>
+    </message>
+    <message>
+        <source>Bỏ ảnh đã chọn</source>
+        <translation>Remove selected photo</translation>
+    </message>
+    <message>
+        <source>Chọn ảnh đính kèm</source>
+        <translation>Choose photos to attach</translation>
+    </message>
+    <message>
+        <source>Ảnh (%1)</source>
+        <translation>Images (%1)</translation>
+    </message>
+    <message>
+        <source>Chỉ đính kèm được tối đa %1 ảnh.</source>
+        <translation>At most %1 photos can be attached.</translation>
+    </message>
+    <message>
+        <source>Không đọc được ảnh đã chọn.</source>
+        <translation>The chosen photos could not be read.</translation>
+    </message>
+    <message>
+        <source>Tệp %1 không phải là ảnh: chỉ đính kèm được ảnh JPG, PNG hoặc WebP.</source>
+        <translation>%1 is not a photo: only JPG, PNG or WebP images can be attached.</translation>
+    </message>
+    <message>
+        <source>Ảnh %1 lớn hơn %2 MB, không đính kèm được.</source>
+        <translation>Photo %1 is larger than %2 MB and cannot be attached.</translation>
+    </message>
+    <message>
+        <source>Không đọc được tệp %1.</source>
+        <translation>File %1 could not be read.</translation>
+    </message>
+    <message>
+        <source>Đang kiểm tra ảnh đã chọn, vui lòng đợi.</source>
+        <translation>Checking the chosen photos, please wait.</translation>
     </message>
     <message>
         <source>Nội dung quá dài: tối đa %1 ký tự.</source>

@@ -171,3 +171,65 @@ def test_screenshot(qtbot, liaison, tmp_path):
     if extra:
         Path(extra).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, Path(extra) / "liaison-vi-1366x768.png")
+
+
+def tiny_png() -> bytes:
+    """A valid 1×1 PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00\x10\x80\x30")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_a_file_that_is_not_a_photo_is_refused(qtbot, liaison, tmp_path):
+    liaison.select(first_with(liaison, Status.IN_PROGRESS))
+    dialog = liaison.ask(Action.NOTE_PROGRESS)
+    assert dialog.attach_button.text() == "Đính kèm ảnh…"
+    text = tmp_path / "bien-ban.txt"
+    text.write_text("không phải ảnh", encoding="utf-8")
+    dialog.add_photos([text])
+    assert dialog.error.isVisible()
+    assert dialog.error.text() == (
+        "Tệp bien-ban.txt không phải là ảnh: chỉ đính kèm được ảnh JPG, PNG hoặc WebP."
+    )
+    # a renamed file is found out by its bytes, on the worker
+    fake = tmp_path / "hien-truong.jpg"
+    fake.write_text("văn bản đổi tên thành ảnh", encoding="utf-8")
+    dialog.add_photos([fake])
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=TIMEOUT)
+    assert dialog.error.text().startswith("Tệp hien-truong.jpg không phải là ảnh")
+    assert dialog.photos() == []
+    dialog.reject()
+    # the return has no photos to attach
+    liaison.select(first_with(liaison, Status.FORWARDED))
+    assert liaison.ask(Action.RETURN).photo_list is None
+
+
+def test_a_progress_note_carries_its_photo_spooled_beside_the_store(qtbot, liaison, own_store, tmp_path):
+    number = first_with(liaison, Status.IN_PROGRESS)
+    liaison.select(number)
+    dialog = liaison.ask(Action.NOTE_PROGRESS)
+    photo = tmp_path / "hien-truong.png"
+    photo.write_bytes(tiny_png())
+    dialog.add_photos([photo])
+    qtbot.waitUntil(lambda: dialog.photos() == [photo], timeout=TIMEOUT)
+    assert dialog.photo_list.item(0).text() == "hien-truong.png"
+    dialog.editor.setPlainText("Đã khoanh vùng, chờ xe chuyên dụng")
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(
+        lambda: any(e.report_number == number for e in own_store.pending_actions()), timeout=TIMEOUT
+    )
+    entry = next(e for e in own_store.pending_actions() if e.report_number == number)
+    assert entry.action is Action.NOTE_PROGRESS
+    assert entry.payload["note"] == "Đã khoanh vùng, chờ xe chuyên dụng"
+    [spooled] = entry.payload["photos"]
+    assert spooled["stage"] == "progress" and spooled["content_type"] == "image/png"
+    copy = Path(spooled["path"])
+    assert copy.parent == own_store.path.parent / "outbox-photos"
+    assert copy.read_bytes() == photo.read_bytes()
