@@ -10,12 +10,17 @@ acknowledged it.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from ioc_console.store.local import LocalStore
 
 #: The payload key listing a queued action's photos.
 PHOTOS: Final = "photos"
@@ -111,6 +116,27 @@ def discard(photos: Iterable[Mapping[str, Any]]) -> None:
                 Path(path).unlink(missing_ok=True)
 
 
+def sweep(store: LocalStore, *, older_than: float = 3600.0) -> int:
+    """Remove spooled photos no waiting action nor kept draft names (an action taken back, a crash
+    between the copy and the queueing), once older than ``older_than`` seconds (a photo copied for an
+    action being queued right now is younger). How many went. Blocking: call it on a worker."""
+    folder = spool_folder(store.path)
+    if not folder.is_dir():
+        return 0
+    named = json.dumps([e.payload.get(PHOTOS) for e in store.pending_actions()], ensure_ascii=False)
+    named += json.dumps(store.drafts(), ensure_ascii=False)
+    limit = time.time() - older_than
+    gone = 0
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < limit and json.dumps(str(path), ensure_ascii=False) not in named:
+                path.unlink()
+                gone += 1
+        except OSError:
+            continue
+    return gone
+
+
 __all__ = [
     "EXTENSIONS",
     "MAX_PHOTOS",
@@ -123,4 +149,5 @@ __all__ = [
     "sniff",
     "spool_folder",
     "spool_photos",
+    "sweep",
 ]

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxEntry, is_provisional
-from ioc_console.store.photos import PHOTOS, discard
+from ioc_console.store.photos import PHOTOS, discard, sweep
 from ioc_console.sync import apply, wire
 from ioc_console.sync.client import HubClient
 from ioc_console.sync.errors import (
@@ -318,6 +318,10 @@ class SyncEngine:
             if owner != self.identity:
                 raise ForeignLocalCopy(owner or "", self.identity)
         await self._load_reference()
+        try:
+            await self._db(sweep, self.store)
+        except Exception:  # housekeeping only: it never stops the start
+            log.warning("the photo spool could not be swept", exc_info=True)
         self._pull_wanted = asyncio.Event()
         self._push_wanted = asyncio.Event()
         self._reachable = asyncio.Event()

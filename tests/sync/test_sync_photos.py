@@ -5,7 +5,9 @@ spooled copy is removed once the hub has it."""
 from __future__ import annotations
 
 import asyncio
+import os
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -104,3 +106,32 @@ def test_a_progress_note_with_a_photo_queued_offline_arrives_with_its_photo(
         r = c.get(attached[0]["url"], headers={"Authorization": f"Bearer {hub.token('admin')}"})
     assert r.status_code == 200
     assert r.content == original.read_bytes()
+
+
+def test_a_spooled_photo_nothing_waits_for_is_swept_at_start(hub: ThreadHub, tmp_path: Path) -> None:
+    number = hub.submit("Đường ống nước vỡ trên đường 21/8")
+    hub.act("lan.nt", number, "forward", {"agency": AGENCY_A})
+    hub.act("lia.a", number, "accept", {})
+    original = tmp_path / "ong-vo.png"
+    original.write_bytes(tiny_png(3))
+    transport = FaultyTransport()
+
+    async def scenario() -> None:
+        liaison = make_console(hub, tmp_path, "lia.a", "sweep", transport=transport)
+        try:
+            await liaison.engine.pull()
+            # one copy left by an action taken back, one of an action still waiting (offline)
+            [orphan] = spool_photos(liaison.store.path, [original], "progress")
+            waiting = spool_photos(liaison.store.path, [original], "result")
+            transport.cut()
+            await liaison.engine.act(number, Action.NOTE_PROGRESS, {"note": "Đã khóa van", PHOTOS: waiting})
+            hour_ago = time.time() - 7200
+            for path in (orphan["path"], waiting[0]["path"]):
+                os.utime(path, (hour_ago, hour_ago))
+            await liaison.engine.start()
+            assert not Path(orphan["path"]).exists()
+            assert Path(waiting[0]["path"]).exists()
+        finally:
+            await liaison.close()
+
+    asyncio.run(scenario())
