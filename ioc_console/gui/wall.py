@@ -12,8 +12,8 @@ timer and whenever :meth:`WallWindow.refresh` is called (after sync applied chan
 more rows than fit turn their pages on a timer. Only the last figures are kept: the wall runs for
 days without growing.
 
-The ticker never shows names, phone numbers or the citizen's own words: only the number, the time,
-the category, the place, the channel and the status.
+The ticker never shows names, phone numbers or the citizen's own words: only the time (the day for
+an older report), the category, the status, the place and the channel.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPainter, QPainterPath, QPen, QScreen
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from ioc_console.domain.lifecycle import TERMINAL, Channel, Status
 from ioc_console.store import LocalStore, ReportQuery
@@ -44,6 +44,8 @@ REFRESH_MS = 30_000
 ROTATE_MS = 12_000
 #: How often the open reports on the map are read again in full (every so many refreshes).
 MAP_EVERY = 10
+#: How many page turns the map stays in the right-hand panel before the ticker comes back.
+MAP_TICKS = 2
 
 # High contrast on a near-black ground (WCAG AAA for the text colours used).
 BACKGROUND = QColor("#0b0f14")
@@ -141,16 +143,15 @@ def statistics_reader(
         ticker = []
         for item in st.ticker(store, limit=ticker_limit):
             # Only structured fields: never the citizen's words, names or numbers.
-            due = getattr(item, "due_at", None)
             ticker.append(
                 TickerLine(
                     number=item.number,
                     received_at=item.received_at,
                     category=item.category,
                     unit_code=item.unit_code,
-                    channel=getattr(item, "channel", None),
+                    channel=item.channel,
                     status=item.status,
-                    overdue=due is not None and not item.status.is_terminal and due < now,
+                    overdue=item.overdue(now),
                 )
             )
         rows = _open_map_rows(store, clock) if with_map else None
@@ -471,12 +472,12 @@ class RotatingBoard(_Scaled):
         lefts, widths = self._columns_x(inner.x() + mark_w, inner.width() - mark_w)
         head_y = inner.y() + u * 56
         p.setPen(MUTED)
-        p.setFont(_font(u * 24, bold=True))
+        p.setFont(self._head_font(widths))
         for column, x, w in zip(self.columns, lefts, widths, strict=True):
             p.drawText(
                 QRectF(x, head_y, w - u * 10, u * 40),
                 column.align | Qt.AlignmentFlag.AlignVCenter,
-                column.title,
+                QFontMetricsF(p.font()).elidedText(column.title, Qt.TextElideMode.ElideRight, w - u * 10),
             )
         p.setPen(QPen(RULE, max(1.0, u * 2)))
         p.drawLine(int(inner.x()), int(head_y + u * 44), int(inner.right()), int(head_y + u * 44))
@@ -540,6 +541,17 @@ class RotatingBoard(_Scaled):
             y += row_h
         p.end()
 
+    def _head_font(self, widths: Sequence[float]) -> QFont:
+        """The column heads' type: as large as the narrowest fit allows, so heads never run together."""
+        size = self.unit * 24
+        metrics = QFontMetricsF(_font(size, bold=True))
+        for column, w in zip(self.columns, widths, strict=True):
+            room = w - self.unit * 16
+            need = metrics.horizontalAdvance(column.title)
+            if need > room > 0:
+                size = min(size, self.unit * 24 * room / need)
+        return _font(max(self.unit * 17, size), bold=True)
+
     def _columns_x(self, left: float, width: float) -> tuple[list[float], list[float]]:
         total = sum(c.weight for c in self.columns) or 1.0
         lefts: list[float] = []
@@ -551,6 +563,43 @@ class RotatingBoard(_Scaled):
             widths.append(w)
             x += w
         return lefts, widths
+
+
+class MapPanel(_Scaled):
+    """The map under a title in the wall's style (the map's own legend says what the marks mean)."""
+
+    def __init__(self, map_widget: QWidget, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("wall_map_panel")
+        self.title = title
+        self.map = map_widget
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(map_widget)
+        self.set_unit(1.0)
+
+    def set_unit(self, unit: float) -> None:
+        self.unit = unit
+        self._layout.setContentsMargins(
+            round(unit * 12), round(unit * 74), round(unit * 12), round(unit * 12)
+        )
+        self.update()
+
+    def paintEvent(self, _event: Any) -> None:
+        u = self.unit
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(u * 4, u * 4, -u * 4, -u * 4)
+        p.setPen(QPen(RULE, max(1.0, u * 2)))
+        p.setBrush(PANEL)
+        p.drawRoundedRect(rect, u * 12, u * 12)
+        p.setPen(TEXT)
+        p.setFont(_font(u * 38, bold=True))
+        p.drawText(
+            QRectF(rect.x() + u * 20, rect.y() + u * 10, rect.width() - u * 40, u * 52),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self.title,
+        )
+        p.end()
 
 
 class WallHeader(_Scaled):
@@ -661,9 +710,8 @@ class WallWindow(QWidget):
             "ticker",
             self.tr("Phản ánh mới nhất"),
             (
-                Column(self.tr("Giờ"), 1.7),
-                Column(self.tr("Lĩnh vực · địa bàn · kênh"), 4.6),
-                Column(self.tr("Trạng thái"), 3.5),
+                Column(self.tr("Lúc"), 1.6),
+                Column(self.tr("Lĩnh vực — trạng thái · địa bàn · kênh"), 8.0),
             ),
             two_lines=True,
             parent=self,
@@ -683,17 +731,22 @@ class WallWindow(QWidget):
             self._tile_row.addWidget(tile, 1)
         lower = QHBoxLayout()
         lower.addWidget(self.league, 12)
-        side = QVBoxLayout()
+        # The map and the ticker take turns in the right-hand panel, each at its full height (a
+        # third of the height each would leave the ticker two rows and the province a strip).
+        self.side = QStackedWidget(self)
+        self.side.setObjectName("wall_side")
+        self.map_panel: MapPanel | None = None
         if self.map is not None:
-            side.addWidget(self.map, 5)
-        side.addWidget(self.ticker, 5)
-        lower.addLayout(side, 11)
+            self.map_panel = MapPanel(self.map, self.tr("Bản đồ phản ánh đang mở"), self.side)
+            self.side.addWidget(self.map_panel)
+        self.side.addWidget(self.ticker)
+        lower.addWidget(self.side, 11)
+        self._map_ticks = 0
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(self.header)
         self._layout.addLayout(self._tile_row)
         self._layout.addLayout(lower, 1)
         self._lower = lower
-        self._side = side
         self._apply_unit()
 
         self.refresh_timer = QTimer(self)
@@ -797,16 +850,21 @@ class WallWindow(QWidget):
         ]
         self.league.set_rows(league_rows)
         ticker_rows = []
+        today = (f.taken_at or datetime.now(names.tz)).astimezone(names.tz).date()
         for t in f.ticker:
             status = t.status.label(names.lang)
-            where = names.unit(t.unit_code) or self.tr("chưa rõ địa bàn")
-            if t.channel is not None:
-                where = f"{where} · {t.channel.label(names.lang)}"
             if t.overdue:  # the word says it, not only the band's colour
-                where, status = f"{where} · {status}", self.tr("Quá hạn")
-            when = t.received_at.astimezone(names.tz).strftime("%H:%M") if t.received_at else ""
+                status = self.tr("Quá hạn") + " · " + status
+            parts = [status, names.unit(t.unit_code) or self.tr("chưa rõ địa bàn")]
+            if t.channel is not None:
+                parts.append(t.channel.label(names.lang))
+            when = ""
+            if t.received_at is not None:
+                local = t.received_at.astimezone(names.tz)
+                # Today's by the time, older ones by the day: a time alone would pass for today.
+                when = local.strftime("%H:%M") if local.date() == today else local.strftime("%d/%m")
             ticker_rows.append(
-                BoardRow((when, names.category(t.category), status), flagged=t.overdue, subline=where)
+                BoardRow((when, names.category(t.category)), flagged=t.overdue, subline=" · ".join(parts))
             )
         self.ticker.set_rows(ticker_rows)
         if f.taken_at is not None:
@@ -833,7 +891,28 @@ class WallWindow(QWidget):
 
     def _on_rotate_timer_timeout(self) -> None:
         self.league.advance()
-        self.ticker.advance()
+        self.rotate_side()
+
+    def showing_map(self) -> bool:
+        return self.map_panel is not None and self.side.currentWidget() is self.map_panel
+
+    def rotate_side(self) -> None:
+        """The right-hand panel's next page: the ticker's pages in turn, then the map for
+        :data:`MAP_TICKS` turns (without a map, only the ticker's pages)."""
+        if self.map_panel is None:
+            self.ticker.advance()
+            return
+        if self.showing_map():
+            self._map_ticks += 1
+            if self._map_ticks >= MAP_TICKS:
+                self.ticker.page = 0
+                self.side.setCurrentWidget(self.ticker)
+            return
+        if self.ticker.page + 1 < self.ticker.page_count():
+            self.ticker.advance()
+            return
+        self._map_ticks = 0
+        self.side.setCurrentWidget(self.map_panel)
 
     # -- type follows the screen -------------------------------------------------------------------------
 
@@ -848,11 +927,13 @@ class WallWindow(QWidget):
         self._layout.setSpacing(round(u * 14))
         self._tile_row.setSpacing(round(u * 14))
         self._lower.setSpacing(round(u * 14))
-        self._side.setSpacing(round(u * 14))
         self.header.setFixedHeight(round(u * 76))
         for tile in self.tiles.values():
             tile.setFixedHeight(round(u * 230))
-        for part in (self.header, *self.tiles.values(), self.league, self.ticker):
+        parts: list[_Scaled] = [self.header, *self.tiles.values(), self.league, self.ticker]
+        if self.map_panel is not None:
+            parts.append(self.map_panel)
+        for part in parts:
             part.set_unit(u)
 
     def resizeEvent(self, event: Any) -> None:

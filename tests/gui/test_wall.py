@@ -146,6 +146,39 @@ def test_the_ticker_has_no_names_or_phone_numbers(qtbot, wall_for, own_store, ju
     assert "Zalo" in newest.subline or "·" not in newest.subline
 
 
+def test_the_ticker_says_the_day_of_an_older_report(qtbot, wall_for, own_store, jurisdiction):
+    own_store.upsert_reports(
+        [
+            citizen_report(jurisdiction, "PA-W-TODAY", minutes=20),
+            citizen_report(jurisdiction, "PA-W-OLD", minutes=3 * 24 * 60),
+        ]
+    )
+    wall = wall_for(own_store)
+    figures = shown(qtbot, wall)
+    cells = {t.number: row.cells[0] for t, row in zip(figures.ticker, wall.ticker.rows, strict=True)}
+    assert cells["PA-W-TODAY"] == "10:10"  # today's by the time
+    assert cells["PA-W-OLD"] == "24/11"  # an older one by its day, never a time that passes for today
+    row = wall.ticker.rows[[t.number for t in figures.ticker].index("PA-W-TODAY")]
+    assert row.subline.startswith("Mới tiếp nhận · ")  # the status in words, then the place and channel
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (3840, 2160)])
+def test_column_heads_never_run_together(qtbot, wall_for, own_store, size):
+    from PySide6.QtGui import QFontMetricsF
+
+    wall = wall_for(own_store, size=size)
+    shown(qtbot, wall)
+    for board in (wall.league, wall.ticker):
+        u = board.unit
+        _lefts, widths = board._columns_x(0, board.width() - u * 88)
+        metrics = QFontMetricsF(board._head_font(widths))
+        for column, width in zip(board.columns, widths, strict=True):
+            assert metrics.horizontalAdvance(column.title) <= width - u * 10, (
+                board.objectName(),
+                column.title,
+            )
+
+
 def test_a_refresh_picks_up_a_new_report_and_runs_coalesce(qtbot, wall_for, own_store, jurisdiction):
     wall = wall_for(own_store)
     before = shown(qtbot, wall)
@@ -237,6 +270,18 @@ def test_the_wall_map_holds_the_open_reports(qtbot, wall_for, own_store, tmp_pat
         wall.refresh()
     open_count = own_store.count(ReportQuery(statuses=frozenset(Status) - TERMINAL))
     assert loaded.args[0] == open_count == wall.map.report_count()
+    # The map and the ticker take turns in the right-hand panel: the map first, for two turns,
+    # then each page of the ticker, then the map again.
+    assert wall.showing_map()
+    wall.rotate_side()
+    assert wall.showing_map()
+    wall.rotate_side()
+    assert wall.side.currentWidget() is wall.ticker and wall.ticker.page == 0
+    for page in range(1, wall.ticker.page_count()):
+        wall.rotate_side()
+        assert wall.ticker.page == page and not wall.showing_map()
+    wall.rotate_side()
+    assert wall.showing_map()
     wall.close()
     wall.map.dispose()
 
