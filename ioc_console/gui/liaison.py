@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from ioc_console.domain.deadlines import DeadlineState, deadline_state
 from ioc_console.domain.jurisdiction import Jurisdiction
-from ioc_console.domain.lifecycle import AT_AGENCY, MAX_TEXT, Action, Actor, Status
+from ioc_console.domain.lifecycle import AT_AGENCY, MAX_TEXT, Action, Actor, Priority, Status
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, ReportQuery, ReportRow
 from ioc_console.store.photos import (
@@ -63,6 +65,8 @@ log = logging.getLogger(__name__)
 INBOX_LIMIT = 5000
 # The actions that take photos, and the stage the photos are filed under.
 _PHOTO_STAGE = {Action.NOTE_PROGRESS: "progress", Action.RESOLVE: "result"}
+# The words an action's entry in the history may carry, shown after it in the details.
+_SAID = ("reason", "note", "result", "question")
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,9 @@ class InboxModel(QAbstractTableModel):
                 word = self._state_word(state) if state is not None else ""
                 return f"{when} · {word}" if word else when
             if column == "number":
+                if r.priority.rank >= Priority.HIGH.rank:  # an escalated report says so in words
+                    mark = " ⚠ " if r.priority is Priority.URGENT else " · "
+                    return f"{r.number}{mark}{r.priority.label(self.names.lang)}"
                 return r.number
             if column == "category":
                 return self.names.category(r.category)
@@ -167,6 +174,10 @@ class InboxModel(QAbstractTableModel):
             return self.look.foreground(state)
         if role == Qt.ItemDataRole.BackgroundRole and state is not None and self.look.is_flagged(state):
             return self.look.background(state)
+        if role == Qt.ItemDataRole.FontRole and column == "number" and r.priority is Priority.URGENT:
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.UserRole:
             return r.number
         return None
@@ -346,10 +357,14 @@ class LiaisonWorkspace(QWidget):
     Signals:
         report_forwarded(list): numbers newly forwarded to the agency since the last read.
         inbox_loaded(int): the inbox was read (how many reports).
+        exported(str): the inbox was written to a spreadsheet (its path).
+        export_failed(str): it could not be written (the words are for the user).
     """
 
     report_forwarded = Signal(list)
     inbox_loaded = Signal(int)
+    exported = Signal(str)
+    export_failed = Signal(str)
 
     def __init__(
         self,
@@ -415,6 +430,7 @@ class LiaisonWorkspace(QWidget):
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setWordWrap(False)  # one line a report: a long place is shortened, not wrapped
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
 
         self.details = QPlainTextEdit(self)
@@ -437,15 +453,21 @@ class LiaisonWorkspace(QWidget):
             ("resolve_button", self.resolve_button),
         ):
             button.setObjectName(name)
+        self.export_button = QPushButton(self.tr("&Xuất danh sách…"), self)
+        self.export_button.setObjectName("export_button")
+        self.export_button.setToolTip(self.tr("Xuất các phản ánh trong danh sách ra tệp Excel hoặc CSV"))
+        self.export_button.clicked.connect(self._on_export_button_clicked)
         self.accept_button.clicked.connect(self.accept_selected)
         self.return_button.clicked.connect(lambda: self.ask(Action.RETURN))
         self.note_button.clicked.connect(lambda: self.ask(Action.NOTE_PROGRESS))
         self.resolve_button.clicked.connect(lambda: self.ask(Action.RESOLVE))
 
-        buttons = QHBoxLayout()
-        for button in (self.accept_button, self.return_button, self.note_button, self.resolve_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        # Two rows of two: the details stay narrow, and the inbox keeps the room for the place.
+        buttons = QGridLayout()
+        for i, button in enumerate(
+            (self.accept_button, self.return_button, self.note_button, self.resolve_button)
+        ):
+            buttons.addWidget(button, i // 2, i % 2)
         right = QWidget(self)
         side = QVBoxLayout(right)
         side.setContentsMargins(0, 0, 0, 0)
@@ -456,12 +478,13 @@ class LiaisonWorkspace(QWidget):
         splitter.addWidget(self.view)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([900, 460])
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([1000, 360])
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.counts)
+        top.addWidget(self.export_button)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         self.dialog: TextActionDialog | None = None
@@ -553,6 +576,7 @@ class LiaisonWorkspace(QWidget):
             f"{report.number} — {n.category(report.category)}",
             self.tr("Địa bàn: %1").replace("%1", n.unit_path(report.location.unit_code)),
             self.tr("Địa chỉ: %1").replace("%1", report.location.address),
+            self.tr("Mức ưu tiên: %1").replace("%1", report.priority.label(n.lang)),
             self.tr("Tiếp nhận: %1").replace("%1", n.when(report.received_at)),
             self.tr("Hạn xử lý của đơn vị: %1").replace("%1", n.when(report.stage_due_at)),
             self.tr("Hạn trả lời công dân: %1").replace("%1", n.when(report.due_at)),
@@ -562,7 +586,12 @@ class LiaisonWorkspace(QWidget):
         if report.history:
             lines += ["", self.tr("Diễn biến:")]
             for event in report.history[-8:]:
-                lines.append(f"{n.when(event.at)} · {event.action.label(n.lang)}")
+                line = f"{n.when(event.at)} · {event.action.label(n.lang)}"
+                data = event.data or {}
+                said = next((str(data[k]).strip() for k in _SAID if data.get(k)), "")
+                if said:  # the IOC's reason for a re-route, a supervisor's note on an escalation...
+                    line += f": {said}"
+                lines.append(line)
         self.details.setPlainText("\n".join(lines))  # the citizen's words stay plain text
 
     def _enable_actions(self) -> None:
@@ -658,6 +687,39 @@ class LiaisonWorkspace(QWidget):
         photos = self._spooled.pop(result.request, None)
         if photos and not result.numbers and not self.executor.closed:
             Op(lambda: discard(photos), self).run(self.executor)  # refused: nothing waits for them
+
+    # -- export ----------------------------------------------------------------------------------------
+
+    def _on_export_button_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Xuất danh sách phản ánh"),
+            "phan-anh-don-vi.xlsx",
+            self.tr("Bảng tính Excel (*.xlsx);;CSV (*.csv)"),
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """The inbox's reports (this agency's only: the rows on screen) to ``path``, on the worker;
+        no contact of the citizen is written."""
+        from ioc_console import exports
+        from ioc_console.store import statistics as st
+
+        agency = self.agency
+        rows = [i.row for i in self.model.rows if i.row.agency == agency]
+        store, lang = self.store, self.names.lang
+
+        def write() -> Path:
+            return exports.export_reports(path, rows, st.names(store, lang))
+
+        def failed(error: BaseException) -> None:
+            message = getattr(error, "message", None)
+            text = message(lang) if callable(message) else str(error)
+            self._show_problem(text)
+            self.export_failed.emit(text)
+
+        Op(write, self).on_success(lambda p: self.exported.emit(str(p))).on_failure(failed).run(self.executor)
 
     def _on_actions_action_refused(self, _number: str, message: str) -> None:
         self._show_problem(message)

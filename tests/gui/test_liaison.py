@@ -233,3 +233,60 @@ def test_a_progress_note_carries_its_photo_spooled_beside_the_store(qtbot, liais
     copy = Path(spooled["path"])
     assert copy.parent == own_store.path.parent / "outbox-photos"
     assert copy.read_bytes() == photo.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_export_holds_only_their_agencys_reports(qtbot, liaison, own_store, tmp_path, suffix):
+    import csv
+
+    import openpyxl
+
+    path = tmp_path / f"don-vi{suffix}"
+    with qtbot.waitSignal(liaison.exported, timeout=TIMEOUT):
+        liaison.export_to(path)
+    if suffix == ".xlsx":
+        cells = [
+            str(v)
+            for ws in openpyxl.load_workbook(path).worksheets
+            for r in ws.iter_rows(values_only=True)
+            for v in r
+            if v
+        ]
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            cells = [v for line in csv.reader(f) for v in line if v]
+    numbers = {c for c in cells if c.startswith("PA-")}
+    assert numbers == set(liaison.numbers())
+    others = {
+        r.number for r in own_store.query(ReportQuery(statuses=AT_AGENCY)) if r.agency != liaison.agency
+    }
+    assert not numbers & others
+    for number in numbers:  # no contact column (the citizen's own words may still hold a number)
+        contact = own_store.get_report(number).contact
+        for value in (contact.name, contact.phone, contact.email) if contact else ():
+            assert not value or value not in cells
+
+
+def test_an_escalation_reads_as_urgent_with_its_note(qtbot, liaison, own_store, jurisdiction):
+    from ioc_console.domain.calendar import WorkingCalendar
+
+    number = first_with(liaison, Status.IN_PROGRESS)
+    report = own_store.get_report(number)
+    apply_action(
+        report,
+        Action.SET_PRIORITY,
+        Actor("truong.ca", Role.SUPERVISOR),
+        {"priority": "urgent", "note": "Cần xử lý trong ngày"},
+        NOW,
+        WorkingCalendar.for_jurisdiction(jurisdiction),
+        jurisdiction.policy,
+    )
+    own_store.upsert_reports([report], force=True)
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        liaison.refresh()
+    row = liaison.numbers().index(number)
+    assert liaison.model.index(row, 2).data() == f"{number} ⚠ Khẩn"
+    liaison.view.clearSelection()
+    liaison.select(number)
+    qtbot.waitUntil(lambda: "Cần xử lý trong ngày" in liaison.details.toPlainText(), timeout=TIMEOUT)
+    assert "Mức ưu tiên: Khẩn" in liaison.details.toPlainText()
