@@ -36,6 +36,7 @@ from ioc_console.store import statistics as st
 
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
+from ioc_console.gui.wall import wall_agency_name
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,18 @@ CHART_GROUPS = 12
 
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
+
+
+def total_of(rows: list[st.GroupRow]) -> st.Figures:
+    """The figures of all the rows together (what the export's total line says)."""
+    sums = [0] * 8
+    for row in rows:
+        f = row.figures
+        for i, value in enumerate(
+            (f.received, f.handled, f.on_time, f.late, f.overdue, f.open, f.rated, f.satisfied)
+        ):
+            sums[i] += value
+    return st.Figures(*sums)
 
 
 class GroupModel(QAbstractTableModel):
@@ -201,10 +214,23 @@ class StatisticsView(QWidget):
             self.channel_box,
         ):
             box.currentIndexChanged.connect(self.reload)
+            # Long names (categories, agencies) must not widen the window past a laptop's screen.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
 
         self.caption = QLabel(self)
         self.caption.setObjectName("statistics_caption")
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        #: The totals of the rows on screen (the export's "Tổng cộng" line).
+        self.totals: st.Figures | None = None
+        self.summary = QLabel(self)
+        self.summary.setObjectName("statistics_summary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        font = self.summary.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.summary.setFont(font)
         self.chart = QChart()
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -216,7 +242,12 @@ class StatisticsView(QWidget):
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.model.modelReset.connect(
+            lambda: header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names take the room left
+        )
 
         filters = QHBoxLayout()
         for w in (
@@ -237,6 +268,7 @@ class StatisticsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.caption)
+        layout.addWidget(self.summary)
         layout.addWidget(splitter, 1)
         self.reload()
 
@@ -310,6 +342,20 @@ class StatisticsView(QWidget):
             .replace("%2", last.astimezone(self.names.tz).strftime("%d/%m/%Y"))
             .replace("%3", str(total))
         )
+        self.totals = totals = total_of(rows)
+        self.summary.setText(
+            " · ".join(
+                f"{title}: {value}"
+                for title, value in (
+                    (self.tr("Tiếp nhận"), str(totals.received)),
+                    (self.tr("Đã xử lý"), str(totals.handled)),
+                    (self.tr("Đúng hạn"), f"{totals.on_time} ({percent(totals.on_time_rate)})"),
+                    (self.tr("Trễ hạn"), str(totals.late)),
+                    (self.tr("Quá hạn chưa xử lý"), str(totals.overdue)),
+                    (self.tr("Hài lòng"), percent(totals.satisfaction_rate)),
+                )
+            )
+        )
         self._draw_chart(rows)
         self.loaded.emit(len(rows))
 
@@ -334,7 +380,15 @@ class StatisticsView(QWidget):
             series.append(bar_set)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append([r.label if len(r.label) <= 18 else r.label[:17] + "…" for r in shown])
+        agencies = self.names.jurisdiction.agencies
+        labels = []
+        for r in shown:
+            label = r.label
+            if self.by() is st.GroupBy.AGENCY and isinstance(r.key, str) and r.key in agencies:
+                # "Sở GTVT", "H. Ninh Sơn": the short name, so that the axis can show it
+                label = wall_agency_name(agencies[r.key].short_name or label)
+            labels.append(label if len(label) <= 22 else label[:21] + "…")
+        axis_x.append(labels)
         axis_y = QValueAxis()
         axis_y.setLabelFormat("%d")
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
@@ -373,4 +427,4 @@ class StatisticsView(QWidget):
         Op(write, self).on_success(lambda p: self.exported.emit(str(p))).on_failure(failed).run(self.executor)
 
 
-__all__ = ["GroupModel", "StatisticsView"]
+__all__ = ["GroupModel", "StatisticsView", "total_of"]

@@ -82,7 +82,15 @@ def test_exported_numbers_equal_the_shown_ones(qtbot, view_for, tmp_path, suffix
         if line and line[0] in shown:
             found[line[0]] = [int(line[i]) for i in where]
     assert found == shown
-    assert any(line and line[0] == "Tổng cộng" for line in lines)
+    # the totals above the chart are the file's total line
+    totals = view.totals
+    total_line = next(line for line in lines if line and line[0] == "Tổng cộng")
+    expected = [totals.received, totals.handled, totals.on_time, totals.late, totals.overdue]
+    assert [int(total_line[i]) for i in where] == expected
+    assert expected[0] == sum(row[0] for row in shown.values())
+    summary = view.summary.text()
+    assert f"Tiếp nhận: {totals.received}" in summary and f"Đã xử lý: {totals.handled}" in summary
+    assert f"Quá hạn chưa xử lý: {totals.overdue}" in summary
 
 
 def test_a_liaisons_view_stays_in_their_agency(qtbot, view_for, store):
