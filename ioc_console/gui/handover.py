@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -49,12 +49,43 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def write_pdf(source: str, target: Path, title: str) -> Path:
+    """Print the HTML ``source`` to an A4 PDF at ``target``: written beside it, then renamed into
+    place. Runs on the database worker (the document and the writer are created there)."""
+    partial = target.with_name(target.name + ".partial")
+    # The folder is tried first: Qt's writer only warns when it cannot open its file.
+    with open(partial, "wb"):
+        pass
+    try:
+        writer = QPdfWriter(str(partial))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
+        writer.setTitle(title)
+        writer.setCreator("IOC Console")
+        document = QTextDocument()
+        document.setHtml(source)
+        document.setPageSize(QSizeF(writer.width(), writer.height()))
+        document.print_(writer)
+        del writer  # finishes the file
+        if not partial.exists() or partial.stat().st_size == 0:
+            raise OSError(f"the PDF could not be written: {target}")
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
 class HandoverDialog(QDialog):
     """Signals:
     report_ready(object): the handover read for the chosen shift (a :class:`statistics.Handover`).
+    saved(str): the PDF or the spreadsheet was written (its path).
+    save_failed(str): it could not be written (the words are for the user).
     """
 
     report_ready = Signal(object)
+    saved = Signal(str)
+    save_failed = Signal(str)
 
     def __init__(
         self,
@@ -169,9 +200,10 @@ class HandoverDialog(QDialog):
 
     def _action(self, code: str) -> str:
         try:
-            return Action(code).label(self.names.lang)
+            label = Action(code).label(self.names.lang)
         except ValueError:
             return code
+        return label[:1].upper() + label[1:]
 
     def _items(self, items: Iterable[st.HandoverItem], with_due: bool) -> str:
         head = [self.tr("Số phản ánh"), self.tr("Tiếp nhận"), self.tr("Lĩnh vực"), self.tr("Địa bàn")]
@@ -233,13 +265,18 @@ class HandoverDialog(QDialog):
             )
         else:
             changes_html = self._none()
+        people = ""
+        if h.by_actor:
+            who = ", ".join(f"{name} ({count})" for name, count in list(h.by_actor.items())[:12])
+            line = self.tr("Người thực hiện (số thao tác): %s") % who
+            people = f"<p>{_e(line)}</p>"
         came = self.tr("1. Phản ánh tiếp nhận trong ca")
         done = self.tr("2. Việc đã làm trong ca")
         late = self.tr("3. Phản ánh đang quá hạn")
         return (
             f"<h2>{_e(title)}</h2><p>{_e(shift)}</p><p><b>{_e(summary)}</b></p>"
             f"<h3>{_e(came)}</h3>{self._items(h.came_in, False)}"
-            f"<h3>{_e(done)}</h3>{changes_html}"
+            f"<h3>{_e(done)}</h3>{people}{changes_html}"
             f"<h3>{_e(late)}</h3>{self._items(h.late, True)}"
         )
 
@@ -248,35 +285,53 @@ class HandoverDialog(QDialog):
 
     # -- saving -------------------------------------------------------------------------------------
 
-    def save_pdf(self, path: Path | str) -> Path:
-        """Print the report to an A4 PDF at ``path`` (written beside it, then renamed into place)."""
-        target = Path(path)
-        partial = target.with_name(target.name + ".partial")
-        writer = QPdfWriter(str(partial))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-        writer.setTitle(self.windowTitle())
-        writer.setCreator("IOC Console")
-        document = self.document.clone(self)
-        document.setPageSize(QSizeF(writer.width(), writer.height()))
-        document.print_(writer)
-        del writer  # finishes the file
-        document.deleteLater()
-        os.replace(partial, target)
-        return target
+    def save_pdf(self, path: Path | str) -> None:
+        """Print the report to an A4 PDF at ``path``, on the worker: :attr:`saved` or :attr:`save_failed`."""
+        source, title = self.document.toHtml(), self.windowTitle()
+        self._save(lambda: write_pdf(source, Path(path), title))
 
-    def save_sheet(self, path: Path | str) -> Path:
+    def save_sheet(self, path: Path | str) -> None:
+        """The spreadsheet (.xlsx, or .csv of what came in) at ``path``, on the worker."""
         from ioc_console.exports import export_handover
 
-        assert self.handover is not None
-        return export_handover(path, self.handover)
+        handover = self.handover
+        assert handover is not None
+        self._save(lambda: export_handover(path, handover))
+
+    def _save(self, write: Callable[[], Path]) -> None:
+        self.message.setText(self.tr("Đang lưu…"))
+        self._set_ready(False)
+        Op(write, self).on_success(self._on_saved).on_failure(self._on_save_failed).run(self.executor)
+
+    def _on_saved(self, path: Path) -> None:
+        self._set_ready(True)
+        self.message.setText(self.tr("Đã lưu: %s") % path)
+        self.saved.emit(str(path))
+
+    def _on_save_failed(self, error: BaseException) -> None:
+        self._set_ready(True)
+        message = getattr(error, "message", None)
+        if callable(message):
+            text = message(self.names.lang)
+        elif isinstance(error, OSError):
+            text = (
+                self.tr("Không ghi được tệp %1: %2")
+                .replace("%1", str(error.filename or ""))
+                .replace("%2", error.strerror or str(error))
+            )
+        else:
+            text = str(error)
+        log.warning("the handover could not be saved: %s", error)
+        self.message.setText("")
+        self.save_failed.emit(text)
+        QMessageBox.warning(self, self.tr("Không lưu được tệp"), text)
 
     def _ask_pdf(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
             self, self.tr("Lưu báo cáo giao ca"), "giao-ca.pdf", self.tr("Tệp PDF (*.pdf)")
         )
         if chosen:
-            self._save(self.save_pdf, chosen)
+            self.save_pdf(chosen)
 
     def _ask_sheet(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -286,17 +341,7 @@ class HandoverDialog(QDialog):
             self.tr("Bảng tính Excel (*.xlsx);;CSV (*.csv)"),
         )
         if chosen:
-            self._save(self.save_sheet, chosen)
-
-    def _save(self, how: object, path: str) -> None:
-        try:
-            saved = how(path)  # type: ignore[operator]
-        except Exception as error:
-            message = getattr(error, "message", None)
-            text = message(self.names.lang) if callable(message) else str(error)
-            QMessageBox.warning(self, self.tr("Không lưu được tệp"), text)
-            return
-        self.message.setText(self.tr("Đã lưu: %s") % saved)
+            self.save_sheet(chosen)
 
 
 __all__ = ["SHIFT", "HandoverDialog"]

@@ -528,6 +528,29 @@
     </message>
 </context>
 <context>
+    <name>EscalateDialog</name>
+    <message>
+        <source>Báo khẩn phản ánh %1</source>
+        <translation>Escalate report %1</translation>
+    </message>
+    <message>
+        <source>Ghi chú báo khẩn (bắt buộc: vì sao, cần làm gì):</source>
+        <translation>Escalation note (required: why, and what must be done):</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhập ghi chú báo khẩn.</source>
+        <translation>Please enter the escalation note.</translation>
+    </message>
+    <message>
+        <source>Mức ưu tiên hiện nay:</source>
+        <translation>Current priority:</translation>
+    </message>
+    <message>
+        <source>Mức ưu tiên mới:</source>
+        <translation>New priority:</translation>
+    </message>
+</context>
+<context>
     <name>FlagWords</name>
     <message numerus="yes">
         <source>%Ln phản ánh mới</source>
@@ -709,6 +732,10 @@
         <translation>Action</translation>
     </message>
     <message>
+        <source>Người thực hiện (số thao tác): %s</source>
+        <translation>Staff (actions taken): %s</translation>
+    </message>
+    <message>
         <source>1. Phản ánh tiếp nhận trong ca</source>
         <translation>1. Reports received in the shift</translation>
     </message>
@@ -723,6 +750,14 @@
     <message>
         <source>Không có.</source>
         <translation>None.</translation>
+    </message>
+    <message>
+        <source>Đang lưu…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>Không ghi được tệp %1: %2</source>
+        <translation>The file %1 could not be written: %2</translation>
     </message>
     <message>
         <source>Lưu báo cáo giao ca</source>
@@ -995,6 +1030,14 @@
         <translation>Report the &amp;result…</translation>
     </message>
     <message>
+        <source>&amp;Xuất danh sách…</source>
+        <translation>E&amp;xport list…</translation>
+    </message>
+    <message>
+        <source>Xuất các phản ánh trong danh sách ra tệp Excel hoặc CSV</source>
+        <translation>Export the reports in the list to an Excel or CSV file</translation>
+    </message>
+    <message>
         <source>%1 phản ánh · %2 chờ tiếp nhận · %3 quá hạn</source>
         <translation>%1 reports · %2 to accept · %3 overdue</translation>
     </message>
@@ -1009,6 +1052,10 @@
     <message>
         <source>Địa chỉ: %1</source>
         <translation>Address: %1</translation>
+    </message>
+    <message>
+        <source>Mức ưu tiên: %1</source>
+        <translation>Priority: %1</translation>
     </message>
     <message>
         <source>Tiếp nhận: %1</source>
@@ -1065,6 +1112,14 @@
     <message>
         <source>Không lưu được ảnh đính kèm trên máy này, chưa gửi gì: %1</source>
         <translation>The attached photos could not be saved on this computer; nothing was sent: %1</translation>
+    </message>
+    <message>
+        <source>Xuất danh sách phản ánh</source>
+        <translation>Export the list of reports</translation>
+    </message>
+    <message>
+        <source>Bảng tính Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel workbook (*.xlsx);;CSV (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -1892,6 +1947,37 @@
     </message>
 </context>
 <context>
+    <name>RerouteDialog</name>
+    <message>
+        <source>Chuyển phản ánh %1 sang đơn vị khác</source>
+        <translation>Re-route report %1 to another agency</translation>
+    </message>
+    <message>
+        <source>Lý do chuyển (bắt buộc, đơn vị mới và nhật ký phản ánh đều thấy):</source>
+        <translation>Reason (required; the new agency and the report&apos;s history show it):</translation>
+    </message>
+    <message>
+        <source>Vui lòng nhập lý do chuyển sang đơn vị khác.</source>
+        <translation>Please enter the reason for re-routing.</translation>
+    </message>
+    <message>
+        <source>Đơn vị đang xử lý:</source>
+        <translation>Agency handling it now:</translation>
+    </message>
+    <message>
+        <source>— Chọn đơn vị —</source>
+        <translation>— Choose an agency —</translation>
+    </message>
+    <message>
+        <source>Chuyển đến:</source>
+        <translation>Re-route to:</translation>
+    </message>
+    <message>
+        <source>Vui lòng chọn đơn vị nhận phản ánh.</source>
+        <translation>Please choose the agency that takes the report.</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Đăng nhập</source>
@@ -2018,6 +2104,7 @@
     </message>
     <message>
         <source>Từ %1 đến %2 · %3 phản ánh tiếp nhận</source>
+        <extracomment>The totals of the rows on screen (the export&apos;s &quot;Tổng cộng&quot; line).</extracomment>
         <translation>From %1 to %2 · %3 reports received</translation>
     </message>
     <message>
@@ -2025,8 +2112,24 @@
         <translation>Received</translation>
     </message>
     <message>
+        <source>Đã xử lý</source>
+        <translation>Handled</translation>
+    </message>
+    <message>
         <source>Đúng hạn</source>
         <translation>On time</translation>
+    </message>
+    <message>
+        <source>Trễ hạn</source>
+        <translation>Late</translation>
+    </message>
+    <message>
+        <source>Quá hạn chưa xử lý</source>
+        <translation>Overdue, not handled</translation>
+    </message>
+    <message>
+        <source>Hài lòng</source>
+        <translation>Satisfied</translation>
     </message>
     <message>
         <source>Trễ hạn và quá hạn</source>
@@ -2039,6 +2142,50 @@
     <message>
         <source>Bảng tính Excel (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel workbook (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorDesk</name>
+    <message>
+        <source>Thực hiện</source>
+        <extracomment>The priority an escalation sets.</extracomment>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Nội dung quá dài: tối đa %1 ký tự.</source>
+        <translation>The text is too long: at most %1 characters.</translation>
+    </message>
+    <message>
+        <source>Chuyển sang đơn vị khác…</source>
+        <translation>Re-route to another agency…</translation>
+    </message>
+    <message>
+        <source>Báo khẩn…</source>
+        <translation>Escalate…</translation>
+    </message>
+    <message>
+        <source>Chưa chọn phản ánh.</source>
+        <translation>No report is selected.</translation>
+    </message>
+    <message>
+        <source>Chỉ chuyển được phản ánh đang ở một đơn vị xử lý; phản ánh này đang ở IOC.</source>
+        <translation>Only a report at an agency can be re-routed; this one is at the IOC.</translation>
+    </message>
+    <message>
+        <source>Phản ánh đã ở mức ưu tiên Khẩn.</source>
+        <translation>The report is already urgent.</translation>
+    </message>
+    <message>
+        <source>Chuyển phản ánh sang đơn vị khác, kèm lý do</source>
+        <translation>Re-route the report to another agency, with a reason</translation>
+    </message>
+    <message>
+        <source>Nâng mức ưu tiên lên Khẩn, kèm ghi chú</source>
+        <translation>Raise the priority to urgent, with a note</translation>
     </message>
 </context>
 <context>
@@ -2280,7 +2427,7 @@
     <name>WallWindow</name>
     <message>
         <source>Màn hình tổng hợp — IOC Console</source>
-        <extracomment>How often the figures are read again without being asked (ms). How long a page of a panel stays before the next one (ms). How often the open reports on the map are read again in full (every so many refreshes). Optional map rows of the open reports (``MapRow``-shaped), read every :data:`MAP_EVERY` refreshes. The league, the on-time share and the medians are taken over this many days up to now. Reports in the ticker. Unit words shortened the way Vietnamese offices write them, so names fit a wall&apos;s large type.</extracomment>
+        <extracomment>How often the figures are read again without being asked (ms). How long a page of a panel stays before the next one (ms). How often the open reports on the map are read again in full (every so many refreshes). How many page turns the map stays in the right-hand panel before the ticker comes back. Optional map rows of the open reports (``MapRow``-shaped), read every :data:`MAP_EVERY` refreshes. The league, the on-time share and the medians are taken over this many days up to now. Reports in the ticker. Unit words shortened the way Vietnamese offices write them, so names fit a wall&apos;s large type.</extracomment>
         <translation>Wall display — IOC Console</translation>
     </message>
     <message>
@@ -2340,20 +2487,20 @@
         <translation>Newest reports</translation>
     </message>
     <message>
-        <source>Giờ</source>
-        <translation>Time</translation>
+        <source>Lúc</source>
+        <translation>When</translation>
     </message>
     <message>
-        <source>Lĩnh vực · địa bàn · kênh</source>
-        <translation>Category · area · channel</translation>
-    </message>
-    <message>
-        <source>Trạng thái</source>
-        <translation>Status</translation>
+        <source>Lĩnh vực — trạng thái · địa bàn · kênh</source>
+        <translation>Category — status · place · channel</translation>
     </message>
     <message>
         <source>Chưa có phản ánh mới.</source>
         <translation>No new reports yet.</translation>
+    </message>
+    <message>
+        <source>Bản đồ phản ánh đang mở</source>
+        <translation>Map of open reports</translation>
     </message>
     <message>
         <source>Không đọc được số liệu; đang thử lại</source>

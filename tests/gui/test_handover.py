@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -46,12 +47,19 @@ def test_the_handover_holds_the_shifts_reports_in_preview_pdf_and_spreadsheet(
     # people by their names, as the hub names them
     assert any(a.actor_name and a.actor_name in text for a in expected.actions)
 
-    pdf = dialog.save_pdf(tmp_path / "giao-ca.pdf")
-    data = pdf.read_bytes()
-    assert data.startswith(b"%PDF") and len(data) > 2_000
+    with qtbot.waitSignal(dialog.saved, timeout=TIMEOUT) as saved:
+        dialog.save_pdf(tmp_path / "giao-ca.pdf")
+    pdf = Path(saved.args[0])
+    assert pdf.read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "giao-ca.pdf.partial").exists()
+    printed = pdf_text(pdf)
+    assert "BÁO CÁO GIAO CA" in printed
+    for item in expected.came_in + expected.late:
+        assert item.number in printed  # the shift's reports are in the printed report
 
-    sheet = dialog.save_sheet(tmp_path / "giao-ca.xlsx")
+    with qtbot.waitSignal(dialog.saved, timeout=TIMEOUT) as saved:
+        dialog.save_sheet(tmp_path / "giao-ca.xlsx")
+    sheet = Path(saved.args[0])
     cells = {
         str(value)
         for ws in openpyxl.load_workbook(sheet).worksheets
@@ -68,6 +76,57 @@ def test_the_handover_holds_the_shifts_reports_in_preview_pdf_and_spreadsheet(
         path = tmp_path / "handover.png"
         dialog.grab().save(str(path))
         shutil.copyfile(path, Path(shots) / "handover-vi-1366x768.png")
+
+
+def pdf_text(path: Path) -> str:
+    """Every page's text, as a reader of the file gets it (QtPdf)."""
+    from PySide6.QtPdf import QPdfDocument
+
+    document = QPdfDocument()
+    assert document.load(str(path)) == QPdfDocument.Error.None_
+    text = "\n".join(document.getAllText(page).text() for page in range(document.pageCount()))
+    document.close()
+    return text
+
+
+def test_citizen_text_is_printed_as_text_never_as_markup(
+    qtbot, store, jurisdiction, executor, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = HandoverDialog(
+        store, Names(jurisdiction, "vi"), DeadlineClock(jurisdiction, lambda: NOW), executor
+    )
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.report_ready, timeout=TIMEOUT):
+        dialog.read()
+    handover = dialog.handover
+    assert handover is not None and handover.late
+    item = handover.late[0]
+    tricky = replace(item, category_name="<b>Rác</b> & <img src=x onerror=alert(1)>")
+    html = dialog.render_html(replace(handover, late=[tricky, *handover.late[1:]]))
+    assert "<img" not in html and "<b>Rác" not in html
+    dialog.document.setHtml(html)
+    assert "<b>Rác</b> & <img src=x onerror=alert(1)>" in dialog.document.toPlainText()
+
+
+def test_an_unwritable_folder_is_told_in_words(qtbot, store, jurisdiction, executor, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dialog = HandoverDialog(
+        store, Names(jurisdiction, "vi"), DeadlineClock(jurisdiction, lambda: NOW), executor
+    )
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.report_ready, timeout=TIMEOUT):
+        dialog.read()
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    original = QMessageBox.warning
+    QMessageBox.warning = staticmethod(lambda _parent, _title, text: shown.append(text))  # type: ignore[method-assign]
+    try:
+        with qtbot.waitSignal(dialog.save_failed, timeout=TIMEOUT) as failed:
+            dialog.save_pdf(tmp_path / "khong-co-thu-muc" / "giao-ca.pdf")
+    finally:
+        QMessageBox.warning = original  # type: ignore[method-assign]
+    assert failed.args[0].startswith("Không ghi được tệp ") and shown == [failed.args[0]]
+    assert not list(tmp_path.rglob("*.partial"))
 
 
 def test_a_shift_that_ends_before_it_starts_is_refused_in_words(qtbot, store, jurisdiction, executor) -> None:  # type: ignore[no-untyped-def]
