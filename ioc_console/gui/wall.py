@@ -582,6 +582,11 @@ class MapPanel(_Scaled):
         self._layout.setContentsMargins(
             round(unit * 12), round(unit * 74), round(unit * 12), round(unit * 12)
         )
+        view = self.map.view() if hasattr(self.map, "view") else None
+        if view is not None:
+            # The page scales with the wall: at 4K the map shows what it shows at 1080 lines, twice
+            # the size, instead of marks and names half as large.
+            view.setZoomFactor(min(5.0, max(0.25, unit)))
         self.update()
 
     def paintEvent(self, _event: Any) -> None:

@@ -270,6 +270,9 @@ def test_the_wall_map_holds_the_open_reports(qtbot, wall_for, own_store, tmp_pat
         wall.refresh()
     open_count = own_store.count(ReportQuery(statuses=frozenset(Status) - TERMINAL))
     assert loaded.args[0] == open_count == wall.map.report_count()
+    assert wall.map.view().zoomFactor() == pytest.approx(1.0)
+    wall.resize(3840, 2160)
+    assert wall.map.view().zoomFactor() == pytest.approx(2.0)  # the map scales with the wall's type
     # The map and the ticker take turns in the right-hand panel: the map first, for two turns,
     # then each page of the ticker, then the map again.
     assert wall.showing_map()
