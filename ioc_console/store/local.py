@@ -67,9 +67,9 @@ from ioc_console.store.errors import (
     StoreLocked,
     StoreTooNew,
 )
-from ioc_console.store.folding import fast_fold
 from ioc_console.store.models import (
     FTS_TABLE,
+    SEARCH_SOURCE,
     AgencyRecord,
     CategoryRecord,
     MetaRecord,
@@ -147,7 +147,7 @@ class OutboxEntry:
 
 #: The schema revisions this version knows, oldest first: the files of ``migrations/versions`` (a
 #: test checks that they agree), so that opening an up-to-date store does not import Alembic.
-REVISIONS: Final = ("0001_local_cache", "0002_compact_history")
+REVISIONS: Final = ("0001_local_cache", "0002_compact_history", "0003_search_in_sqlite")
 HEAD: Final = REVISIONS[-1]
 
 
@@ -307,9 +307,7 @@ TEXT_COLUMNS: Final = (
     "reply",
     "result",
     "rating_comment",
-    "search_text",
 )
-_SEARCH_INDEX = TEXT_COLUMNS.index("search_text")
 #: The texts with the compact history and attachments (:mod:`ioc_console.store.compact`).
 FULL_TEXT_COLUMNS: Final = (*TEXT_COLUMNS, "history", "attachments")
 
@@ -334,8 +332,31 @@ _UPSERT_REPORT: Final = _compile_upsert(_R, REPORT_COLUMNS, ["number"], keep=("i
 #: Texts only: a stored history stays as it is (a new report starts with an empty one).
 _UPSERT_TEXT: Final = _compile_upsert(ReportTextRecord.__table__, TEXT_COLUMNS, ["id"], keep=())
 _UPSERT_FULL_TEXT: Final = _compile_upsert(ReportTextRecord.__table__, FULL_TEXT_COLUMNS, ["id"], keep=())
-_FTS_INSERT: Final = f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (?, ?)"
-_FTS_DELETE: Final = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', ?, ?)"
+#: Index (``_FTS_INSERT``) or unindex (``_FTS_DELETE``) the reports whose ids ``{where}`` selects,
+#: with the text the view gives them now. The index is external content: an entry is removed with
+#: the very text it was indexed with, so ``_FTS_DELETE`` runs before a report's texts change.
+_FTS_INSERT: Final = (
+    f"INSERT INTO {FTS_TABLE}(rowid, search_text) SELECT id, search_text FROM {SEARCH_SOURCE} WHERE {{where}}"
+)
+_FTS_DELETE: Final = (
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text)"
+    f" SELECT 'delete', id, search_text FROM {SEARCH_SOURCE} WHERE {{where}}"
+)
+
+
+def index_search(raw: sqlite3.Connection, ids: Sequence[int], *, remove: bool = False) -> None:
+    """Add the reports ``ids`` to the full-text index (or, with ``remove``, take them out)."""
+    statement = _FTS_DELETE if remove else _FTS_INSERT
+    for start in range(0, len(ids), _LOOKUP):
+        part = ids[start : start + _LOOKUP]
+        raw.execute(statement.format(where=f"id IN ({','.join('?' * len(part))})"), part)
+
+
+def index_search_range(raw: sqlite3.Connection, first: int, last: int) -> None:
+    """Add the reports of ids ``first`` to ``last`` to the full-text index (new rows of a batch)."""
+    raw.execute(_FTS_INSERT.format(where="id BETWEEN ? AND ?"), (first, last))
+
+
 #: The meta key under which a bulk load keeps the ``CREATE INDEX`` statements of the report indexes
 #: it dropped (a JSON list), until it puts them back together with the full-text index.
 BULK_KEY: Final = "store.bulk_load"
@@ -351,31 +372,29 @@ class _Reference:
     district: dict[str, str | None]
     #: Each unit code with itself and every unit below it.
     below: dict[str, frozenset[str]]
-    #: Folded names of a unit and the units above it (the top-level unit left out).
-    place_text: dict[str, str]
-    category_text: dict[str, str]
+    #: Names of a unit and the units above it (the top-level unit left out): ``units.place_names``.
+    place_names: dict[str, str]
 
     @classmethod
     def empty(cls) -> _Reference:
-        return cls({}, {}, {}, {}, {}, {}, {})
+        return cls({}, {}, {}, {}, {}, {})
 
     @classmethod
     def build(
         cls,
         units: Mapping[str, tuple[str, str | None]],
         unit_rank: dict[str, int],
-        categories: Mapping[str, str],
         category_rank: dict[str, int],
         agency_rank: dict[str, int],
     ) -> _Reference:
-        """From units (code -> name, parent) and categories (code -> name) in pack order."""
+        """From units (code -> name, parent) in pack order."""
         district: dict[str, str | None] = {}
         place: dict[str, str] = {}
         below: dict[str, set[str]] = {code: set() for code in units}
         for code in units:
             chain = _chain(units, code)
             district[code] = chain[-2] if len(chain) >= 2 else None
-            place[code] = " ".join(fast_fold(units[c][0]) for c in (chain[:-1] or chain))
+            place[code] = " ".join(units[c][0] for c in (chain[:-1] or chain))
             for ancestor in chain:
                 below[ancestor].add(code)
         return cls(
@@ -384,8 +403,7 @@ class _Reference:
             unit_rank=unit_rank,
             district=district,
             below={code: frozenset(codes) for code, codes in below.items()},
-            place_text=place,
-            category_text={code: fast_fold(name) for code, name in categories.items()},
+            place_names=place,
         )
 
     @classmethod
@@ -393,17 +411,9 @@ class _Reference:
         return cls.build(
             {u.code: (u.name, u.parent) for u in j.units.values()},
             _unit_ranks(j),
-            {c.code: c.name for c in j.categories.values()},
             {code: rank for rank, code in enumerate(j.categories)},
             {code: rank for rank, code in enumerate(j.agencies)},
         )
-
-    def search_text(
-        self, number: str, title: str, description: str, address: str, unit: str | None, category: str
-    ) -> str:
-        folded = fast_fold(f"{number} {title} {description} {address}")
-        place = self.place_text.get(unit, "") if unit is not None else ""
-        return f"{folded} {place} {self.category_text.get(category, '')}".strip()
 
     def row(self, report_id: int, r: Report) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         """The report's values for ``reports`` and ``report_texts``, in the order of
@@ -468,7 +478,6 @@ class _Reference:
             r.reply,
             r.result,
             r.rating_comment,
-            self.search_text(r.number, r.title, r.description, location.address, unit, category),
         )
         return report, texts
 
@@ -701,6 +710,7 @@ class LocalStore:
                             "lon": u.lon,
                             "rank": reference.unit_rank[u.code],
                             "district_code": reference.district[u.code],
+                            "place_names": reference.place_names[u.code],
                         }
                         for u in j.units.values()
                     ],
@@ -762,27 +772,16 @@ class LocalStore:
                 )
             )
             if self._get_meta(conn, _NAMES_KEY) != names:
-                self._rebuild_search(conn, reference)
+                self._rebuild_search(conn)
             self._set_meta(conn, _NAMES_KEY, names)
             self._set_meta(conn, _JURISDICTION_KEY, fingerprint)
             self._set_meta(conn, "jurisdiction.id", j.id)
             self._set_meta(conn, "jurisdiction.timezone", j.timezone)
             self._reference = reference
 
-    def _rebuild_search(self, conn: Connection, reference: _Reference) -> None:
-        raw = self._driver(conn)
-        rows = raw.execute(
-            "SELECT r.id, r.number, t.title, t.description, t.address, r.unit_code, r.category, t.search_text"
-            " FROM reports AS r JOIN report_texts AS t ON t.id = r.id"
-        ).fetchall()
-        changed = []
-        for report_id, number, title, description, address, unit, category, old in rows:
-            new = reference.search_text(number, title, description, address, unit, category)
-            if new != old:
-                changed.append((new, report_id))
-        if changed:
-            raw.executemany("UPDATE report_texts SET search_text = ? WHERE id = ?", changed)
-        raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    def _rebuild_search(self, conn: Connection) -> None:
+        """The full-text index from scratch: place or category names changed under every report."""
+        self._driver(conn).execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
     def _read_reference(self) -> _Reference:
         """The reference data as stored (so that a reopened store ranks reports without the pack)."""
@@ -801,7 +800,6 @@ class LocalStore:
         return _Reference.build(
             {u.code: (u.name, u.parent) for u in units},
             {u.code: u.rank for u in units},
-            {c.code: c.name for c in categories},
             {c.code: c.rank for c in categories},
             {a.code: a.rank for a in agencies},
         )
@@ -822,13 +820,20 @@ class LocalStore:
             return self._upsert(self._driver(conn), reports, with_history, force)
 
     def _upsert(
-        self, raw: sqlite3.Connection, reports: Iterable[Report], with_history: bool, force: bool
+        self,
+        raw: sqlite3.Connection,
+        reports: Iterable[Report],
+        with_history: bool,
+        force: bool,
+        kept: Mapping[str, tuple[str, str]] | None = None,
     ) -> int:
+        """:meth:`upsert_reports` on an open transaction. ``kept``: histories and attachments as
+        compact texts (:mod:`ioc_console.store.compact`) by number, for reports without their own."""
         reference = self._reference
         empty = raw.execute("SELECT 1 FROM reports LIMIT 1").fetchone() is None
         next_id = int(raw.execute("SELECT coalesce(max(id), 0) + 1 FROM reports").fetchone()[0])
-        #: number -> (id, version, search_text) of rows written by this call
-        written: dict[str, tuple[int, int, str]] = {}
+        #: number -> (id, version) of rows written by this call
+        written: dict[str, tuple[int, int]] = {}
         total = 0
         batch: list[Report] = []
         bulk = False
@@ -842,12 +847,12 @@ class LocalStore:
                         self._drop_indexes(raw)
                         bulk = True
                     total, next_id = self._upsert_batch(
-                        raw, batch, written, empty, with_history, force, reference, total, next_id
+                        raw, batch, written, empty, with_history, force, reference, total, next_id, kept
                     )
                     batch = []
             if batch:
                 total, next_id = self._upsert_batch(
-                    raw, batch, written, empty, with_history, force, reference, total, next_id
+                    raw, batch, written, empty, with_history, force, reference, total, next_id, kept
                 )
             if bulk:
                 self._restore_indexes(raw)
@@ -860,13 +865,14 @@ class LocalStore:
         self,
         raw: sqlite3.Connection,
         batch: list[Report],
-        written: dict[str, tuple[int, int, str]],
+        written: dict[str, tuple[int, int]],
         empty: bool,
         with_history: bool,
         force: bool,
         reference: _Reference,
         total: int,
         next_id: int,
+        kept: Mapping[str, tuple[str, str]] | None = None,
     ) -> tuple[int, int]:
         # The last copy of a number in the batch wins (the newest, unless forced, by version).
         chosen: dict[str, Report] = {}
@@ -874,50 +880,51 @@ class LocalStore:
             previous = chosen.get(report.number)
             if previous is None or force or report.version >= previous.version:
                 chosen[report.number] = report
-        stored: dict[str, tuple[int, int, str]] = {}
+        stored: dict[str, tuple[int, int]] = {}
         if not empty:
             numbers = [n for n in chosen if n not in written]
             for start in range(0, len(numbers), _LOOKUP):
                 part = numbers[start : start + _LOOKUP]
                 marks = ",".join("?" * len(part))
-                for number, report_id, version, text in raw.execute(
-                    "SELECT r.number, r.id, r.version, t.search_text FROM reports AS r"
-                    f" JOIN report_texts AS t ON t.id = r.id WHERE r.number IN ({marks})",
-                    part,
+                for number, report_id, version in raw.execute(
+                    f"SELECT number, id, version FROM reports WHERE number IN ({marks})", part
                 ):
-                    stored[number] = (report_id, version, text)
+                    stored[number] = (report_id, version)
         rows: list[tuple[Any, ...]] = []
         texts: list[tuple[Any, ...]] = []
-        fts_delete: list[tuple[int, str]] = []
-        fts_insert: list[tuple[int, str]] = []
+        #: Stored reports written again: out of the full-text index before, back in after.
+        rewritten: list[int] = []
+        first_new = next_id
         row_of = reference.row
         for number, report in chosen.items():
             known = written.get(number) or stored.get(number)
             if known is None:
                 report_id = next_id
                 next_id += 1
-                row, text_row = row_of(report_id, report)
-                fts_insert.append((report_id, text_row[_SEARCH_INDEX]))
             else:
-                report_id, version, old_text = known
+                report_id, version = known
                 if not force and report.version < version:
                     continue
-                row, text_row = row_of(report_id, report)
-                text = text_row[_SEARCH_INDEX]
-                if text != old_text:
-                    fts_delete.append((report_id, old_text))
-                    fts_insert.append((report_id, text))
+                rewritten.append(report_id)
+            row, text_row = row_of(report_id, report)
             if with_history:
-                text_row = (*text_row, history_text(report.history), attachments_text(report.attachments))
+                compact = kept.get(number) if kept else None
+                if compact is None:
+                    compact = (history_text(report.history), attachments_text(report.attachments))
+                text_row = (*text_row, *compact)
             rows.append(row)
             texts.append(text_row)
-            written[number] = (report_id, report.version, text_row[_SEARCH_INDEX])
+            written[number] = (report_id, report.version)
+        indexed = self._deferred is None  # (else rebuilt at the bulk load's end)
+        if indexed and rewritten:
+            index_search(raw, rewritten, remove=True)
         raw.executemany(_UPSERT_REPORT, rows)
         raw.executemany(_UPSERT_FULL_TEXT if with_history else _UPSERT_TEXT, texts)
-        if self._deferred is None:
-            if fts_delete:
-                raw.executemany(_FTS_DELETE, fts_delete)
-            raw.executemany(_FTS_INSERT, fts_insert)
+        if indexed:
+            if rewritten:
+                index_search(raw, rewritten)
+            if next_id > first_new:
+                index_search_range(raw, first_new, next_id - 1)
         return total + len(rows), next_id
 
     # -- bulk loads ---------------------------------------------------------------------------------
@@ -1304,15 +1311,13 @@ class LocalStore:
             raw = self._driver(conn)
             old = self._outbox_number(raw, entry_id)
             if old != new:
-                local = raw.execute(
-                    "SELECT r.id, r.version, r.unit_code, r.category, t.title, t.description, t.address,"
-                    " t.search_text FROM reports AS r JOIN report_texts AS t ON t.id = r.id"
-                    " WHERE r.number = ?",
-                    (old,),
-                ).fetchone()
+                local = raw.execute("SELECT id, version FROM reports WHERE number = ?", (old,)).fetchone()
                 taken = raw.execute("SELECT 1 FROM reports WHERE number = ?", (new,)).fetchone() is not None
                 if local is not None and not taken:
-                    report_id, version, unit, category, title, description, address, text = local
+                    report_id, version = local
+                    indexed = not self.search_deferred  # (else rebuilt at the bulk load's end)
+                    if indexed:  # the number is searchable: the entry goes with the old one
+                        index_search(raw, [report_id], remove=True)
                     # Rows that point at the report by its number follow it (checked at COMMIT).
                     raw.execute("PRAGMA defer_foreign_keys = ON")
                     raw.execute("UPDATE reports SET number = ? WHERE id = ?", (new, report_id))
@@ -1324,11 +1329,8 @@ class LocalStore:
                         raw.execute(
                             f'UPDATE "{table}" SET report_number = ? WHERE report_number = ?', (new, old)
                         )
-                    fresh = self._reference.search_text(new, title, description, address, unit, category)
-                    raw.execute("UPDATE report_texts SET search_text = ? WHERE id = ?", (fresh, report_id))
-                    if not self.search_deferred:  # (else rebuilt at the bulk load's end)
-                        raw.execute(_FTS_DELETE, (report_id, text))
-                        raw.execute(_FTS_INSERT, (report_id, fresh))
+                    if indexed:
+                        index_search(raw, [report_id])
                     if report.version >= int(version):
                         self._upsert(raw, [report], True, True)
                 else:
@@ -1396,15 +1398,11 @@ class LocalStore:
 
     def _delete_report(self, raw: sqlite3.Connection, number: str) -> None:
         """Delete a report with its search entry (texts, history and attachments cascade)."""
-        found = raw.execute(
-            "SELECT r.id, t.search_text FROM reports AS r JOIN report_texts AS t ON t.id = r.id"
-            " WHERE r.number = ?",
-            (number,),
-        ).fetchone()
+        found = raw.execute("SELECT id FROM reports WHERE number = ?", (number,)).fetchone()
         if found is None:
             return
         if not self.search_deferred:  # (else rebuilt at the bulk load's end)
-            raw.execute(_FTS_DELETE, (found[0], found[1]))
+            index_search(raw, [found[0]], remove=True)
         raw.execute("DELETE FROM reports WHERE id = ?", (found[0],))
 
     def _entry(self, conn: Connection, entry_id: int) -> OutboxEntry:

@@ -10,9 +10,10 @@ Conventions:
   statuses, priority from low to urgent, and the jurisdiction pack's order of categories, agencies
   and units (units depth first: a district, then its wards and communes). Ranks of jurisdiction codes
   are NULL until :meth:`LocalStore.load_jurisdiction` has run or for codes the pack does not know.
-* ``report_texts.search_text`` is the folded text that the FTS5 table :data:`FTS_TABLE` indexes
-  (external content, maintained by the store's write path: SQLite triggers that feed FTS5 made bulk
-  loads four times slower).
+* The FTS5 table :data:`FTS_TABLE` indexes the view :data:`SEARCH_SOURCE` (external content,
+  maintained by the store's write path: SQLite triggers that feed FTS5 made bulk loads four times
+  slower). The view joins a report's number and texts with its place's and category's names, đ
+  replaced by d; the tokenizer folds case and the other diacritics (migration 0003).
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-#: The FTS5 table over ``reports.search_text`` (and the prefix of its shadow tables).
+#: The FTS5 table over :data:`SEARCH_SOURCE` (and the prefix of its shadow tables).
 FTS_TABLE = "report_search"
+#: The view of ``(id, search_text)`` that the full-text index is built from.
+SEARCH_SOURCE = "report_search_source"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -131,9 +134,6 @@ class ReportTextRecord(Base):
     reply: Mapped[str] = mapped_column(Text)
     result: Mapped[str] = mapped_column(Text)
     rating_comment: Mapped[str] = mapped_column(Text)
-    #: Folded number, title, description, address, unit names and category name: the text that the
-    #: FTS5 table :data:`FTS_TABLE` indexes (external content).
-    search_text: Mapped[str] = mapped_column(Text)
     #: The report's history as one compact JSON list (see :mod:`ioc_console.store.compact`): it is
     #: only ever read whole, for one report, so rows of its own cost a bulk load without helping.
     history: Mapped[str] = mapped_column(Text, server_default=text("'[]'"))
@@ -153,6 +153,9 @@ class UnitRecord(Base):
     #: Depth-first position in the pack: a district, then its wards and communes.
     rank: Mapped[int] = mapped_column(Integer)
     district_code: Mapped[str | None] = mapped_column(String)
+    #: The unit's name and the names of the units above it (the top-level unit left out): what a
+    #: search finds a report by its place with (see :data:`SEARCH_SOURCE`).
+    place_names: Mapped[str] = mapped_column(Text, server_default=text("''"))
 
 
 class UnitAncestorRecord(Base):

@@ -26,7 +26,8 @@ from sqlalchemy import Connection
 
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
-from ioc_console.store import LocalStore, OutboxState, models
+from ioc_console.store import LocalStore, OutboxState
+from ioc_console.store.local import index_search
 from ioc_console.store.models import FTS_TABLE
 
 #: The change feed's cursor (the last sequence number applied) in the store's meta table.
@@ -43,7 +44,6 @@ TEXT_FIELDS: Final = frozenset(
 )
 
 _LOOKUP: Final = 500
-_FTS_DELETE: Final = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) VALUES ('delete', ?, ?)"
 _PENDING = OutboxState.PENDING.value
 
 
@@ -91,34 +91,18 @@ def _raw(store: LocalStore, conn: Connection) -> Any:
     return store._driver(conn)
 
 
-def _search_text_source() -> str:
-    """SQL selecting ``(rowid, search_text)`` of the reports named by ``{marks}``: the FTS5 index is
-    external content, so removing a report's entry needs the text it was indexed with."""
-    for table in models.Base.metadata.sorted_tables:
-        if "search_text" in table.c:
-            name = table.name
-            if name == "reports":
-                return "SELECT id, search_text FROM reports WHERE number IN ({marks})"
-            return (
-                f"SELECT r.id, t.search_text FROM reports AS r JOIN {name} AS t ON t.id = r.id "
-                "WHERE r.number IN ({marks})"
-            )
-    raise RuntimeError("the store has no search text column")
-
-
 def _delete_reports(raw: Any, numbers: Sequence[str], deferred: bool = False) -> int:
     """Delete reports with their search entries; their history, attachments and texts go with them
     (the store's foreign keys cascade). Returns the number deleted."""
-    source = _search_text_source()
     deleted = 0
     for start in range(0, len(numbers), _LOOKUP):
         part = list(numbers[start : start + _LOOKUP])
         marks = ",".join("?" * len(part))
-        found = raw.execute(source.format(marks=marks), part).fetchall()
+        found = [row[0] for row in raw.execute(f"SELECT id FROM reports WHERE number IN ({marks})", part)]
         if not found:
             continue
         if not deferred:  # (a bulk load rebuilds the full-text index at its end)
-            raw.executemany(_FTS_DELETE, [(row[0], row[1]) for row in found])
+            index_search(raw, found, remove=True)
         raw.execute(f"DELETE FROM reports WHERE number IN ({marks})", part)
         deleted += len(found)
     return deleted
@@ -156,13 +140,16 @@ def apply_feed_page(
     cursor: int,
     *,
     cursor_key: str = CURSOR_KEY,
+    kept: Mapping[str, tuple[str, str]] | None = None,
 ) -> int:
     """Upsert ``reports`` (history included; an older version than the stored one is skipped),
     delete ``removed``, and store ``cursor``: one transaction. Returns the reports written or deleted.
+    ``kept``: histories and attachments already in the store's compact form, by number (a feed
+    page decoded ``compact``), for reports that carry none themselves.
     """
     with store._transaction(write=True) as conn:
         raw = _raw(store, conn)
-        written = store._upsert(raw, reports, True, False) if reports else 0
+        written = store._upsert(raw, reports, True, False, kept) if reports else 0
         deleted = _delete_reports(raw, removed, store.search_deferred) if removed else 0
         store._set_meta(conn, cursor_key, str(cursor))
     return written + deleted

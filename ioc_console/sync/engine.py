@@ -510,7 +510,7 @@ class SyncEngine:
     def _decode_page(body: bytes, after: int) -> wire.FeedPage:
         """On a worker thread: parse and check a feed page."""
         try:
-            page = wire.decode_feed_page(body)
+            page = wire.decode_feed_page(body, compact=True)
         except wire.WireError as error:
             raise MalformedAnswer(error) from error
         if page.cursor < after:
@@ -520,7 +520,7 @@ class SyncEngine:
     def _write_page(self, page: wire.FeedPage, after: int) -> None:
         """On the store's worker: the page and its cursor, in one transaction."""
         if page.reports or page.removed or page.cursor != after:
-            apply.apply_feed_page(self.store, page.reports, page.removed, page.cursor)
+            apply.apply_feed_page(self.store, page.reports, page.removed, page.cursor, kept=page.kept)
 
     async def _pull_loop(self) -> None:
         assert self._pull_wanted is not None

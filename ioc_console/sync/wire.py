@@ -16,19 +16,22 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final, NoReturn
 
 import orjson
 
 from ioc_console.domain.lifecycle import Action, Channel, Priority, Role, Status
 from ioc_console.domain.report import Attachment, Contact, Event, Location, Report
+from ioc_console.store import compact
 
 _STATUS: Final = {s.value: s for s in Status}
 _CHANNEL: Final = {c.value: c for c in Channel}
 _PRIORITY: Final = {p.value: p for p in Priority}
 _ROLE: Final = {r.value: r for r in Role}
 _ACTION: Final = {a.value: a for a in Action}
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_TICK: Final = timedelta(microseconds=1)
 
 
 class WireError(ValueError):
@@ -236,6 +239,57 @@ def _event(value: object) -> Event:
     )
 
 
+def _event_entry(value: object) -> list[Any]:
+    """:func:`_event`'s checks, giving the local store's compact entry (:mod:`ioc_console.store.compact`)
+    instead of an :class:`Event`: what a first sync writes, without objects made only to be taken
+    apart again."""
+    d = _obj(value, "")
+    data = d.get("data")
+    if data is None:
+        data = {}
+    elif type(data) is not dict:
+        _fail("data", "an object", data)
+    source = d.get("from_status")
+    return [
+        _int(d, "seq"),
+        (_time(d.get("at"), "at") - _EPOCH) // _TICK,
+        _str(d, "actor"),
+        _enum(_ROLE, d.get("role"), "role", "role")._value_,
+        _enum(_ACTION, d.get("action"), "action", "action")._value_,
+        None if source is None else _enum(_STATUS, source, "from_status", "status")._value_,
+        _enum(_STATUS, d.get("to_status"), "to_status", "status")._value_,
+        data,
+    ]
+
+
+def _attachment_entry(value: object) -> list[Any]:
+    """:func:`_attachment`'s checks, giving the store's compact entry."""
+    d = _obj(value, "")
+    size = _int(d, "size", 0)
+    if size < 0:
+        raise _Bad("size", f"negative size {size}")
+    ident = _str(d, "id")
+    kind = _str(d, "kind", "photo")
+    content_type = _str(d, "content_type", "")
+    url = _str(d, "url", "")
+    added = _opt_time(d, "added_at")
+    return [
+        ident,
+        kind,
+        content_type,
+        size,
+        url,
+        None if added is None else (added - _EPOCH) // _TICK,
+        _str(d, "stage", "report"),
+    ]
+
+
+def _compact_items(value: object, key: str, read: Any) -> str:
+    """A report's history or attachments as the store's compact JSON text."""
+    entries = _items(value, key, read)
+    return compact.dumps(entries) if entries else compact.EMPTY
+
+
 def _items(value: object, key: str, read: Any) -> list[Any]:
     if value is None:
         return []
@@ -249,7 +303,9 @@ def _items(value: object, key: str, read: Any) -> list[Any]:
     return out
 
 
-def _report(value: object) -> Report:
+def _report(value: object, kept: dict[str, tuple[str, str]] | None = None) -> Report:
+    """The report of a document. With ``kept``, its history and attachments are not made objects
+    of: they go into ``kept[number]`` as the store's compact texts, and the report has none."""
     d = _obj(value, "")
     number = _str(d, "number")
     if not number:
@@ -258,7 +314,7 @@ def _report(value: object) -> Report:
     if version < 1:
         raise _Bad("version", f"version {version} below 1")
     paused = d.get("paused_seconds", 0.0)
-    return Report(
+    report = Report(
         number=number,
         channel=_enum(_CHANNEL, d.get("channel"), "channel", "channel"),
         category=_str(d, "category"),
@@ -285,9 +341,13 @@ def _report(value: object) -> Report:
         closed_at=_opt_time(d, "closed_at"),
         first_contact_at=_opt_time(d, "first_contact_at"),
         forwarded_at=_opt_time(d, "forwarded_at"),
-        attachments=_items(d.get("attachments"), "attachments", _attachment),
-        history=_items(d.get("history"), "history", _event),
+        attachments=[] if kept is not None else _items(d.get("attachments"), "attachments", _attachment),
+        history=[] if kept is not None else _items(d.get("history"), "history", _event),
     )
+    if kept is not None:
+        attachments = _compact_items(d.get("attachments"), "attachments", _attachment_entry)
+        kept[number] = (_compact_items(d.get("history"), "history", _event_entry), attachments)
+    return report
 
 
 def decode_report(value: object, where: str = "report") -> Report:
@@ -323,14 +383,21 @@ class FeedPage:
     #: Sequence number of the last change in the page (0 for an empty page).
     last_seq: int = 0
     changes: int = field(default=0)
+    #: Decoded ``compact``: each report's history and attachments as the local store keeps them
+    #: (``(history, attachments)`` compact JSON texts by number); the reports themselves have none.
+    kept: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def decode_feed_page(body: bytes | str) -> FeedPage:
-    """Parse and check a page of ``GET /api/v1/feed``; raises :class:`WireError` when malformed."""
-    return feed_page_from(_parse(body, "the feed page"))
+def decode_feed_page(body: bytes | str, *, compact: bool = False) -> FeedPage:
+    """Parse and check a page of ``GET /api/v1/feed``; raises :class:`WireError` when malformed.
+
+    ``compact`` (the sync engine's way): histories and attachments are checked as strictly but
+    kept as the store's compact texts in :attr:`FeedPage.kept` rather than made objects of.
+    """
+    return feed_page_from(_parse(body, "the feed page"), compact=compact)
 
 
-def feed_page_from(doc: object) -> FeedPage:
+def feed_page_from(doc: object, *, compact: bool = False) -> FeedPage:
     try:
         top = _obj(doc, "")
         raw_changes = _list(top.get("changes"), "changes")
@@ -344,6 +411,7 @@ def feed_page_from(doc: object) -> FeedPage:
     except _Bad as error:
         raise WireError(error.where, error.problem) from None
     latest: dict[str, tuple[int, Report | None]] = {}
+    kept: dict[str, tuple[str, str]] | None = {} if compact else None
     last_seq = 0
     for n, change in enumerate(raw_changes):
         try:
@@ -356,7 +424,7 @@ def feed_page_from(doc: object) -> FeedPage:
             number = _str(c, "number")
             if kind == "upsert":
                 try:
-                    report = _report(c.get("report"))
+                    report = _report(c.get("report"), kept)
                 except _Bad as error:
                     raise _relocate("report", error) from None
                 if report.number != number:
@@ -372,7 +440,7 @@ def feed_page_from(doc: object) -> FeedPage:
         raise WireError("cursor", f"cursor {cursor} is behind the page's last change {last_seq}")
     reports = [r for _seq, r in latest.values() if r is not None]
     removed = [number for number, (_seq, r) in latest.items() if r is None]
-    return FeedPage(reports, removed, cursor, more, last_seq, len(raw_changes))
+    return FeedPage(reports, removed, cursor, more, last_seq, len(raw_changes), kept or {})
 
 
 # -- other answers --------------------------------------------------------------------------------

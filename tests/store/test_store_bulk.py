@@ -122,11 +122,15 @@ def test_a_store_of_the_first_schema_keeps_its_histories(tmp_path: Path, pack: J
         command.upgrade(config, "0001_local_cache")
     engine.dispose()
     with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO units VALUES (?, ?, 'x', ?, 11.5, 109.0, ?, ?)",
+            [("58", "Tỉnh Ninh Thuận", None, 0, None), ("22768", "Phường Đông Hải", "58", 1, "22768")],
+        )
         for n, r in enumerate(made, start=1):
             conn.execute(
                 "INSERT INTO reports (id, number, received_at, category, channel, status, status_rank,"
-                " closed, priority, priority_rank, version, paused_seconds, pending)"
-                " VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?, 0, 0)",
+                " closed, priority, priority_rank, version, paused_seconds, pending, unit_code)"
+                " VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, 0, ?, 0, 0, ?)",
                 (
                     n,
                     r.number,
@@ -136,6 +140,7 @@ def test_a_store_of_the_first_schema_keeps_its_histories(tmp_path: Path, pack: J
                     r.status.value,
                     r.priority.value,
                     r.version,
+                    "22768" if n == 1 else None,
                 ),
             )
             conn.execute(
@@ -175,6 +180,10 @@ def test_a_store_of_the_first_schema_keeps_its_histories(tmp_path: Path, pack: J
             assert [(a.id, a.url, a.size) for a in back.attachments] == [
                 (a.id, a.url, a.size) for a in r.attachments
             ]
+        # The texts are searchable, folded, and by the names of their place (the province's left out).
+        assert store.count(ReportQuery(text="mo ta chi tiet")) == 3
+        assert [row.number for row in store.query(ReportQuery(text="dong hai"))] == [made[0].number]
+        assert store.count(ReportQuery(text="ninh thuan")) == 0
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from ioc_console.demo import generate
 from ioc_console.domain.lifecycle import Status
 from ioc_console.domain.report import Report
 from ioc_console.hub.wire import report_to_wire
+from ioc_console.store.compact import attachments_text, history_text
 from ioc_console.sync.engine import backoff_delay
 from ioc_console.sync.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, refused
 from ioc_console.sync.wire import (
@@ -47,6 +49,18 @@ def test_every_report_the_hub_writes_decodes_to_the_same_report(reports: list[Re
     assert page.reports == reports
     assert page.cursor == len(docs) and not page.more and page.removed == []
     assert any(r.history and r.attachments for r in page.reports)
+
+
+def test_a_compact_page_keeps_histories_as_the_store_writes_them(reports: list[Report]) -> None:
+    """The sync engine's way: the same reports, their histories and attachments as the exact texts
+    the store would make of the typed ones."""
+    docs = [report_to_wire(r) for r in reports]
+    page = decode_feed_page(json.dumps(_page(docs), ensure_ascii=False).encode(), compact=True)
+    assert page.reports == [replace(r, history=[], attachments=[]) for r in reports]
+    assert page.kept == {
+        r.number: (history_text(r.history), attachments_text(r.attachments)) for r in reports
+    }
+    assert any(len(h) > 2 and len(a) > 2 for h, a in page.kept.values())
 
 
 def test_a_page_naming_a_report_twice_keeps_its_later_change(reports: list[Report]) -> None:
@@ -101,6 +115,9 @@ R1 = ("changes", 1, "report")
         ((*R1, "history", 0, "role"), "hacker", "changes[1].report.history[0].role", "unknown role"),
         ((*R1, "history", 0, "data"), "x", "changes[1].report.history[0].data", "expected an object"),
         ((*R1, "attachments"), {}, "changes[1].report.attachments", "expected a list"),
+        ((*R1, "history", 1, "at"), "2025-03-10", "changes[1].report.history[1].at", "without an offset"),
+        ((*R1, "history", 0, "seq"), None, "changes[1].report.history[0].seq", "expected an integer"),
+        ((*R1, "history", 0, "to_status"), "gone", "changes[1].report.history[0].to_status", "unknown"),
         (("changes", 2, "kind"), "delete", "changes[2].kind", "'upsert' or 'remove'"),
         (("changes", 2, "seq"), 1, "changes[2].seq", "out of order"),
         (("changes", 0, "number"), "other", "changes[0].report.number", "differs"),
@@ -110,11 +127,12 @@ R1 = ("changes", 1, "report")
         (("changes",), None, "changes", "expected a list, got null"),
     ],
 )
+@pytest.mark.parametrize("compact", [False, True], ids=["typed", "compact"])
 def test_a_malformed_page_is_refused_saying_where_and_what(
-    reports: list[Report], path: tuple[Any, ...], value: Any, where: str, words: str
+    reports: list[Report], path: tuple[Any, ...], value: Any, where: str, words: str, compact: bool
 ) -> None:
     with pytest.raises(WireError) as caught:
-        decode_feed_page(_broken(reports, path, value))
+        decode_feed_page(_broken(reports, path, value), compact=compact)
     assert caught.value.where == where
     assert words in caught.value.problem
 
