@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     from ioc_console.gui.connection import HubSession
     from ioc_console.gui.datasource import DemoData
+    from ioc_console.gui.supervisor import SupervisorDesk
     from ioc_console.gui.workspace import Workspace
 
 log = logging.getLogger("ioc_console.app")
@@ -150,6 +151,7 @@ class Console(QObject):
         self._kept_user: UserInfo | None = None
         self.workspace: Workspace | None = None
         self.wall: QWidget | None = None
+        self.desk: SupervisorDesk | None = None
         self.liaison: QWidget | None = None
         self.statistics: QWidget | None = None
 
@@ -511,7 +513,19 @@ class Console(QObject):
             **extra,
         )
         self.hub_changes.connect(self.workspace.follow)
+        if actor.role in (Role.SUPERVISOR, Role.ADMIN):
+            self._open_desk(names)
         self._hold_for_undo()
+
+    def _open_desk(self, names: Names) -> None:
+        """The supervisor's desk in the Reports menu: re-route and escalate the report on show."""
+        from ioc_console.gui.supervisor import SupervisorDesk
+
+        assert self.workspace is not None
+        desk = SupervisorDesk(self.workspace.service, names, self.window)
+        desk.install(self.window)
+        desk.refused.connect(lambda words: self.window.statusBar().showMessage(words, 10_000))
+        self.desk = desk
 
     def _open_wall(self, data: DemoData, names: Names, clock: DeadlineClock) -> None:
         """The wall display instead of the operator's window; closing it ends the console."""

@@ -305,6 +305,71 @@ def test_a_liaison_gets_the_agency_workspace_and_statistics_of_the_agency(
         hub.stop()
 
 
+def test_a_supervisor_re_routes_a_report_from_the_reports_menu_and_the_hub_takes_it(
+    qtbot, qapp, loop: QEventLoop, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from ioc_console.demo.embedded import SUPERVISOR, EmbeddedHub
+    from ioc_console.domain.lifecycle import AT_AGENCY
+    from ioc_console.sync.apply import count_pending
+
+    from ioc_console.gui.app import HUB
+    from ioc_console.gui.supervisor import RerouteDialog
+
+    hub = EmbeddedHub(tmp_path / "hub", count=120).start()
+    console = Console(
+        qapp, Options(data_dir=tmp_path / "console", lang="vi", env={}, source=HUB, hub_url=hub.url)
+    )
+    window = console.window
+    window.with_map = False
+
+    async def steps() -> None:
+        console.start()
+        await _sign_in_through_dialog(window, SUPERVISOR[0], hub.operator_password)
+        await _until(lambda: console.desk is not None, 60, "the supervisor's desk")
+        assert console.session is not None
+        await _until(lambda: console.session.status.state is SyncState.ONLINE, 30, "online")
+        desk = console.desk
+        menu = [a.objectName() for a in window.report_menu.actions()]
+        assert {"desk_reroute", "desk_escalate"} <= set(menu)
+        store = console.session.store
+        held = next(r for r in store.query(ReportQuery(limit=500)) if r.status in AT_AGENCY and r.agency)
+        window.select_report(held.number)
+        await _until(lambda: desk.report is not None and desk.report.number == held.number, 30, "shown")
+        assert desk.reroute_action.isEnabled()
+        desk.reroute_action.trigger()
+        dialog = await _until(lambda: window.findChild(RerouteDialog), 10, "the re-route dialog")
+        dialog.agency_combo.setCurrentIndex(1)
+        other = dialog.agency()
+        assert other is not None and other != held.agency
+        dialog.editor.setPlainText("Sai thẩm quyền, chuyển đơn vị đúng")
+        dialog.accept()
+        await _until(
+            lambda: (
+                count_pending(store) == 0
+                and (r := store.get_report(held.number)) is not None
+                and r.agency == other
+            ),
+            30,
+            "the hub's answer",
+        )
+        back = store.get_report(held.number)
+        assert back is not None and back.history[-1].actor == SUPERVISOR[0]
+
+    async def scenario() -> None:
+        try:
+            await steps()
+        finally:
+            window.close()
+            await console._close_hub()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        console.shutdown()
+        window.deleteLater()
+        hub.stop()
+
+
 def test_the_wall_display_replaces_the_window_and_closing_it_ends_the_console(
     qtbot, qapp, loop: QEventLoop, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
