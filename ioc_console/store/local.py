@@ -560,6 +560,8 @@ class LocalStore:
         self._search_first: set[ReportQuery] = set()
         #: While a bulk load runs: the ``CREATE INDEX`` statements of the report indexes it dropped.
         self._deferred: list[str] | None = None
+        #: The bulk load under way keeps the full-text index up to date (see :meth:`begin_bulk_load`).
+        self._search_live = False
 
     def _on_begin(self, connection: Connection) -> None:
         connection.exec_driver_sql(self._begin)
@@ -915,7 +917,7 @@ class LocalStore:
             rows.append(row)
             texts.append(text_row)
             written[number] = (report_id, report.version)
-        indexed = self._deferred is None  # (else rebuilt at the bulk load's end)
+        indexed = not self.search_deferred  # (else rebuilt at the bulk load's end)
         if indexed and rewritten:
             index_search(raw, rewritten, remove=True)
         raw.executemany(_UPSERT_REPORT, rows)
@@ -930,9 +932,15 @@ class LocalStore:
     # -- bulk loads ---------------------------------------------------------------------------------
 
     @property
-    def search_deferred(self) -> bool:
-        """A bulk load is under way: the full-text index is rebuilt at its end, not kept up to date."""
+    def bulk_loading(self) -> bool:
+        """A bulk load is under way: the report indexes are dropped until it ends."""
         return self._deferred is not None
+
+    @property
+    def search_deferred(self) -> bool:
+        """A bulk load is under way that rebuilds the full-text index at its end, not keeping it up
+        to date."""
+        return self._deferred is not None and not self._search_live
 
     def _drop_indexes(self, raw: sqlite3.Connection) -> None:
         """Drop the report indexes (but the number's uniqueness) and defer the full-text index."""
@@ -945,19 +953,23 @@ class LocalStore:
         self._deferred = [str(sql) for _name, sql in found]
 
     def _restore_indexes(self, raw: sqlite3.Connection) -> None:
-        """Build the dropped indexes and the full-text index again (from sorted input: fast)."""
+        """Build the dropped indexes and, unless it was kept up to date, the full-text index again
+        (from sorted input: fast)."""
         for sql in self._deferred or ():
             raw.execute(sql)
-        raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        if not self._search_live:
+            raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
-    def begin_bulk_load(self) -> bool:
+    def begin_bulk_load(self, *, live_search: bool = False) -> bool:
         """Start a bulk load into an empty store over several transactions (a first sync's pages).
 
-        Until :meth:`end_bulk_load`, the report indexes are dropped and the full-text index is not
-        kept up to date, which makes each write several times faster; queries stay correct but
-        slower, and a search does not find what was written since. Returns False (and changes
-        nothing) when the store already holds reports. A load cut short (the program killed) is
-        finished by the next :meth:`open`.
+        Until :meth:`end_bulk_load`, the report indexes are dropped, which makes each write several
+        times faster; queries stay correct but slower. The full-text index is rebuilt at the end
+        (a search does not find what was written since), or with ``live_search`` kept up to date
+        by each write: about as much work in all, but spread over the transactions, where SQLite
+        does it without holding Python's lock while the next page is being decoded, and a search
+        finds what has arrived. Returns False (and changes nothing) when the store already holds
+        reports. A load cut short (the program killed) is finished by the next :meth:`open`.
         """
         with self._transaction(write=True) as conn:
             if self._deferred is not None:
@@ -971,6 +983,7 @@ class LocalStore:
             except BaseException:
                 self._deferred = None
                 raise
+            self._search_live = live_search
         return True
 
     def end_bulk_load(self) -> None:
@@ -981,13 +994,16 @@ class LocalStore:
             self._restore_indexes(self._driver(conn))
             self._set_meta(conn, BULK_KEY, None)
         self._deferred = None
+        self._search_live = False
 
     def _resume_bulk_load(self) -> None:
         """On open: finish a bulk load that was cut short."""
         with self._transaction(write=False) as conn:
             pending = self._get_meta(conn, BULK_KEY)
         if pending is not None:
+            # (The full-text index is rebuilt whether or not the load kept it: always consistent.)
             self._deferred = [str(sql) for sql in load_json(pending)]
+            self._search_live = False
             self.end_bulk_load()
 
     def get_report(self, number: str) -> Report | None:

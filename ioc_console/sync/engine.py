@@ -454,37 +454,43 @@ class SyncEngine:
                 cursor = await self._db(apply.read_cursor, self.store)
                 if cursor == 0:
                     # A first sync into an empty store: a bulk load, its indexes built at the end.
-                    bulk = await self._db(self.store.begin_bulk_load)
+                    bulk = await self._db(self.store.begin_bulk_load, live_search=True)
                     if bulk:
                         size = max(size, self.settings.first_sync_page_size)
                 body = await self.client.feed_bytes(cursor, size)
-                decoding = asyncio.ensure_future(self._decode(body, cursor))
-                pending = [decoding]
                 total = 0
+                writing: asyncio.Future[Any] | None = None
+                written: wire.FeedPage | None = None
                 while True:
-                    # A pipeline: page n is written (the store's worker; SQLite lets go of the GIL
-                    # while it writes) while page n+1 is fetched and then parsed and checked (a
-                    # second thread), so that the disk and the CPU work at the same time.
-                    page = await decoding
-                    writing = asyncio.ensure_future(self._db(self._write_page, page, cursor))
-                    pending = [writing]
-                    if page.more:
-                        fetching = asyncio.ensure_future(self.client.feed_bytes(page.cursor, size))
+                    # A pipeline: while page n is written (the store's worker; SQLite lets go of the
+                    # GIL while it writes), page n+1 is parsed and checked (a second thread) and
+                    # page n+2 fetched: its cursor is read off the last bytes of page n+1 (the hub
+                    # puts it there) without waiting for the parse, then checked against it.
+                    decoding = asyncio.ensure_future(self._decode(body, cursor))
+                    pending.append(decoding)
+                    ahead = wire.feed_page_tail(body)
+                    fetching: asyncio.Future[bytes] | None = None
+                    if ahead is not None and ahead[1]:
+                        fetching = asyncio.ensure_future(self.client.feed_bytes(ahead[0], size))
                         pending.append(fetching)
-                        body = await fetching
-                        decoding = asyncio.ensure_future(self._decode(body, page.cursor))
-                        pending = [writing, decoding]
-                    await writing
-                    cursor = page.cursor
-                    total += page.changes
-                    if page.reports or page.removed:
-                        self.changed.emit(
-                            Changes(
-                                tuple(r.number for r in page.reports), tuple(page.removed), "feed", cursor
-                            )
-                        )
+                    page = await decoding
+                    if writing is not None and written is not None:
+                        await writing
+                        total += self._page_written(written)
+                    writing = asyncio.ensure_future(self._db(self._write_page, page, cursor))
+                    written = page
+                    pending = [f for f in (writing, fetching) if f is not None]
                     if not page.more:
+                        await writing
+                        total += self._page_written(page)
                         break
+                    if fetching is not None and ahead is not None and ahead[0] == page.cursor:
+                        body = await fetching
+                    else:
+                        if fetching is not None:
+                            fetching.cancel()
+                        body = await self.client.feed_bytes(page.cursor, size)
+                    cursor = page.cursor
                 self._went_well()
                 self._publish(last_pull_at=self.clock())
                 return total
@@ -497,7 +503,7 @@ class SyncEngine:
                         future.cancel()
                     with contextlib.suppress(BaseException):
                         await future
-                if bulk or self.store.search_deferred:
+                if bulk or self.store.bulk_loading:
                     # Also when the sync stopped half-way: what arrived is searchable and indexed.
                     try:
                         await self._db(self.store.end_bulk_load)
@@ -505,6 +511,13 @@ class SyncEngine:
                         log.exception("building the local indexes after a first sync failed")
                 self._busy -= 1
                 self._publish()
+
+    def _page_written(self, page: wire.FeedPage) -> int:
+        """A page is in the store: tell the views; the number of its changes."""
+        if page.reports or page.removed:
+            numbers = tuple(r.number for r in page.reports)
+            self.changed.emit(Changes(numbers, tuple(page.removed), "feed", page.cursor))
+        return page.changes
 
     @staticmethod
     def _decode_page(body: bytes, after: int) -> wire.FeedPage:

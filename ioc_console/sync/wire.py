@@ -14,6 +14,7 @@ error locations are assembled only when something is wrong.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -397,6 +398,19 @@ def decode_feed_page(body: bytes | str, *, compact: bool = False) -> FeedPage:
     return feed_page_from(_parse(body, "the feed page"), compact=compact)
 
 
+_FEED_TAIL: Final = re.compile(rb'"cursor":"([0-9]{1,18})","more":(true|false)\}\s*$')
+
+
+def feed_page_tail(body: bytes) -> tuple[int, bool] | None:
+    """``(cursor, more)`` read off the last bytes of a feed page, where the hub writes them, without
+    parsing the page (so the next page can be asked for while this one is parsed); None when they
+    are not there. A guess until the page is parsed and checked."""
+    found = _FEED_TAIL.search(body, max(0, len(body) - 96))
+    if found is None:
+        return None
+    return int(found.group(1)), found.group(2) == b"true"
+
+
 def feed_page_from(doc: object, *, compact: bool = False) -> FeedPage:
     try:
         top = _obj(doc, "")
@@ -639,4 +653,5 @@ __all__ = [
     "decode_session",
     "decode_user",
     "feed_page_from",
+    "feed_page_tail",
 ]

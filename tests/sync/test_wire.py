@@ -26,6 +26,7 @@ from ioc_console.sync.wire import (
     decode_refusal,
     decode_report,
     decode_session,
+    feed_page_tail,
 )
 
 NOW = datetime(2025, 6, 2, 3, 0, tzinfo=UTC)
@@ -61,6 +62,20 @@ def test_a_compact_page_keeps_histories_as_the_store_writes_them(reports: list[R
         r.number: (history_text(r.history), attachments_text(r.attachments)) for r in reports
     }
     assert any(len(h) > 2 and len(a) > 2 for h, a in page.kept.values())
+
+
+def test_the_next_cursor_is_read_off_a_pages_last_bytes(reports: list[Report]) -> None:
+    """What lets the engine ask for the next page before this one is parsed: exactly the parsed
+    cursor, or nothing when the page does not end the hub's way."""
+    doc = _page([report_to_wire(r) for r in reports], cursor=987, more=True)
+    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    page = decode_feed_page(body)
+    assert feed_page_tail(body) == (page.cursor, page.more) == (987, True)
+    assert feed_page_tail(json.dumps(doc).encode()) is None  # spaced: not the hub's way
+    compact = b'{"changes":[],"cursor":"12","more":false}\n'
+    assert feed_page_tail(compact) == (12, False)
+    assert feed_page_tail(b'{"cursor":"12","more":true,"changes":[]}') is None
+    assert feed_page_tail(b"") is None
 
 
 def test_a_page_naming_a_report_twice_keeps_its_later_change(reports: list[Report]) -> None:
