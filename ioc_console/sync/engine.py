@@ -42,7 +42,7 @@ from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxEntry, is_provisional
 from ioc_console.store.photos import PHOTOS, discard, sweep
-from ioc_console.sync import apply, wire
+from ioc_console.sync import apply, fastfeed, wire
 from ioc_console.sync.client import HubClient
 from ioc_console.sync.errors import (
     Conflict,
@@ -523,7 +523,7 @@ class SyncEngine:
     def _decode_page(body: bytes, after: int) -> wire.FeedPage:
         """On a worker thread: parse and check a feed page."""
         try:
-            page = wire.decode_feed_page(body, compact=True)
+            page = fastfeed.decode_feed_page(body)
         except wire.WireError as error:
             raise MalformedAnswer(error) from error
         if page.cursor < after:

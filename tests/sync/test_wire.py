@@ -17,6 +17,7 @@ from ioc_console.domain.lifecycle import Status
 from ioc_console.domain.report import Report
 from ioc_console.hub.wire import report_to_wire
 from ioc_console.store.compact import attachments_text, history_text
+from ioc_console.sync import fastfeed
 from ioc_console.sync.engine import backoff_delay
 from ioc_console.sync.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, refused
 from ioc_console.sync.wire import (
@@ -142,12 +143,16 @@ R1 = ("changes", 1, "report")
         (("changes",), None, "changes", "expected a list, got null"),
     ],
 )
-@pytest.mark.parametrize("compact", [False, True], ids=["typed", "compact"])
+@pytest.mark.parametrize("mode", ["typed", "compact", "fast"])
 def test_a_malformed_page_is_refused_saying_where_and_what(
-    reports: list[Report], path: tuple[Any, ...], value: Any, where: str, words: str, compact: bool
+    reports: list[Report], path: tuple[Any, ...], value: Any, where: str, words: str, mode: str
 ) -> None:
+    body = _broken(reports, path, value)
     with pytest.raises(WireError) as caught:
-        decode_feed_page(_broken(reports, path, value), compact=compact)
+        if mode == "fast":
+            fastfeed.decode_feed_page(body)
+        else:
+            decode_feed_page(body, compact=mode == "compact")
     assert caught.value.where == where
     assert words in caught.value.problem
 
@@ -216,3 +221,37 @@ def test_retries_back_off_exponentially_with_jitter_up_to_a_cap() -> None:
         delays = [backoff_delay(failures, 0.5, 30.0, rng) for _ in range(200)]
         assert all(ceiling / 2 <= d <= ceiling for d in delays), (failures, min(delays), max(delays))
         assert max(delays) - min(delays) > ceiling / 4, "jittered, not all the same"
+
+
+def test_the_fast_decoder_gives_exactly_the_strict_decoders_page(reports: list[Report]) -> None:
+    docs = [report_to_wire(r) for r in reports]
+    body = json.dumps(_page(docs, cursor=75, more=True), ensure_ascii=False).encode()
+    fast = fastfeed.decode_feed_page(body)
+    assert fast == decode_feed_page(body, compact=True)
+    assert fast.reports and fast.kept and fast.cursor == 75 and fast.more
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ((*R1, "received_at"), "2025-03-10T09:00:00.1+07:00"),  # other ISO 8601 forms
+        ((*R1, "history", 0, "at"), "20250310T090000+0700"),
+        ((*R1, "attachments"), None),
+        ((*R1, "contact"), None),
+        ((*R1, "priority"), KeyError),
+    ],
+)
+def test_what_the_fast_decoder_is_stricter_about_is_still_taken(
+    reports: list[Report], path: tuple[Any, ...], value: Any
+) -> None:
+    body = _broken(reports, path, value)
+    assert fastfeed.decode_feed_page(body) == decode_feed_page(body, compact=True)
+
+
+def test_a_boolean_is_not_a_number_for_the_fast_decoder_either(reports: list[Report]) -> None:
+    for field in ("lat", "lon"):
+        body = _broken(reports, (*R1, "location", field), True)
+        with pytest.raises(WireError, match="expected a number"):
+            fastfeed.decode_feed_page(body)
+    with pytest.raises(WireError, match="expected an integer"):
+        fastfeed.decode_feed_page(_broken(reports, (*R1, "version"), 2.0))
