@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import orjson
 
@@ -27,6 +27,47 @@ _ACTION: Final = {a.value: a for a in Action}
 EMPTY: Final = "[]"
 
 
+class EventLike(Protocol):
+    """What :func:`history_text` reads of an event: a domain :class:`Event`, or the sync's decoded
+    structure of one."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def action(self) -> Action: ...
+    @property
+    def from_status(self) -> Status | None: ...
+    @property
+    def to_status(self) -> Status: ...
+    @property
+    def data(self) -> dict[str, Any] | None: ...
+
+
+class AttachmentLike(Protocol):
+    """What :func:`attachments_text` reads of an attachment."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def added_at(self) -> datetime | None: ...
+    @property
+    def stage(self) -> str: ...
+
+
 def dumps(value: Any) -> str:
     """Compact JSON text (UTF-8, no spaces); enums as values, datetimes in ISO 8601."""
     return orjson.dumps(value, default=_json_default).decode()
@@ -38,7 +79,7 @@ def _micros(value: datetime) -> int:
     return (value - _EPOCH) // _TICK
 
 
-def history_text(events: Iterable[Event]) -> str:
+def history_text(events: Iterable[EventLike]) -> str:
     entries = [
         [
             e.seq,
@@ -55,7 +96,7 @@ def history_text(events: Iterable[Event]) -> str:
     return dumps(entries) if entries else EMPTY
 
 
-def attachments_text(attachments: Iterable[Attachment]) -> str:
+def attachments_text(attachments: Iterable[AttachmentLike]) -> str:
     entries = [
         [
             a.id,

@@ -11,7 +11,7 @@ form, say). So a page is accepted here only if the strict decoder would accept i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any, Final, Literal
 
 import msgspec
@@ -20,9 +20,6 @@ from ioc_console.domain.lifecycle import Action, Channel, Priority, Role, Status
 from ioc_console.domain.report import Contact, Location, Report
 from ioc_console.store import compact
 from ioc_console.sync import wire
-
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_TICK: Final = timedelta(microseconds=1)
 
 #: An ISO 8601 time with its offset (a time without one is refused, as the strict decoder does).
 Time = Annotated[datetime, msgspec.Meta(tz=True)]
@@ -113,39 +110,6 @@ class _Stricter(Exception):
     """Something the structures let through that the strict decoder refuses."""
 
 
-def _micros(value: datetime | None) -> int | None:
-    return None if value is None else (value - _EPOCH) // _TICK
-
-
-def _history(events: list[_Event] | None) -> str:
-    if not events:
-        return compact.EMPTY
-    epoch, tick = _EPOCH, _TICK
-    return compact.dumps(
-        [
-            [
-                e.seq,
-                (e.at - epoch) // tick,
-                e.actor,
-                e.role._value_,
-                e.action._value_,
-                None if e.from_status is None else e.from_status._value_,
-                e.to_status._value_,
-                e.data or {},
-            ]
-            for e in events
-        ]
-    )
-
-
-def _attachments(items: list[_Attachment] | None) -> str:
-    if not items:
-        return compact.EMPTY
-    return compact.dumps(
-        [[a.id, a.kind, a.content_type, a.size, a.url, _micros(a.added_at), a.stage] for a in items]
-    )
-
-
 def _report(r: _Report) -> Report:
     loc = r.location
     c = r.contact
@@ -198,7 +162,10 @@ def _page(body: bytes) -> wire.FeedPage:
             if r is None or r.number != number:
                 raise _Stricter
             latest[number] = (seq, _report(r))
-            kept[number] = (_history(r.history), _attachments(r.attachments))
+            kept[number] = (
+                compact.history_text(r.history or ()),
+                compact.attachments_text(r.attachments or ()),
+            )
         else:
             latest[number] = (seq, None)
     if last_seq > cursor:
