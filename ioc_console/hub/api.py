@@ -122,8 +122,10 @@ class PackIn(_Strict):
 
 
 def _json(body: Any, status: int = 200) -> Response:
-    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
-    return Response(text, status_code=status, media_type=JSON)
+    """A JSON answer: ``body`` as JSON text or UTF-8 bytes (sent as they are), or a value to encode."""
+    if not isinstance(body, str | bytes):
+        body = json.dumps(body, ensure_ascii=False)
+    return Response(body, status_code=status, media_type=JSON)
 
 
 def console_of(value: str | None) -> str:

@@ -88,6 +88,43 @@ def test_liaison_feed_has_their_agency_only_and_drops_what_leaves_it(hub: Hub) -
     assert all(c["report"]["agency"] == AGENCY_A for c in fresh if c["kind"] == "upsert")
 
 
+def _compact(page: Any) -> bytes:
+    return json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def test_feed_pages_are_compact_utf8_json_documents_spliced_in_as_stored(hub: Hub) -> None:
+    """The hub builds a page from the stored documents' bytes: what it sends is exactly the compact
+    JSON of what it holds (letters in UTF-8, quotes, backslashes and line breaks escaped once), the
+    cursor last, for a province user and for a liaison whose page holds a ``remove``."""
+    text = 'Cống "Trần Phú" \\ số 5\nngập sâu 30% — Đường ĐT.652 ✓'
+    number = hub.submit(description=text)
+    _, start_a = pull(hub, "lia_a")
+    moving = in_state(hub, "forwarded", agency=AGENCY_A)
+    hub.ok("sup", moving, "forward", {"agency": AGENCY_B})
+    r = hub.client("op").get("/api/v1/feed", params={"after": "0", "limit": 1000})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    page = json.loads(r.content)
+    assert r.content == _compact(page)
+    assert list(page) == ["changes", "cursor", "more"] and page["more"] is False
+    assert r.content.endswith(b'"cursor":"%s","more":false}' % page["cursor"].encode())
+    [mine] = [c for c in page["changes"] if c["number"] == number]
+    assert list(mine) == ["seq", "kind", "number", "report"]
+    assert mine["report"] == hub.report(number) and mine["report"]["description"] == text
+    # A page that ends early says so, its cursor at its last change.
+    r = hub.client("op").get("/api/v1/feed", params={"after": "0", "limit": 1})
+    short = json.loads(r.content)
+    assert r.content == _compact(short)
+    assert short["more"] is True and short["cursor"] == str(short["changes"][-1]["seq"])
+    r = hub.client("lia_a").get("/api/v1/feed", params={"after": start_a})
+    liaison = json.loads(r.content)
+    assert r.content == _compact(liaison)
+    assert liaison["changes"][-1] == {
+        "seq": liaison["changes"][-1]["seq"],
+        "kind": "remove",
+        "number": moving,
+    }
+
+
 @pytest.mark.parametrize("params", [{"after": "abc"}, {"after": "-1"}, {"limit": "0"}, {"limit": "x"}])
 def test_feed_refuses_bad_cursors(hub: Hub, params: dict[str, str]) -> None:
     r = hub.client("op").get("/api/v1/feed", params=params)
