@@ -391,8 +391,8 @@ class Console(QObject):
 
     def _on_hub_changes(self) -> None:
         numbers, self._changed = self._changed, set()
-        if self.data is None:
-            return
+        if self.data is None or self.executor.closed:
+            return  # (changes that arrived while the console was closing)
         self.window.refresh()
         self.hub_changes.emit(sorted(numbers))
 
@@ -664,6 +664,9 @@ class Console(QObject):
     def shutdown(self) -> None:
         log.info("closing")
         opened = self._opened
+        timer = getattr(self, "_refresh_timer", None)
+        if timer is not None:
+            timer.stop()
 
         def close_stores() -> None:
             for data in opened:
