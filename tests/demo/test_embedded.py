@@ -243,14 +243,17 @@ def test_a_port_already_taken_is_told_in_words(tmp_path: Path) -> None:
 
 def test_the_demo_hub_runs_on_its_own_with_its_feed(tmp_path: Path) -> None:
     port = free_port()
-    command = [sys.executable, "-m", "ioc_console.demo", "--data-dir", str(tmp_path), "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--count", "5", "--feed-rate", "120"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
+    command = [sys.executable, "-X", "faulthandler", "-m", "ioc_console.demo", "--data-dir", str(tmp_path)]
+    command += ["--port", str(port)]
+    errors = tmp_path / "stderr.txt"  # a file, not a pipe nobody reads while it runs
+    with errors.open("w", encoding="utf-8") as err:
+        process = subprocess.Popen(
+            [*command, "--count", "5", "--feed-rate", "120"],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            encoding="utf-8",
+        )
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
@@ -265,7 +268,14 @@ def test_the_demo_hub_runs_on_its_own_with_its_feed(tmp_path: Path) -> None:
             time.sleep(0.1)
         assert len(_reports(_feed(url, token))) > 5
         process.send_signal(signal.SIGINT)
-        assert process.wait(20) == 0
+        try:
+            code = process.wait(20)
+        except subprocess.TimeoutExpired:
+            # Where it hangs: faulthandler prints every thread's stack on SIGABRT.
+            process.send_signal(signal.SIGABRT)
+            process.wait(10)
+            raise AssertionError(f"no exit 20 s after Ctrl+C:\n{errors.read_text()[-6000:]}") from None
+        assert code == 0
         assert password not in (process.stdout.read() + first)
     finally:
         if process.poll() is None:
@@ -273,5 +283,3 @@ def test_the_demo_hub_runs_on_its_own_with_its_feed(tmp_path: Path) -> None:
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
-        if process.stderr is not None:
-            process.stderr.close()
