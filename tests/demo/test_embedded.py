@@ -241,6 +241,10 @@ def test_a_port_already_taken_is_told_in_words(tmp_path: Path) -> None:
     assert (tmp_path / DB_NAME).is_file(), "the demo data is kept for the next start"
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_the_demo_hub_runs_on_its_own_with_its_feed(tmp_path: Path) -> None:
     port = free_port()
     command = [sys.executable, "-X", "faulthandler", "-m", "ioc_console.demo", "--data-dir", str(tmp_path)]
@@ -251,6 +255,9 @@ def test_the_demo_hub_runs_on_its_own_with_its_feed(tmp_path: Path) -> None:
             [*command, "--count", "5", "--feed-rate", "120"],
             stdout=subprocess.PIPE,
             stderr=err,
+            # Ctrl+C as at a terminal: a test run started in the background (`cmd &` in a script)
+            # hands its children SIGINT ignored, and Python keeps it so.
+            preexec_fn=_interruptible,
             text=True,
             encoding="utf-8",
         )
