@@ -30,7 +30,7 @@ import contextlib
 import functools
 import logging
 import random
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
@@ -641,20 +641,14 @@ class SyncEngine:
             if uploaded is None:
                 return False  # refused and recorded
             payload = uploaded
-        try:
-            result = await self.client.act(
+        result = await self._for_entry(
+            entry,
+            self.client.act(
                 entry.report_number, entry.action, key=entry.key, base_version=base, payload=payload
-            )
-        except HubRefused as error:
-            if isinstance(error, Unauthorized):
-                self._went_wrong(error)
-                raise
-            await self._refused(entry, error)
-            return False
-        except (HubUnavailable, MalformedAnswer) as error:
-            await self._db(self.store.mark_failed, entry.id, error.message("vi"))
-            self._went_wrong(error)
-            raise
+            ),
+        )
+        if result is None:
+            return False  # refused and recorded
         await self._db(self.store.acknowledge, entry.id, result.report)
         if entry.payload.get(PHOTOS):
             await self._db(discard, entry.payload[PHOTOS])
@@ -662,6 +656,23 @@ class SyncEngine:
         self._publish(waiting=max(0, self._status.waiting - 1))
         self.changed.emit(Changes((entry.report_number,), (), "ack"))
         return False
+
+    async def _for_entry(self, entry: OutboxEntry, call: Awaitable[T]) -> T | None:
+        """The hub's answer to ``call``, made for outbox ``entry``; None when the hub refused it
+        (recorded as the entry's refusal). A lapsed session is raised; so is an unreachable hub or a
+        malformed answer, recorded on the entry as its last error."""
+        try:
+            return await call
+        except HubRefused as error:
+            if isinstance(error, Unauthorized):
+                self._went_wrong(error)
+                raise
+            await self._refused(entry, error)
+            return None
+        except (HubUnavailable, MalformedAnswer) as error:
+            await self._db(self.store.mark_failed, entry.id, error.message("vi"))
+            self._went_wrong(error)
+            raise
 
     async def _upload_photos(self, entry: OutboxEntry) -> dict[str, Any] | None:
         """Upload the entry's spooled photos not uploaded yet (each file read on a worker thread),
@@ -679,23 +690,17 @@ class SyncEngine:
             except OSError as error:
                 log.warning("a spooled photo of outbox entry %s is unreadable: %s", entry.id, error)
                 continue
-            try:
-                ident = await self.client.upload_attachment(
+            ident = await self._for_entry(
+                entry,
+                self.client.upload_attachment(
                     entry.report_number,
                     data,
                     str(photo.get("content_type") or "image/jpeg"),
                     str(photo.get("stage") or "report"),
-                )
-            except HubRefused as error:
-                if isinstance(error, Unauthorized):
-                    self._went_wrong(error)
-                    raise
-                await self._refused(entry, error)
-                return None
-            except (HubUnavailable, MalformedAnswer) as error:
-                await self._db(self.store.mark_failed, entry.id, error.message("vi"))
-                self._went_wrong(error)
-                raise
+                ),
+            )
+            if ident is None:
+                return None  # refused and recorded
             photo["id"] = ident
             await self._db(self.store.set_outbox_payload, entry.id, {**entry.payload, PHOTOS: listed})
         sent = {k: v for k, v in entry.payload.items() if k != PHOTOS}
