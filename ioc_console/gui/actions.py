@@ -46,7 +46,7 @@ from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxState
 from ioc_console.sync.apply import pending_base_version
 
-from ioc_console.gui.operations import DatabaseExecutor, Op
+from ioc_console.gui.operations import DatabaseExecutor, Op, words_of
 from ioc_console.gui.present import DeadlineClock, Names
 
 log = logging.getLogger(__name__)
@@ -487,7 +487,7 @@ class ActionService(QObject):
 
     def _on_failed(self, error: BaseException) -> None:
         log.error("a local action failed", exc_info=error)
-        message = error.message(self.lang) if hasattr(error, "message") else str(error)
+        message = words_of(error, self.lang)
         self.failed.emit(
             QCoreApplication.translate(
                 "ActionService", "Không ghi được thao tác vào kho dữ liệu: %1"

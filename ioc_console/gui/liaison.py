@@ -56,7 +56,7 @@ from ioc_console.store.photos import (
 
 from ioc_console.gui.actions import ActionService, PerformResult
 from ioc_console.gui.look import DeadlineLook
-from ioc_console.gui.operations import DatabaseExecutor, Op
+from ioc_console.gui.operations import DatabaseExecutor, Op, words_of
 from ioc_console.gui.present import DeadlineClock, Names
 
 log = logging.getLogger(__name__)
@@ -714,8 +714,7 @@ class LiaisonWorkspace(QWidget):
             return exports.export_reports(path, rows, st.names(store, lang))
 
         def failed(error: BaseException) -> None:
-            message = getattr(error, "message", None)
-            text = message(lang) if callable(message) else str(error)
+            text = words_of(error, lang)
             self._show_problem(text)
             self.export_failed.emit(text)
 

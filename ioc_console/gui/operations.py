@@ -151,3 +151,10 @@ class Op(Generic[T]):
             self._failure(error)
         else:
             log.error("background operation failed", exc_info=error)
+
+
+def words_of(error: BaseException, lang: str) -> str:
+    """What to tell the user of a failed operation: the error's own words in ``lang`` when it has
+    them (the domain's, the store's, the exports' errors speak both languages), else its text."""
+    message = getattr(error, "message", None)
+    return message(lang) if callable(message) else str(error)

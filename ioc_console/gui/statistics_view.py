@@ -34,7 +34,7 @@ from ioc_console.domain.lifecycle import Channel
 from ioc_console.store import LocalStore
 from ioc_console.store import statistics as st
 
-from ioc_console.gui.operations import DatabaseExecutor, Op
+from ioc_console.gui.operations import DatabaseExecutor, Op, words_of
 from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.wall import wall_agency_name
 
@@ -401,14 +401,11 @@ class StatisticsView(QWidget):
     # -- export --------------------------------------------------------------------------------------------
 
     def _on_export_button_clicked(self) -> None:
-        from ioc_console import exports
-
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Xuất số liệu"), "thong-ke.xlsx", self.tr("Bảng tính Excel (*.xlsx);;CSV (*.csv)")
         )
         if path:
             self.export_to(Path(path))
-        _ = exports
 
     def export_to(self, path: Path) -> None:
         """Write the rows on screen to ``path`` (.xlsx or .csv) on the worker."""
@@ -421,8 +418,7 @@ class StatisticsView(QWidget):
             return exports.export_statistics(path, rows, by, period=period)
 
         def failed(error: BaseException) -> None:
-            message = getattr(error, "message", None)
-            self.export_failed.emit(message(lang) if callable(message) else str(error))
+            self.export_failed.emit(words_of(error, lang))
 
         Op(write, self).on_success(lambda p: self.exported.emit(str(p))).on_failure(failed).run(self.executor)
 
