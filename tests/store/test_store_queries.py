@@ -377,3 +377,55 @@ def test_both_plans_give_the_same_pages(
     if not query.text:
         interrupted = replace(query, sort=sort, descending=False) in filled._search_first
         assert interrupted == by_filter_index
+
+
+#: Texts without digits (a digit searches the number too, which the windows leave alone).
+WINDOWED = ["phan anh", "do vinh", "phuong hai", "nguoi da"]
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["asc", "desc"])
+@pytest.mark.parametrize("sort", SORT_KEYS)
+@pytest.mark.parametrize("text", WINDOWED)
+def test_a_search_matching_many_pages_by_windows_as_the_full_plan_does(
+    monkeypatch: pytest.MonkeyPatch, filled: LocalStore, text: str, sort: str, descending: bool
+) -> None:
+    """Windows of 5 reports in the sort's order (the store's are thousands): the pages must be those
+    of the plan that builds every match first, and the default sort (ids follow arrival) must be
+    answered by the windows."""
+    monkeypatch.setattr(local, "FEW_MATCHES", -1)
+    monkeypatch.setattr(local, "SCAN_BUDGET", 10.0)
+    monkeypatch.setattr(local, "_WINDOW", 5)
+    pages = [(0, 7), (3, 4), (18, 30), (140, 20), (N + 5, 10)]
+    base = ReportQuery(text=text, sort=sort, descending=descending)  # type: ignore[arg-type]
+    monkeypatch.setattr(local, "_WINDOW_ROUNDS", 0)  # (the windows give up at once)
+    everything = numbers(filled.query(base))
+    assert len(everything) == filled.count(base) > 10
+    answered: list[bool] = []
+    window = LocalStore._search_window
+
+    def spy(self: LocalStore, *args: Any) -> Any:
+        found = window(self, *args)
+        answered.append(found is not None)
+        return found
+
+    monkeypatch.setattr(LocalStore, "_search_window", spy)
+    monkeypatch.setattr(local, "_WINDOW_ROUNDS", 50)
+    for offset, limit in pages:
+        page = numbers(filled.query(replace(base, offset=offset, limit=limit)))
+        assert page == everything[offset : offset + limit], (offset, limit)
+    assert len(answered) == len(pages)
+    if sort == "received_at":
+        assert all(answered)
+
+
+def test_a_search_not_found_within_its_windows_is_answered_by_the_full_plan(
+    monkeypatch: pytest.MonkeyPatch, filled: LocalStore
+) -> None:
+    monkeypatch.setattr(local, "FEW_MATCHES", -1)
+    monkeypatch.setattr(local, "_WINDOW", 5)
+    monkeypatch.setattr(local, "_WINDOW_ROUNDS", 1)
+    query = ReportQuery(text="phuong hai", limit=20)
+    page = numbers(filled.query(query))
+    assert len(page) == 20  # one in four reports matches: not all within the first window of 5
+    with filled._engine.connect() as conn:
+        assert filled._search_window(conn, query, '"phuong" "hai"*') is None
