@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import sys
 import time
 from pathlib import Path
@@ -112,4 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # A frozen build starts its first sync's decoding process (a fresh interpreter) through this
+    # same executable: freeze_support() makes that start run the process's work, not the console.
+    multiprocessing.freeze_support()
     sys.exit(main())

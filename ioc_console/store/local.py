@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -364,6 +364,17 @@ def index_search_range(raw: sqlite3.Connection, first: int, last: int) -> None:
     raw.execute(_FTS_INSERT.format(where="id BETWEEN ? AND ?"), (first, last))
 
 
+class PreparedReport(NamedTuple):
+    """A report already turned into the store's rows (by :meth:`RowReference.prepare`, in another
+    process during a first sync), its id left out: ``row`` in the order of :data:`REPORT_COLUMNS`
+    and ``texts`` of :data:`FULL_TEXT_COLUMNS` (the compact history and attachments included)."""
+
+    number: str
+    version: int
+    row: tuple[Any, ...]
+    texts: tuple[Any, ...]
+
+
 #: The meta key under which a bulk load keeps the ``CREATE INDEX`` statements of the report indexes
 #: it dropped (a JSON list), until it puts them back together with the full-text index.
 BULK_KEY: Final = "store.bulk_load"
@@ -487,6 +498,16 @@ class _Reference:
             r.rating_comment,
         )
         return report, texts
+
+    def prepare(self, r: Report, history: str, attachments: str) -> PreparedReport:
+        """``r`` as rows to write (see :class:`PreparedReport`), with its history and attachments
+        as compact texts."""
+        row, texts = self.row(0, r)
+        return PreparedReport(r.number, r.version, row[1:], (*texts[1:], history, attachments))
+
+
+#: What :meth:`LocalStore.row_reference` gives: the reference data rows are built with.
+RowReference = _Reference
 
 
 def _micros(value: datetime | None) -> int | None:
@@ -765,21 +786,7 @@ class LocalStore:
                         for c in j.categories.values()
                     ],
                 )
-            R = ReportRecord
-            conn.execute(
-                update(R).values(
-                    category_rank=select(CategoryRecord.rank)
-                    .where(CategoryRecord.code == R.category)
-                    .scalar_subquery(),
-                    agency_rank=select(AgencyRecord.rank)
-                    .where(AgencyRecord.code == R.agency)
-                    .scalar_subquery(),
-                    unit_rank=select(UnitRecord.rank).where(UnitRecord.code == R.unit_code).scalar_subquery(),
-                    district_code=select(UnitRecord.district_code)
-                    .where(UnitRecord.code == R.unit_code)
-                    .scalar_subquery(),
-                )
-            )
+            self._rerank(conn)
             if self._get_meta(conn, _NAMES_KEY) != names:
                 self._rebuild_search(conn)
             self._set_meta(conn, _NAMES_KEY, names)
@@ -787,6 +794,33 @@ class LocalStore:
             self._set_meta(conn, "jurisdiction.id", j.id)
             self._set_meta(conn, "jurisdiction.timezone", j.timezone)
             self._reference = reference
+
+    @staticmethod
+    def _rerank(conn: Connection, numbers: Sequence[str] | None = None) -> None:
+        """Reports' sort ranks and district codes from the stored reference data: every report's,
+        or those of ``numbers``."""
+        R = ReportRecord
+        ranks = update(R).values(
+            category_rank=select(CategoryRecord.rank)
+            .where(CategoryRecord.code == R.category)
+            .scalar_subquery(),
+            agency_rank=select(AgencyRecord.rank).where(AgencyRecord.code == R.agency).scalar_subquery(),
+            unit_rank=select(UnitRecord.rank).where(UnitRecord.code == R.unit_code).scalar_subquery(),
+            district_code=select(UnitRecord.district_code)
+            .where(UnitRecord.code == R.unit_code)
+            .scalar_subquery(),
+        )
+        if numbers is None:
+            conn.execute(ranks)
+            return
+        for start in range(0, len(numbers), _LOOKUP):
+            conn.execute(ranks.where(R.number.in_(numbers[start : start + _LOOKUP])))
+
+    @property
+    def row_reference(self) -> RowReference:
+        """The reference data reports are turned into rows with now (:meth:`RowReference.prepare`);
+        replaced, not changed, when the jurisdiction changes."""
+        return self._reference
 
     def _rebuild_search(self, conn: Connection) -> None:
         """The full-text index from scratch: place or category names changed under every report."""
@@ -831,7 +865,7 @@ class LocalStore:
     def _upsert(
         self,
         raw: sqlite3.Connection,
-        reports: Iterable[Report],
+        reports: Iterable[Report | PreparedReport],
         with_history: bool,
         force: bool,
         kept: Mapping[str, tuple[str, str]] | None = None,
@@ -844,7 +878,7 @@ class LocalStore:
         #: number -> (id, version) of rows written by this call
         written: dict[str, tuple[int, int]] = {}
         total = 0
-        batch: list[Report] = []
+        batch: list[Report | PreparedReport] = []
         bulk = False
         try:
             for report in reports:
@@ -873,7 +907,7 @@ class LocalStore:
     def _upsert_batch(
         self,
         raw: sqlite3.Connection,
-        batch: list[Report],
+        batch: list[Report | PreparedReport],
         written: dict[str, tuple[int, int]],
         empty: bool,
         with_history: bool,
@@ -884,7 +918,7 @@ class LocalStore:
         kept: Mapping[str, tuple[str, str]] | None = None,
     ) -> tuple[int, int]:
         # The last copy of a number in the batch wins (the newest, unless forced, by version).
-        chosen: dict[str, Report] = {}
+        chosen: dict[str, Report | PreparedReport] = {}
         for report in batch:
             previous = chosen.get(report.number)
             if previous is None or force or report.version >= previous.version:
@@ -915,6 +949,12 @@ class LocalStore:
                 if not force and report.version < version:
                     continue
                 rewritten.append(report_id)
+            if isinstance(report, PreparedReport):
+                # (rows built elsewhere: a first sync's page, history and attachments included)
+                rows.append((report_id, *report.row))
+                texts.append((report_id, *report.texts))
+                written[number] = (report_id, report.version)
+                continue
             row, text_row = row_of(report_id, report)
             if with_history:
                 compact = kept.get(number) if kept else None

@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxState
-from ioc_console.store.local import index_search
+from ioc_console.store.local import PreparedReport, RowReference, index_search
 from ioc_console.store.models import FTS_TABLE
 
 #: The change feed's cursor (the last sequence number applied) in the store's meta table.
@@ -135,21 +135,26 @@ def _save_drafts(store: LocalStore, conn: Connection, drafts: Mapping[str, Any])
 
 def apply_feed_page(
     store: LocalStore,
-    reports: Sequence[Report],
+    reports: Sequence[Report | PreparedReport],
     removed: Sequence[str],
     cursor: int,
     *,
     cursor_key: str = CURSOR_KEY,
     kept: Mapping[str, tuple[str, str]] | None = None,
+    prepared_with: RowReference | None = None,
 ) -> int:
     """Upsert ``reports`` (history included; an older version than the stored one is skipped),
     delete ``removed``, and store ``cursor``: one transaction. Returns the reports written or deleted.
     ``kept``: histories and attachments already in the store's compact form, by number (a feed
-    page decoded ``compact``), for reports that carry none themselves.
+    page decoded ``compact``), for reports that carry none themselves. ``prepared_with``: the
+    reference data the prepared reports' rows were built with; if the jurisdiction has changed
+    since, their ranks are taken again from the stored one.
     """
     with store._transaction(write=True) as conn:
         raw = _raw(store, conn)
         written = store._upsert(raw, reports, True, False, kept) if reports else 0
+        if prepared_with is not None and prepared_with is not store.row_reference:
+            store._rerank(conn, [r.number for r in reports])
         deleted = _delete_reports(raw, removed, store.search_deferred) if removed else 0
         store._set_meta(conn, cursor_key, str(cursor))
     return written + deleted

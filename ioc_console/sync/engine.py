@@ -28,10 +28,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
+import multiprocessing
 import random
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -41,6 +44,7 @@ from zoneinfo import ZoneInfo
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxEntry, is_provisional
+from ioc_console.store.local import RowReference
 from ioc_console.store.photos import PHOTOS, discard, sweep
 from ioc_console.sync import apply, fastfeed, wire
 from ioc_console.sync.client import HubClient
@@ -91,6 +95,56 @@ class SyncSettings:
     #: An action is held this long after it was queued before it is sent, so that the operator
     #: can still take it back (the console's undo); :meth:`SyncEngine.release` ends the hold.
     hold_seconds: float = 0.0
+    #: A first sync of more than one page turns pages into the store's rows in a process of its
+    #: own, so that decoding does not hold up the console (its threads share one interpreter lock).
+    first_sync_process: bool = True
+
+
+def _start_decoding_process() -> None:
+    """The decoding process's first step: it imports what decoding needs (while the first page is
+    decoded on the engine's thread) and turns the automatic cycle collector off, as the console
+    does: the objects of a decoded page are freed as soon as its rows are built, and collecting
+    while hundreds of thousands are alive cost a third of the decoding time."""
+    import ioc_console.sync.fastfeed  # noqa: F401
+
+    gc.disable()
+
+
+def _ready() -> None:
+    """A task that ends once the decoding process has started."""
+
+
+class _Preparer:
+    """A process of its own that turns a first sync's feed pages into the store's rows
+    (:func:`ioc_console.sync.fastfeed.prepare_feed_page`). It is started (a fresh interpreter,
+    not a fork of the console's) when a first sync turns out to have more than one page, and
+    used once it has imported what it needs; until then, and if it cannot start or dies, pages
+    are decoded on the engine's thread."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self._pool = pool
+        self._warm: Future[None] = pool.submit(_ready)
+        self.broken = False
+
+    @classmethod
+    def start(cls) -> _Preparer | None:
+        try:
+            context = multiprocessing.get_context("spawn")
+            return cls(ProcessPoolExecutor(1, mp_context=context, initializer=_start_decoding_process))
+        except (OSError, RuntimeError):
+            log.warning("no process for the first sync's decoding; decoding it here", exc_info=True)
+            return None
+
+    def ready(self) -> bool:
+        if self.broken or not self._warm.done():
+            return False
+        return not self._warm.cancelled() and self._warm.exception() is None
+
+    def submit(self, body: bytes, reference: RowReference) -> Future[wire.FeedPage]:
+        return self._pool.submit(fastfeed.prepare_feed_page, body, reference)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass(frozen=True)
@@ -184,6 +238,8 @@ class SyncEngine:
         self._own_executor = executor is None
         self._executor: Executor = executor or ThreadPoolExecutor(1, thread_name_prefix="ioc-sync-db")
         self._decoder = ThreadPoolExecutor(1, thread_name_prefix="ioc-sync-decode")
+        #: Feed pages turned into rows in a process of their own (see ``first_sync_process``).
+        self.pages_prepared = 0
         self._rng = rng or random.Random()
         self._status = SyncStatus()
         self.status_changed: _Observers[SyncStatus] = _Observers()
@@ -299,10 +355,26 @@ class SyncEngine:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
-    async def _decode(self, body: bytes, after: int) -> wire.FeedPage:
-        """Parse and check a feed page on the engine's decoding thread (not the store's)."""
+    async def _decode(
+        self, body: bytes, after: int, preparer: _Preparer | None = None
+    ) -> tuple[wire.FeedPage, RowReference | None]:
+        """Parse and check a feed page on the engine's decoding thread (not the store's) or, once
+        ``preparer``'s process is ready, turn it into the store's rows there; the page, and the
+        reference data its rows were built with (None when decoded here)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._decoder, self._decode_page, body, after)
+        if preparer is not None and preparer.ready():
+            reference = self.store.row_reference
+            try:
+                page = await asyncio.wrap_future(preparer.submit(body, reference))
+            except wire.WireError as error:
+                raise MalformedAnswer(error) from error
+            except BrokenProcessPool:
+                log.warning("the first sync's decoding process stopped; decoding goes on here")
+                preparer.broken = True
+            else:
+                self._check_cursor(page, after)
+                return page, reference
+        return await loop.run_in_executor(self._decoder, self._decode_page, body, after), None
 
     async def _count_waiting(self) -> None:
         self._publish(waiting=await self._db(apply.count_pending, self.store))
@@ -449,6 +521,7 @@ class SyncEngine:
             self._publish()
             pending: list[asyncio.Future[Any]] = []
             bulk = False
+            preparer: _Preparer | None = None
             try:
                 size = self.settings.page_size
                 cursor = await self._db(apply.read_cursor, self.store)
@@ -463,21 +536,26 @@ class SyncEngine:
                 written: wire.FeedPage | None = None
                 while True:
                     # A pipeline: while page n is written (the store's worker; SQLite lets go of the
-                    # GIL while it writes), page n+1 is parsed and checked (a second thread) and
-                    # page n+2 fetched: its cursor is read off the last bytes of page n+1 (the hub
-                    # puts it there) without waiting for the parse, then checked against it.
-                    decoding = asyncio.ensure_future(self._decode(body, cursor))
-                    pending.append(decoding)
+                    # GIL while it writes), page n+1 is parsed and checked (a second thread or, in
+                    # a long first sync, a process) and page n+2 fetched: its cursor is read off
+                    # the last bytes of page n+1 (the hub puts it there) without waiting for the
+                    # parse, then checked against it.
                     ahead = wire.feed_page_tail(body)
+                    if bulk and preparer is None and ahead is not None and ahead[1]:
+                        preparer = _Preparer.start() if self.settings.first_sync_process else None
+                    decoding = asyncio.ensure_future(self._decode(body, cursor, preparer))
+                    pending.append(decoding)
                     fetching: asyncio.Future[bytes] | None = None
                     if ahead is not None and ahead[1]:
                         fetching = asyncio.ensure_future(self.client.feed_bytes(ahead[0], size))
                         pending.append(fetching)
-                    page = await decoding
+                    page, prepared_with = await decoding
+                    if prepared_with is not None:
+                        self.pages_prepared += 1
                     if writing is not None and written is not None:
                         await writing
                         total += self._page_written(written)
-                    writing = asyncio.ensure_future(self._db(self._write_page, page, cursor))
+                    writing = asyncio.ensure_future(self._db(self._write_page, page, cursor, prepared_with))
                     written = page
                     pending = [f for f in (writing, fetching) if f is not None]
                     if not page.more:
@@ -503,6 +581,8 @@ class SyncEngine:
                         future.cancel()
                     with contextlib.suppress(BaseException):
                         await future
+                if preparer is not None:
+                    await asyncio.to_thread(preparer.close)
                 if bulk or self.store.bulk_loading:
                     # Also when the sync stopped half-way: what arrived is searchable and indexed.
                     try:
@@ -519,21 +599,32 @@ class SyncEngine:
             self.changed.emit(Changes(numbers, tuple(page.removed), "feed", page.cursor))
         return page.changes
 
-    @staticmethod
-    def _decode_page(body: bytes, after: int) -> wire.FeedPage:
+    @classmethod
+    def _decode_page(cls, body: bytes, after: int) -> wire.FeedPage:
         """On a worker thread: parse and check a feed page."""
         try:
             page = fastfeed.decode_feed_page(body)
         except wire.WireError as error:
             raise MalformedAnswer(error) from error
-        if page.cursor < after:
-            raise MalformedAnswer(wire.WireError("cursor", f"cursor {page.cursor} went back from {after}"))
+        cls._check_cursor(page, after)
         return page
 
-    def _write_page(self, page: wire.FeedPage, after: int) -> None:
+    @staticmethod
+    def _check_cursor(page: wire.FeedPage, after: int) -> None:
+        if page.cursor < after:
+            raise MalformedAnswer(wire.WireError("cursor", f"cursor {page.cursor} went back from {after}"))
+
+    def _write_page(self, page: wire.FeedPage, after: int, prepared_with: RowReference | None = None) -> None:
         """On the store's worker: the page and its cursor, in one transaction."""
         if page.reports or page.removed or page.cursor != after:
-            apply.apply_feed_page(self.store, page.reports, page.removed, page.cursor, kept=page.kept)
+            apply.apply_feed_page(
+                self.store,
+                page.reports,
+                page.removed,
+                page.cursor,
+                kept=page.kept,
+                prepared_with=prepared_with,
+            )
 
     async def _pull_loop(self) -> None:
         assert self._pull_wanted is not None

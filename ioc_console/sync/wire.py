@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, NoReturn
@@ -25,6 +25,7 @@ import orjson
 from ioc_console.domain.lifecycle import Action, Channel, Priority, Role, Status
 from ioc_console.domain.report import Attachment, Contact, Event, Location, Report
 from ioc_console.store import compact
+from ioc_console.store.local import PreparedReport
 
 _STATUS: Final = {s.value: s for s in Status}
 _CHANNEL: Final = {c.value: c for c in Channel}
@@ -42,6 +43,10 @@ class WireError(ValueError):
         self.where = where
         self.problem = problem
         super().__init__(f"{where or 'document'}: {problem}")
+
+    def __reduce__(self) -> tuple[type[WireError], tuple[str, str]]:
+        # (raised in a first sync's decoding process, it is pickled back whole)
+        return (WireError, (self.where, self.problem))
 
 
 class _Bad(Exception):
@@ -377,7 +382,9 @@ class FeedPage:
     twice, its later change (by sequence number) wins. ``cursor`` is what to ask for next.
     """
 
-    reports: list[Report]
+    #: Reports as decoded or, decoded by :func:`ioc_console.sync.fastfeed.prepare_feed_page`, as
+    #: the store's rows.
+    reports: Sequence[Report | PreparedReport]
     removed: list[str]
     cursor: int
     more: bool

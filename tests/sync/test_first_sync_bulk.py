@@ -5,14 +5,20 @@ folds đ."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from sync_support import FAST, ThreadHub, make_console, open_store
+import httpx
+import pytest
+from sync_support import FAST, ThreadHub, make_console, open_store, pack
 
 from ioc_console.store import ReportQuery
-from ioc_console.sync import apply
+from ioc_console.sync import apply, fastfeed
+from ioc_console.sync import engine as engine_module
+from ioc_console.sync.errors import MalformedAnswer
 from ioc_console.sync.wire import decode_feed_page
 
 
@@ -78,3 +84,180 @@ def test_a_first_sync_in_bulk_leaves_what_page_by_page_writes_leave(hub: ThreadH
 
     asyncio.run(scenario())
     assert _content(tmp_path / "bulk.sqlite3") == _content(tmp_path / "pages.sqlite3")
+
+
+def _wait_for_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine uses its decoding process once that has started (a fresh interpreter: about a
+    second); here every page waits for it, so that the process does decode them."""
+    ready = engine_module._Preparer.ready
+
+    def waiting(self: engine_module._Preparer) -> bool:
+        with contextlib.suppress(Exception):
+            self._warm.result(timeout=60)
+        return ready(self)
+
+    monkeypatch.setattr(engine_module._Preparer, "ready", waiting)
+
+
+def _pages_by_hand(tmp_path: Path, name: str, bodies: list[bytes]) -> None:
+    """The pages written one by one into a store that already holds a report (no bulk load)."""
+    store = open_store(tmp_path / name)
+    try:
+        first = decode_feed_page(bodies[0])
+        apply.apply_feed_page(store, first.reports[:1], [], 0)
+        for body in bodies:
+            page = decode_feed_page(body)
+            apply.apply_feed_page(store, page.reports, page.removed, page.cursor)
+    finally:
+        store.close()
+
+
+def test_a_long_first_sync_is_decoded_in_a_process_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, hub: ThreadHub, tmp_path: Path
+) -> None:
+    numbers = [hub.submit(f"Cống thoát nước bị tắc ở khu phố {i}, mùi hôi") for i in range(9)]
+    hub.act("lan.nt", numbers[4], "forward", {"agency": "so-xd"})
+    hub.act("lan.nt", numbers[5], "reject", {"reason": "Trùng nội dung với phản ánh khác"})
+    _wait_for_the_process(monkeypatch)
+    bodies: list[bytes] = []
+
+    async def scenario() -> None:
+        console = make_console(
+            hub, tmp_path, "lan.nt", "process", settings=replace(FAST, page_size=4, first_sync_page_size=4)
+        )
+        try:
+            await console.engine.pull()
+            cursor = 0
+            while True:
+                bodies.append(await console.client.feed_bytes(cursor, 4))
+                page = decode_feed_page(bodies[-1])
+                cursor = page.cursor
+                if not page.more:
+                    break
+            # (The process starts when the first page says more follow; here even that one waits.)
+            assert console.engine.pages_prepared == len(bodies) >= 3
+            assert console.store.count(ReportQuery(text="cong thoat nuoc")) == len(numbers)
+            rejected = console.store.get_report(numbers[5])
+            assert rejected is not None and [e.action.value for e in rejected.history][-1] == "reject"
+        finally:
+            await console.close()
+
+    asyncio.run(scenario())
+    _pages_by_hand(tmp_path, "pages.sqlite3", bodies)
+    assert _content(tmp_path / "process.sqlite3") == _content(tmp_path / "pages.sqlite3")
+
+
+def test_when_the_decoding_process_dies_the_first_sync_goes_on_without_it(
+    monkeypatch: pytest.MonkeyPatch, hub: ThreadHub, tmp_path: Path
+) -> None:
+    numbers = [hub.submit(f"Đèn đường hỏng trên đường 16 tháng 4, đoạn {i}") for i in range(9)]
+    _wait_for_the_process(monkeypatch)
+    submit = engine_module._Preparer.submit
+
+    def kill_then_submit(self: engine_module._Preparer, body: bytes, reference: object) -> object:
+        for process in list(self._pool._processes.values()):  # type: ignore[union-attr]
+            process.kill()
+            process.join(30)
+        return submit(self, body, reference)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_module._Preparer, "submit", kill_then_submit)
+
+    async def scenario() -> None:
+        console = make_console(
+            hub, tmp_path, "lan.nt", "dies", settings=replace(FAST, page_size=4, first_sync_page_size=4)
+        )
+        try:
+            await console.engine.pull()
+            assert console.engine.pages_prepared == 0
+            assert console.store.count(ReportQuery(text="den duong hong")) == len(numbers)
+            assert not console.store.bulk_loading
+        finally:
+            await console.close()
+
+    asyncio.run(scenario())
+
+
+class _SpoiledPage(httpx.AsyncBaseTransport):
+    """The hub's answers, but its feed pages after the first carry a status nobody knows."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        body = await response.aread()
+        if request.url.path.endswith("/feed") and request.url.params.get("after", "0") != "0":
+            body = body.replace(b'"status":"new"', b'"status":"lost-in-transit"')
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        return httpx.Response(response.status_code, headers=headers, content=body)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def test_a_malformed_page_decoded_in_the_process_is_refused_and_nothing_of_it_applied(
+    monkeypatch: pytest.MonkeyPatch, hub: ThreadHub, tmp_path: Path
+) -> None:
+    for i in range(9):
+        hub.submit(f"Lấn chiếm vỉa hè bán hàng, điểm {i}")
+    _wait_for_the_process(monkeypatch)
+
+    async def scenario() -> None:
+        console = make_console(
+            hub,
+            tmp_path,
+            "lan.nt",
+            "spoiled",
+            transport=_SpoiledPage(),
+            settings=replace(FAST, page_size=4, first_sync_page_size=4),
+        )
+        try:
+            with pytest.raises(MalformedAnswer) as raised:
+                await console.engine.pull()
+            assert "lost-in-transit" in str(raised.value)
+            assert console.engine.pages_prepared == 1  # the first page; the process refused the second
+            assert console.store.count(ReportQuery()) == 4  # the first page only
+            assert (
+                apply.read_cursor(console.store)
+                == decode_feed_page(await console.client.feed_bytes(0, 4)).cursor
+            )
+            assert not console.store.bulk_loading
+        finally:
+            await console.close()
+
+    asyncio.run(scenario())
+
+
+def test_rows_prepared_before_the_jurisdiction_changed_take_the_new_ranks(
+    hub: ThreadHub, tmp_path: Path
+) -> None:
+    for i in range(3):
+        hub.submit(f"Rác thải đổ trộm bên đường, chỗ {i}")
+    store = open_store(tmp_path / "ranks.sqlite3")
+    try:
+
+        async def first_page() -> bytes:
+            console = make_console(hub, tmp_path, "lan.nt", "reader")
+            try:
+                return await console.client.feed_bytes(0, 10)
+            finally:
+                await console.close()
+
+        body = asyncio.run(first_page())
+        before = store.row_reference
+        page = fastfeed.prepare_feed_page(body, before)
+        # The categories in reverse order: every category's rank changes.
+        shipped = pack()
+        reordered = dataclasses.replace(shipped, categories=dict(reversed(list(shipped.categories.items()))))
+        store.load_jurisdiction(reordered)
+        assert store.row_reference is not before
+        apply.apply_feed_page(store, page.reports, page.removed, page.cursor, prepared_with=before)
+        with sqlite3.connect(store.path) as conn:
+            ranks = conn.execute(
+                "SELECT r.category_rank, c.rank FROM reports AS r JOIN categories AS c ON c.code = r.category"
+            ).fetchall()
+        assert len(ranks) == len(page.reports) >= 3
+        assert all(mine == stored for mine, stored in ranks)
+        assert before.category_rank["environment"] != store.row_reference.category_rank["environment"]
+    finally:
+        store.close()
