@@ -371,6 +371,11 @@ class SyncEngine:
             except BrokenProcessPool:
                 log.warning("the first sync's decoding process stopped; decoding goes on here")
                 preparer.broken = True
+            except Exception:
+                # (not the page's fault, which would be a WireError: the process's; the page is
+                # decoded here, where a fault of the page is found again)
+                log.exception("the first sync's decoding process failed; decoding goes on here")
+                preparer.broken = True
             else:
                 self._check_cursor(page, after)
                 return page, reference
