@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal, Protocol, get_args
 
@@ -306,7 +306,12 @@ def _coded(
 
 
 def conditions(
-    q: ReportQuery, ranks: Ranks, *, with_deadline: bool = True, scan: bool = False
+    q: ReportQuery,
+    ranks: Ranks,
+    *,
+    with_deadline: bool = True,
+    scan: bool = False,
+    expression: str | None = None,
 ) -> list[ColumnElement[bool]]:
     """The WHERE terms of ``q`` (its deadline filter left out when ``with_deadline`` is false).
 
@@ -346,6 +351,8 @@ def conditions(
         terms.append(R.number > q.number_after)  # the number's index walks from there
     search = Search.of(q.text, q.search_phone)
     if search is not None:
+        if expression is not None and search.expression is not None:
+            search = replace(search, expression=expression)  # (the same matches, found faster)
         terms.append(search.condition(col))
     return terms
 

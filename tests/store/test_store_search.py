@@ -13,6 +13,7 @@ from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.report import Contact, Location, Report
 from ioc_console.domain.text import fold
 from ioc_console.store import LocalStore, ReportQuery
+from ioc_console.store import local as store_local
 from ioc_console.store.folding import fast_fold, match_expression
 
 
@@ -257,3 +258,49 @@ def test_fast_fold_is_fold_on_random_mixtures() -> None:
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
         assert fast_fold(text) == fold(text), text
+
+
+PREFIXED = {
+    "nguoi": "Người dân phản ánh cống bị tắc",
+    "nguon": "Nguồn nước sinh hoạt bị nhiễm bẩn",
+    "nguong": "Ngưỡng cửa nhà văn hóa bị vỡ",
+    "nguyen": "Đường Nguyễn Huệ có ổ gà",
+    "karaoke": "Hát karaoke ồn ào sau 22 giờ",
+}
+
+
+@pytest.mark.parametrize("most", [16, 1], ids=["terms", "too-many-terms"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nguo", {"nguoi", "nguon", "nguong"}),  # three terms begin with "nguo"
+        ("ngươ", {"nguoi", "nguon", "nguong"}),
+        ("nguon", {"nguon", "nguong"}),  # a whole word, and the prefix of another
+        ("phan anh nguo", {"nguoi"}),
+        ("karao", {"karaoke"}),
+        ("nguox", set()),  # no term begins with it
+        ("nguoi ", {"nguoi"}),  # a finished word: not a prefix
+    ],
+)
+def test_a_typed_prefix_finds_what_the_prefix_index_finds(
+    monkeypatch: pytest.MonkeyPatch, store: LocalStore, text: str, expected: set[str], most: int
+) -> None:
+    """A last word of 4 letters or more is searched as the terms it begins (at most 16 of them,
+    else as a prefix): the same reports either way, on both plans of a page and in the count."""
+    monkeypatch.setattr(store_local, "_PREFIX_TERMS", most)
+    made = {key: make_report(i, description=text_) for i, (key, text_) in enumerate(PREFIXED.items())}
+    store.upsert_reports(made.values())
+    wanted = {made[key].number for key in expected}
+    assert found(store, text) == wanted
+    monkeypatch.setattr(store_local, "FEW_MATCHES", -1)  # (the page read by windows or the sort's index)
+    assert found(store, text) == wanted
+
+
+def test_the_expression_names_the_terms_a_prefix_begins(store: LocalStore) -> None:
+    store.upsert_reports(make_report(i, description=text) for i, text in enumerate(PREFIXED.values()))
+    raw = store._raw
+    assert raw is not None
+    assert store_local.exact_terms(raw, '"phan" "nguo"*') == '"phan" AND ("nguoi" OR "nguon" OR "nguong")'
+    assert store_local.exact_terms(raw, '"karao"*') == '"karaoke"'
+    assert store_local.exact_terms(raw, '"ngu"*') == '"ngu"*'  # 3 letters: the prefix index has it
+    assert store_local.exact_terms(raw, '"nguoi"') == '"nguoi"'
