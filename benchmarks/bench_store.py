@@ -42,6 +42,7 @@ from ioc_console.domain.report import Report
 from ioc_console.resources import default_pack_path
 from ioc_console.store import SORT_KEYS, LocalStore, ReportQuery
 from ioc_console.store import local as store_local
+from ioc_console.store.rows import RowReference
 
 NOW = datetime(2026, 6, 1, 10, 0)
 
@@ -106,7 +107,7 @@ def fresh(folder: Path, name: str, pack: Jurisdiction) -> LocalStore:
 def raw_upsert(folder: Path, pack: Jurisdiction, reports: list[Report]) -> float:
     """Seconds for sqlite3 alone to upsert the store's rows of ``reports`` (rows built beforehand)."""
     fresh(folder, "raw.sqlite3", pack).close()
-    reference = store_local._Reference.of(pack)
+    reference = RowReference.of(pack)
     rows = [reference.row(i + 1, r) for i, r in enumerate(reports)]
     hot = [row for row, _ in rows]
     texts = [text for _, text in rows]

@@ -21,10 +21,10 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import (
     Connection,
@@ -48,12 +48,9 @@ from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import Action, Channel, Priority, Status
 from ioc_console.domain.report import Contact, Location, Report
-from ioc_console.domain.text import normalize_phone
 from ioc_console.store.compact import attachments_from, attachments_text, history_from, history_text
 from ioc_console.store.convert import (
-    PRIORITY_RANK,
     STATUS_RANK,
-    TERMINAL_VALUES,
     dump_json,
     from_micros,
     from_micros_or_none,
@@ -91,6 +88,7 @@ from ioc_console.store.queries import (
     has_filters,
     order_by,
 )
+from ioc_console.store.rows import PreparedReport, RowReference, _chain
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -264,13 +262,9 @@ def _configure(raw: sqlite3.Connection) -> None:
 # -- rows -------------------------------------------------------------------------------------------
 
 _R = ReportRecord.__table__
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND: Final = timedelta(microseconds=1)
-_STATUS_RANK: Final = {status.value: rank for status, rank in STATUS_RANK.items()}
-_PRIORITY_RANK: Final = {priority.value: rank for priority, rank in PRIORITY_RANK.items()}
 _OUTBOX = OutboxRecord.__table__
 _TEXTS_ONLY = tuple(c for c in ReportTextRecord.__table__.c if c.name != "id")
-#: Columns written by the bulk path, in the order of :meth:`_Reference.row`.
+#: Columns written by the bulk path, in the order of :meth:`RowReference.row`.
 REPORT_COLUMNS: Final = (
     "id",
     "number",
@@ -400,183 +394,13 @@ def exact_terms(raw: sqlite3.Connection, expression: str) -> str:
     return " AND ".join([*head, last])
 
 
-class PreparedReport(NamedTuple):
-    """A report already turned into the store's rows (by :meth:`RowReference.prepare`, in another
-    process during a first sync), its id left out: ``row`` in the order of :data:`REPORT_COLUMNS`
-    and ``texts`` of :data:`FULL_TEXT_COLUMNS` (the compact history and attachments included)."""
-
-    number: str
-    version: int
-    row: tuple[Any, ...]
-    texts: tuple[Any, ...]
-
-
 #: The meta key under which a bulk load keeps the ``CREATE INDEX`` statements of the report indexes
 #: it dropped (a JSON list), until it puts them back together with the full-text index.
 BULK_KEY: Final = "store.bulk_load"
 
 
-@dataclass
-class _Reference:
-    """What the bulk path and the filters need of the jurisdiction, as plain dictionaries."""
-
-    category_rank: dict[str, int]
-    agency_rank: dict[str, int]
-    unit_rank: dict[str, int]
-    district: dict[str, str | None]
-    #: Each unit code with itself and every unit below it.
-    below: dict[str, frozenset[str]]
-    #: Names of a unit and the units above it (the top-level unit left out): ``units.place_names``.
-    place_names: dict[str, str]
-
-    @classmethod
-    def empty(cls) -> _Reference:
-        return cls({}, {}, {}, {}, {}, {})
-
-    @classmethod
-    def build(
-        cls,
-        units: Mapping[str, tuple[str, str | None]],
-        unit_rank: dict[str, int],
-        category_rank: dict[str, int],
-        agency_rank: dict[str, int],
-    ) -> _Reference:
-        """From units (code -> name, parent) in pack order."""
-        district: dict[str, str | None] = {}
-        place: dict[str, str] = {}
-        below: dict[str, set[str]] = {code: set() for code in units}
-        for code in units:
-            chain = _chain(units, code)
-            district[code] = chain[-2] if len(chain) >= 2 else None
-            place[code] = " ".join(units[c][0] for c in (chain[:-1] or chain))
-            for ancestor in chain:
-                below[ancestor].add(code)
-        return cls(
-            category_rank=category_rank,
-            agency_rank=agency_rank,
-            unit_rank=unit_rank,
-            district=district,
-            below={code: frozenset(codes) for code, codes in below.items()},
-            place_names=place,
-        )
-
-    @classmethod
-    def of(cls, j: Jurisdiction) -> _Reference:
-        return cls.build(
-            {u.code: (u.name, u.parent) for u in j.units.values()},
-            _unit_ranks(j),
-            {code: rank for rank, code in enumerate(j.categories)},
-            {code: rank for rank, code in enumerate(j.agencies)},
-        )
-
-    def row(self, report_id: int, r: Report) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-        """The report's values for ``reports`` and ``report_texts``, in the order of
-        :data:`REPORT_COLUMNS` and :data:`TEXT_COLUMNS`. This is the bulk path's hot loop: enum
-        values are read as ``_value_`` and instants converted inline, which spares attribute and
-        call overhead on 200,000 reports."""
-        location = r.location
-        contact = r.contact
-        unit = location.unit_code
-        status = r.status._value_
-        priority = r.priority._value_
-        category = r.category
-        agency = r.agency
-        phone = contact.phone
-        epoch, tick = _EPOCH, _MICROSECOND
-        received = r.received_at
-        if received.tzinfo is None:
-            raise ValueError(f"report {r.number}: naive received_at; the store keeps instants")
-        updated, started, due, stage_due = r.updated_at, r.stage_started_at, r.due_at, r.stage_due_at
-        paused, closed, contacted, forwarded = r.paused_since, r.closed_at, r.first_contact_at, r.forwarded_at
-        report = (
-            report_id,
-            r.number,
-            (received - epoch) // tick,
-            category,
-            self.category_rank.get(category),
-            unit,
-            None if unit is None else self.unit_rank.get(unit),
-            None if unit is None else self.district.get(unit),
-            r.channel._value_,
-            status,
-            _STATUS_RANK[status],
-            status in TERMINAL_VALUES,
-            agency,
-            None if agency is None else self.agency_rank.get(agency),
-            priority,
-            _PRIORITY_RANK[priority],
-            location.lat,
-            location.lon,
-            (normalize_phone(phone) or None) if phone else None,
-            r.satisfied,
-            r.duplicate_of,
-            r.version,
-            None if updated is None else (updated - epoch) // tick,
-            None if started is None else (started - epoch) // tick,
-            None if due is None else (due - epoch) // tick,
-            None if stage_due is None else (stage_due - epoch) // tick,
-            None if paused is None else (paused - epoch) // tick,
-            r.paused_seconds,
-            None if closed is None else (closed - epoch) // tick,
-            None if contacted is None else (contacted - epoch) // tick,
-            None if forwarded is None else (forwarded - epoch) // tick,
-        )
-        texts = (
-            report_id,
-            r.title,
-            r.description,
-            location.address,
-            contact.name,
-            phone,
-            contact.email,
-            r.reply,
-            r.result,
-            r.rating_comment,
-        )
-        return report, texts
-
-    def prepare(self, r: Report, history: str, attachments: str) -> PreparedReport:
-        """``r`` as rows to write (see :class:`PreparedReport`), with its history and attachments
-        as compact texts."""
-        row, texts = self.row(0, r)
-        return PreparedReport(r.number, r.version, row[1:], (*texts[1:], history, attachments))
-
-
-#: What :meth:`LocalStore.row_reference` gives: the reference data rows are built with.
-RowReference = _Reference
-
-
 def _micros(value: datetime | None) -> int | None:
     return None if value is None else to_micros(value)
-
-
-def _chain(units: Mapping[str, tuple[str, str | None]], code: str) -> list[str]:
-    """The unit and the codes above it, up to the top (stops at unknown parents and cycles)."""
-    chain = [code]
-    parent = units[code][1]
-    while parent is not None and parent in units and parent not in chain:
-        chain.append(parent)
-        parent = units[parent][1]
-    return chain
-
-
-def _unit_ranks(j: Jurisdiction) -> dict[str, int]:
-    """Depth-first order of the pack's units: a district, then its wards and communes."""
-    children: dict[str | None, list[str]] = {}
-    for code, unit in j.units.items():
-        parent = unit.parent if unit.parent in j.units else None
-        children.setdefault(parent, []).append(code)
-    ranks: dict[str, int] = {}
-    stack = list(reversed(children.get(None, [])))
-    while stack:
-        code = stack.pop()
-        if code in ranks:
-            continue
-        ranks[code] = len(ranks)
-        stack.extend(reversed(children.get(code, [])))
-    for code in j.units:  # units caught in a parent cycle
-        ranks.setdefault(code, len(ranks))
-    return ranks
 
 
 def _fingerprint(value: Any) -> str:
@@ -619,7 +443,7 @@ class LocalStore:
         self._engine: Engine = create_engine("sqlite+pysqlite://", creator=lambda: raw, poolclass=StaticPool)
         event.listen(self._engine, "begin", self._on_begin)
         self._conn: Connection | None = self._engine.connect()
-        self._reference = _Reference.empty()
+        self._reference = RowReference.empty()
         #: Filters (queries without their page) for which looking up the matches beat the scan.
         self._search_first: set[ReportQuery] = set()
         #: While a bulk load runs: the ``CREATE INDEX`` statements of the report indexes it dropped.
@@ -758,9 +582,9 @@ class LocalStore:
         names = _fingerprint(_names_data(j))
         with self._transaction(write=True) as conn:
             if self._get_meta(conn, _JURISDICTION_KEY) == fingerprint:
-                self._reference = _Reference.of(j)
+                self._reference = RowReference.of(j)
                 return
-            reference = _Reference.of(j)
+            reference = RowReference.of(j)
             parents = {u.code: (u.name, u.parent) for u in j.units.values()}
             for model in (UnitAncestorRecord, UnitRecord, AgencyRecord, CategoryRecord):
                 conn.execute(delete(model))
@@ -863,7 +687,7 @@ class LocalStore:
         """The full-text index from scratch: place or category names changed under every report."""
         self._driver(conn).execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
-    def _read_reference(self) -> _Reference:
+    def _read_reference(self) -> RowReference:
         """The reference data as stored (so that a reopened store ranks reports without the pack)."""
         with self._transaction(write=False) as conn:
             units = conn.execute(
@@ -877,7 +701,7 @@ class LocalStore:
                 )
             ).all()
             agencies = conn.execute(select(AgencyRecord.code, AgencyRecord.rank)).all()
-        return _Reference.build(
+        return RowReference.build(
             {u.code: (u.name, u.parent) for u in units},
             {u.code: u.rank for u in units},
             {c.code: c.rank for c in categories},
@@ -949,7 +773,7 @@ class LocalStore:
         empty: bool,
         with_history: bool,
         force: bool,
-        reference: _Reference,
+        reference: RowReference,
         total: int,
         next_id: int,
         kept: Mapping[str, tuple[str, str]] | None = None,

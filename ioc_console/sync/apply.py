@@ -27,8 +27,9 @@ from sqlalchemy import Connection
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxState
-from ioc_console.store.local import PreparedReport, RowReference, index_search
+from ioc_console.store.local import index_search
 from ioc_console.store.models import FTS_TABLE
+from ioc_console.store.rows import PreparedReport, RowReference
 
 #: The change feed's cursor (the last sequence number applied) in the store's meta table.
 CURSOR_KEY: Final = "sync.cursor"

@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import gc
 import logging
 import multiprocessing
 import random
@@ -44,8 +43,8 @@ from zoneinfo import ZoneInfo
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxEntry, is_provisional
-from ioc_console.store.local import RowReference
 from ioc_console.store.photos import PHOTOS, discard, sweep
+from ioc_console.store.rows import RowReference
 from ioc_console.sync import apply, fastfeed, wire
 from ioc_console.sync.client import HubClient
 from ioc_console.sync.errors import (
@@ -100,20 +99,6 @@ class SyncSettings:
     first_sync_process: bool = True
 
 
-def _start_decoding_process() -> None:
-    """The decoding process's first step: it imports what decoding needs (while the first page is
-    decoded on the engine's thread) and turns the automatic cycle collector off, as the console
-    does: the objects of a decoded page are freed as soon as its rows are built, and collecting
-    while hundreds of thousands are alive cost a third of the decoding time."""
-    import ioc_console.sync.fastfeed  # noqa: F401
-
-    gc.disable()
-
-
-def _ready() -> None:
-    """A task that ends once the decoding process has started."""
-
-
 class _Preparer:
     """A process of its own that turns a first sync's feed pages into the store's rows
     (:func:`ioc_console.sync.fastfeed.prepare_feed_page`). It is started (a fresh interpreter,
@@ -123,14 +108,16 @@ class _Preparer:
 
     def __init__(self, pool: ProcessPoolExecutor) -> None:
         self._pool = pool
-        self._warm: Future[None] = pool.submit(_ready)
+        self._warm: Future[None] = pool.submit(fastfeed.ready)
         self.broken = False
 
     @classmethod
     def start(cls) -> _Preparer | None:
         try:
             context = multiprocessing.get_context("spawn")
-            return cls(ProcessPoolExecutor(1, mp_context=context, initializer=_start_decoding_process))
+            return cls(
+                ProcessPoolExecutor(1, mp_context=context, initializer=fastfeed.start_decoding_process)
+            )
         except (OSError, RuntimeError):
             log.warning("no process for the first sync's decoding; decoding it here", exc_info=True)
             return None

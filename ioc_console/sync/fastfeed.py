@@ -11,6 +11,7 @@ form, say). So a page is accepted here only if the strict decoder would accept i
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal
@@ -20,7 +21,7 @@ import msgspec
 from ioc_console.domain.lifecycle import Action, Channel, Priority, Role, Status
 from ioc_console.domain.report import Contact, Location, Report
 from ioc_console.store import compact
-from ioc_console.store.local import PreparedReport, RowReference
+from ioc_console.store.rows import PreparedReport, RowReference
 from ioc_console.sync import wire
 
 #: An ISO 8601 time with its offset (a time without one is refused, as the strict decoder does).
@@ -202,4 +203,17 @@ def prepare_feed_page(body: bytes, reference: RowReference) -> wire.FeedPage:
     return replace(page, reports=prepared, kept={})
 
 
-__all__ = ["decode_feed_page", "prepare_feed_page"]
+def start_decoding_process() -> None:
+    """The first step of a first sync's decoding process (see ``SyncEngine``): it turns the
+    automatic cycle collector off, as the console does. The objects of a decoded page are freed as
+    soon as its rows are built; collecting while hundreds of thousands are alive cost a third of
+    the decoding time. (This module imports only what decoding needs: the process is ready in a
+    fraction of a second.)"""
+    gc.disable()
+
+
+def ready() -> None:
+    """A task that ends once the decoding process has started."""
+
+
+__all__ = ["decode_feed_page", "prepare_feed_page", "ready", "start_decoding_process"]

@@ -25,7 +25,7 @@ import orjson
 from ioc_console.domain.lifecycle import Action, Channel, Priority, Role, Status
 from ioc_console.domain.report import Attachment, Contact, Event, Location, Report
 from ioc_console.store import compact
-from ioc_console.store.local import PreparedReport
+from ioc_console.store.rows import PreparedReport
 
 _STATUS: Final = {s.value: s for s in Status}
 _CHANNEL: Final = {c.value: c for c in Channel}
