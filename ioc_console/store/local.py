@@ -930,8 +930,9 @@ class LocalStore:
         against the filters, which stops as soon as the page is full (fast unless few reports
         match), or looking the matching reports up by their filters' indexes and sorting them (fast
         when few match). The first is tried within a small time budget; if it runs out, the second
-        answers, and is remembered for that filter until the data changes. The page's texts are
-        read afterwards, for its rows only.
+        answers, and is remembered for that filter until the data changes. A search by text alone
+        that matches many reports is answered a window of reports at a time in the sort's order
+        (:meth:`_search_window`). The page's texts are read afterwards, for its rows only.
         """
         with self._transaction(write=False) as conn:
             rows = self._page(conn, q)
@@ -985,7 +986,8 @@ class LocalStore:
         if search is not None and search.expression is not None:
             expression = exact_terms(self._driver(conn), search.expression)
             # The text decides: few matches are looked up and sorted at once; many are read in
-            # the sort's order (the set of matches is built first, which the budget must allow).
+            # the sort's order, by windows or (with other filters) testing each report against the
+            # set of matches, built first (which the budget must allow).
             few = select(func.count()).select_from(fts_matches(expression).limit(FEW_MATCHES + 1).subquery())
             if conn.execute(few).scalar_one() <= FEW_MATCHES:
                 return conn.execute(self._select(q, scan=False, expression=expression)).all()
