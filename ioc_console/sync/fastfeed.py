@@ -191,15 +191,11 @@ def prepare_feed_page(body: bytes, reference: RowReference) -> wire.FeedPage:
     """:func:`decode_feed_page`, the reports turned into the store's rows (:class:`PreparedReport`)
     with ``reference``: a first sync does this in another process, where it does not hold up the
     console's threads (decoding a page of 5,000 reports takes a quarter of a second of Python)."""
-    page = decode_feed_page(body)
-    kept = page.kept
+    page = decode_feed_page(body)  # (decoded compact: every report's history is in ``kept``)
     prepared: list[PreparedReport] = []
     for r in page.reports:
         assert isinstance(r, Report)
-        texts = kept.get(r.number)
-        if texts is None:
-            texts = (compact.history_text(r.history), compact.attachments_text(r.attachments))
-        prepared.append(reference.prepare(r, *texts))
+        prepared.append(reference.prepare(r, *page.kept[r.number]))
     return replace(page, reports=prepared, kept={})
 
 
