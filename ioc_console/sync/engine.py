@@ -63,6 +63,8 @@ from ioc_console.sync.status import DEFAULT_TZ, SyncState, SyncStatus, full_time
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+#: A feed page decoded, and the reference data its rows were built with (see ``SyncEngine._decode``).
+_Decoded = tuple[wire.FeedPage, RowReference | None]
 
 #: Seconds between two looks at an entry held by the console (see :meth:`SyncEngine.hold_with`)
 #: should its release not be told.
@@ -163,6 +165,12 @@ class RefusedAction:
 
     def message(self, lang: str = "vi") -> str:
         return self.message_en if lang == "en" else self.message_vi
+
+
+def _forget_done(futures: list[asyncio.Future[Any]]) -> None:
+    """Drop the futures that have succeeded (their results, pages of thousands of reports, are
+    let go); failed and cancelled ones stay, to be awaited."""
+    futures[:] = [f for f in futures if not f.done() or f.cancelled() or f.exception() is not None]
 
 
 def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
@@ -342,9 +350,7 @@ class SyncEngine:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
-    async def _decode(
-        self, body: bytes, after: int, preparer: _Preparer | None = None
-    ) -> tuple[wire.FeedPage, RowReference | None]:
+    async def _decode(self, body: bytes, after: int, preparer: _Preparer | None = None) -> _Decoded:
         """Parse and check a feed page on the engine's decoding thread (not the store's) or, once
         ``preparer``'s process is ready, turn it into the store's rows there; the page, and the
         reference data its rows were built with (None when decoded here)."""
@@ -526,20 +532,32 @@ class SyncEngine:
                 total = 0
                 writing: asyncio.Future[Any] | None = None
                 written: wire.FeedPage | None = None
+                ahead = wire.feed_page_tail(body)
+                if bulk and ahead is not None and ahead[1] and self.settings.first_sync_process:
+                    preparer = _Preparer.start()  # (a first sync of more than one page)
+                decoding: asyncio.Future[_Decoded] = asyncio.ensure_future(
+                    self._decode(body, cursor, preparer)
+                )
+                pending.append(decoding)
+
+                async def fetch_and_decode(after: int) -> tuple[bytes, asyncio.Future[_Decoded]]:
+                    # The next page is handed to the decoder as soon as it arrives, so that the
+                    # decoder goes from one page to the next without waiting for this loop.
+                    following = await self.client.feed_bytes(after, size)
+                    started = asyncio.ensure_future(self._decode(following, after, preparer))
+                    pending.append(started)
+                    return following, started
+
                 while True:
                     # A pipeline: while page n is written (the store's worker; SQLite lets go of the
                     # GIL while it writes), page n+1 is parsed and checked (a second thread or, in
                     # a long first sync, a process) and page n+2 fetched: its cursor is read off
                     # the last bytes of page n+1 (the hub puts it there) without waiting for the
-                    # parse, then checked against it.
+                    # parse, then checked against it, and it is queued for decoding on arrival.
                     ahead = wire.feed_page_tail(body)
-                    if bulk and preparer is None and ahead is not None and ahead[1]:
-                        preparer = _Preparer.start() if self.settings.first_sync_process else None
-                    decoding = asyncio.ensure_future(self._decode(body, cursor, preparer))
-                    pending.append(decoding)
-                    fetching: asyncio.Future[bytes] | None = None
+                    fetching: asyncio.Future[tuple[bytes, asyncio.Future[_Decoded]]] | None = None
                     if ahead is not None and ahead[1]:
-                        fetching = asyncio.ensure_future(self.client.feed_bytes(ahead[0], size))
+                        fetching = asyncio.ensure_future(fetch_and_decode(ahead[0]))
                         pending.append(fetching)
                     page, prepared_with = await decoding
                     if prepared_with is not None:
@@ -549,17 +567,22 @@ class SyncEngine:
                         total += self._page_written(written)
                     writing = asyncio.ensure_future(self._db(self._write_page, page, cursor, prepared_with))
                     written = page
-                    pending = [f for f in (writing, fetching) if f is not None]
+                    pending.append(writing)
+                    _forget_done(pending)
                     if not page.more:
                         await writing
                         total += self._page_written(page)
                         break
                     if fetching is not None and ahead is not None and ahead[0] == page.cursor:
-                        body = await fetching
+                        body, decoding = await fetching
                     else:
                         if fetching is not None:
                             fetching.cancel()
+                            with contextlib.suppress(BaseException):
+                                (await fetching)[1].cancel()
                         body = await self.client.feed_bytes(page.cursor, size)
+                        decoding = asyncio.ensure_future(self._decode(body, page.cursor, preparer))
+                        pending.append(decoding)
                     cursor = page.cursor
                 self._went_well()
                 self._publish(last_pull_at=self.clock())

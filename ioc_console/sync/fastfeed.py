@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 from dataclasses import replace
 from datetime import datetime
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, cast
 
 import msgspec
 
@@ -148,10 +148,16 @@ def _report(r: _Report) -> Report:
     )
 
 
-def _page(body: bytes) -> wire.FeedPage:
+#: Built rows read a report's contact; a report sent without one has none of its fields.
+_NO_CONTACT: Final = _Contact()
+
+
+def _page(body: bytes, reference: RowReference | None = None) -> wire.FeedPage:
+    """The page, its reports as domain reports (their histories and attachments in ``kept``) or,
+    given ``reference``, as the store's rows."""
     page = _DECODER.decode(body)
     cursor = int(page.cursor)
-    latest: dict[str, tuple[int, Report | None]] = {}
+    latest: dict[str, tuple[int, Report | PreparedReport | None]] = {}
     kept: dict[str, tuple[str, str]] = {}
     last_seq = 0
     for change in page.changes:
@@ -164,11 +170,17 @@ def _page(body: bytes) -> wire.FeedPage:
             r = change.report
             if r is None or r.number != number:
                 raise _Stricter
-            latest[number] = (seq, _report(r))
-            kept[number] = (
-                compact.history_text(r.history or ()),
-                compact.attachments_text(r.attachments or ()),
-            )
+            history = compact.history_text(r.history or ())
+            attachments = compact.attachments_text(r.attachments or ())
+            if reference is None:
+                latest[number] = (seq, _report(r))
+                kept[number] = (history, attachments)
+            else:
+                if r.contact is None:
+                    r.contact = _NO_CONTACT
+                # The structure has a report's fields, of the same types, under the same names:
+                # its rows are built from it without making a domain report first.
+                latest[number] = (seq, reference.prepare(cast(Report, r), history, attachments))
         else:
             latest[number] = (seq, None)
     if last_seq > cursor:
@@ -191,7 +203,11 @@ def prepare_feed_page(body: bytes, reference: RowReference) -> wire.FeedPage:
     """:func:`decode_feed_page`, the reports turned into the store's rows (:class:`PreparedReport`)
     with ``reference``: a first sync does this in another process, where it does not hold up the
     console's threads (decoding a page of 5,000 reports takes a quarter of a second of Python)."""
-    page = decode_feed_page(body)  # (decoded compact: every report's history is in ``kept``)
+    try:
+        return _page(body, reference)
+    except (msgspec.ValidationError, msgspec.DecodeError, _Stricter):
+        pass
+    page = wire.decode_feed_page(body, compact=True)  # (every report's history is in ``kept``)
     prepared: list[PreparedReport] = []
     for r in page.reports:
         assert isinstance(r, Report)

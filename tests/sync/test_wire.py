@@ -17,6 +17,7 @@ from ioc_console.domain.lifecycle import Status
 from ioc_console.domain.report import Report
 from ioc_console.hub.wire import report_to_wire
 from ioc_console.store.compact import attachments_text, history_text
+from ioc_console.store.rows import RowReference
 from ioc_console.sync import fastfeed
 from ioc_console.sync.engine import backoff_delay
 from ioc_console.sync.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, refused
@@ -246,6 +247,58 @@ def test_what_the_fast_decoder_is_stricter_about_is_still_taken(
 ) -> None:
     body = _broken(reports, path, value)
     assert fastfeed.decode_feed_page(body) == decode_feed_page(body, compact=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("more",), True),
+        ((*R1, "contact"), None),
+        ((*R1, "contact"), KeyError),
+        ((*R1, "contact", "phone"), "0905 123 456"),
+        ((*R1, "paused_seconds"), 3600),
+        ((*R1, "priority"), KeyError),
+        ((*R1, "agency"), None),
+        ((*R1, "history", 0, "at"), "20250310T090000+0700"),  # (taken by the strict decoder)
+    ],
+)
+def test_rows_built_while_decoding_are_the_rows_of_the_strict_decoders_reports(
+    reports: list[Report], path: tuple[Any, ...], value: Any
+) -> None:
+    """A first sync's decoding process builds the store's rows straight from what it decoded; they
+    are the rows the store makes of the reports the strict decoder reads from the same page."""
+    body = _broken(reports, path, value)
+    reference = RowReference.of(pack())
+    strict = decode_feed_page(body, compact=True)
+    prepared = fastfeed.prepare_feed_page(body, reference)
+    assert prepared.reports == [reference.prepare(r, *strict.kept[r.number]) for r in strict.reports]
+    assert len(prepared.reports) == 3
+    assert (prepared.removed, prepared.cursor, prepared.more, prepared.changes, prepared.kept) == (
+        strict.removed,
+        strict.cursor,
+        strict.more,
+        strict.changes,
+        {},
+    )
+
+
+def test_rows_built_while_decoding_keep_a_reports_later_change_and_removals(reports: list[Report]) -> None:
+    doc = report_to_wire(reports[1])
+    body = json.dumps(
+        {
+            "changes": [
+                {"seq": 4, "kind": "upsert", "number": doc["number"], "report": doc},
+                {"seq": 5, "kind": "remove", "number": "2025-000001"},
+                {"seq": 7, "kind": "upsert", "number": doc["number"], "report": dict(doc, version=9)},
+                {"seq": 8, "kind": "remove", "number": "2025-000002"},
+            ],
+            "cursor": "9",
+            "more": False,
+        }
+    ).encode()
+    prepared = fastfeed.prepare_feed_page(body, RowReference.of(pack()))
+    assert [(r.number, r.version) for r in prepared.reports] == [(doc["number"], 9)]
+    assert prepared.removed == ["2025-000001", "2025-000002"] and prepared.cursor == 9
 
 
 def test_a_boolean_is_not_a_number_for_the_fast_decoder_either(reports: list[Report]) -> None:
