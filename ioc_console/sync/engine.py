@@ -129,8 +129,8 @@ class _Preparer:
             return False
         return not self._warm.cancelled() and self._warm.exception() is None
 
-    def submit(self, body: bytes, reference: RowReference) -> Future[fastfeed.Sent]:
-        return self._pool.submit(fastfeed.prepare_in_process, body, reference)
+    def submit(self, body: bytes, reference: RowReference) -> Future[wire.FeedPage]:
+        return self._pool.submit(fastfeed.prepare_feed_page, body, reference)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -358,7 +358,7 @@ class SyncEngine:
         if preparer is not None and preparer.ready():
             reference = self.store.row_reference
             try:
-                page = fastfeed.received(await asyncio.wrap_future(preparer.submit(body, reference)))
+                page = await asyncio.wrap_future(preparer.submit(body, reference))
             except wire.WireError as error:
                 raise MalformedAnswer(error) from error
             except BrokenProcessPool:

@@ -215,35 +215,6 @@ def prepare_feed_page(body: bytes, reference: RowReference) -> wire.FeedPage:
     return replace(page, reports=prepared, kept={})
 
 
-#: A prepared page as it leaves the decoding process: the page without its reports, then their
-#: numbers, versions, rows and texts as columns (see :func:`prepare_in_process`).
-Sent = tuple[wire.FeedPage, list[str], list[int], list[tuple[Any, ...]], list[tuple[Any, ...]]]
-
-
-def prepare_in_process(body: bytes, reference: RowReference) -> Sent:
-    """:func:`prepare_feed_page` in the decoding process, its rows sent back as columns of plain
-    values: pickling and unpickling 5,000 :class:`PreparedReport` (a call each way for every one)
-    took twice as long, and the unpickling holds the console's interpreter lock. :func:`received`
-    makes the page again."""
-    page = prepare_feed_page(body, reference)
-    reports = cast(list[PreparedReport], page.reports)
-    return (
-        replace(page, reports=[]),
-        [r.number for r in reports],
-        [r.version for r in reports],
-        [r.row for r in reports],
-        [r.texts for r in reports],
-    )
-
-
-def received(sent: Sent) -> wire.FeedPage:
-    """The page :func:`prepare_in_process` sent."""
-    page, numbers, versions, rows, texts = sent
-    return replace(
-        page, reports=list(map(PreparedReport._make, zip(numbers, versions, rows, texts, strict=True)))
-    )
-
-
 def start_decoding_process() -> None:
     """The first step of a first sync's decoding process (see ``SyncEngine``): it turns the
     automatic cycle collector off, as the console does. The objects of a decoded page are freed as
@@ -257,12 +228,4 @@ def ready() -> None:
     """A task that ends once the decoding process has started."""
 
 
-__all__ = [
-    "Sent",
-    "decode_feed_page",
-    "prepare_feed_page",
-    "prepare_in_process",
-    "ready",
-    "received",
-    "start_decoding_process",
-]
+__all__ = ["decode_feed_page", "prepare_feed_page", "ready", "start_decoding_process"]

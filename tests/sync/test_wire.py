@@ -4,7 +4,6 @@ malformed is refused whole, with where and what."""
 from __future__ import annotations
 
 import json
-import pickle
 import random
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from ioc_console.domain.lifecycle import Status
 from ioc_console.domain.report import Report
 from ioc_console.hub.wire import report_to_wire
 from ioc_console.store.compact import attachments_text, history_text
-from ioc_console.store.rows import PreparedReport, RowReference
+from ioc_console.store.rows import RowReference
 from ioc_console.sync import fastfeed
 from ioc_console.sync.engine import backoff_delay
 from ioc_console.sync.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized, refused
@@ -300,17 +299,6 @@ def test_rows_built_while_decoding_keep_a_reports_later_change_and_removals(repo
     prepared = fastfeed.prepare_feed_page(body, RowReference.of(pack()))
     assert [(r.number, r.version) for r in prepared.reports] == [(doc["number"], 9)]
     assert prepared.removed == ["2025-000001", "2025-000002"] and prepared.cursor == 9
-
-
-def test_a_page_prepared_in_the_decoding_process_comes_back_whole(reports: list[Report]) -> None:
-    """What leaves the process (pickled, as the process pool sends it) makes the same page again."""
-    docs = [report_to_wire(r) for r in reports]
-    body = json.dumps(_page(docs, cursor=75, more=True), ensure_ascii=False).encode()
-    reference = RowReference.of(pack())
-    sent = pickle.loads(pickle.dumps(fastfeed.prepare_in_process(body, reference)))
-    page = fastfeed.received(sent)
-    assert page == fastfeed.prepare_feed_page(body, reference)
-    assert len(page.reports) == len(reports) and all(isinstance(r, PreparedReport) for r in page.reports)
 
 
 def test_a_boolean_is_not_a_number_for_the_fast_decoder_either(reports: list[Report]) -> None:
