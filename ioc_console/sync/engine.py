@@ -99,14 +99,18 @@ class SyncSettings:
     #: A first sync of more than one page turns pages into the store's rows in a process of its
     #: own, so that decoding does not hold up the console (its threads share one interpreter lock).
     first_sync_process: bool = True
+    #: Seconds a page waits for that process to start (about 0.2 s) before it is decoded on a
+    #: thread instead: decoding a page there holds up the console's event loop for a tenth of a
+    #: second or more (the parser keeps the interpreter lock for the whole page).
+    first_sync_process_wait: float = 5.0
 
 
 class _Preparer:
     """A process of its own that turns a first sync's feed pages into the store's rows
     (:func:`ioc_console.sync.fastfeed.prepare_feed_page`). It is started (a fresh interpreter,
-    not a fork of the console's) when a first sync turns out to have more than one page, and
-    used once it has imported what it needs; until then, and if it cannot start or dies, pages
-    are decoded on the engine's thread."""
+    not a fork of the console's) when a first sync turns out to have more than one page; pages
+    wait for it to have imported what it needs (see ``SyncSettings.first_sync_process_wait``).
+    If it cannot start in that time, or dies, pages are decoded on the engine's thread."""
 
     def __init__(self, pool: ProcessPoolExecutor) -> None:
         self._pool = pool
@@ -128,6 +132,13 @@ class _Preparer:
         if self.broken or not self._warm.done():
             return False
         return not self._warm.cancelled() and self._warm.exception() is None
+
+    async def wait_ready(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the process to have started; whether it is ready."""
+        if not self.broken and not self._warm.done():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._warm)), timeout)
+        return self.ready()
 
     def submit(self, body: bytes, reference: RowReference) -> Future[wire.FeedPage]:
         return self._pool.submit(fastfeed.prepare_feed_page, body, reference)
@@ -351,11 +362,11 @@ class SyncEngine:
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
     async def _decode(self, body: bytes, after: int, preparer: _Preparer | None = None) -> _Decoded:
-        """Parse and check a feed page on the engine's decoding thread (not the store's) or, once
-        ``preparer``'s process is ready, turn it into the store's rows there; the page, and the
+        """Parse and check a feed page on the engine's decoding thread (not the store's) or, when
+        ``preparer``'s process is (or gets) ready, turn it into the store's rows there; the page, and the
         reference data its rows were built with (None when decoded here)."""
         loop = asyncio.get_running_loop()
-        if preparer is not None and preparer.ready():
+        if preparer is not None and await preparer.wait_ready(self.settings.first_sync_process_wait):
             reference = self.store.row_reference
             try:
                 page = await asyncio.wrap_future(preparer.submit(body, reference))

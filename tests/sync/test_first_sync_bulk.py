@@ -113,13 +113,10 @@ def _pages_by_hand(tmp_path: Path, name: str, bodies: list[bytes]) -> None:
         store.close()
 
 
-def test_a_long_first_sync_is_decoded_in_a_process_of_its_own(
-    monkeypatch: pytest.MonkeyPatch, hub: ThreadHub, tmp_path: Path
-) -> None:
+def test_a_long_first_sync_is_decoded_in_a_process_of_its_own(hub: ThreadHub, tmp_path: Path) -> None:
     numbers = [hub.submit(f"Cống thoát nước bị tắc ở khu phố {i}, mùi hôi") for i in range(9)]
     hub.act("lan.nt", numbers[4], "forward", {"agency": "so-xd"})
     hub.act("lan.nt", numbers[5], "reject", {"reason": "Trùng nội dung với phản ánh khác"})
-    _wait_for_the_process(monkeypatch)
     bodies: list[bytes] = []
 
     async def scenario() -> None:
@@ -135,7 +132,8 @@ def test_a_long_first_sync_is_decoded_in_a_process_of_its_own(
                 cursor = page.cursor
                 if not page.more:
                     break
-            # (The process starts when the first page says more follow; here even that one waits.)
+            # The process starts when the first page says more follow, and that page waits for it
+            # (a fraction of a second) rather than hold up the event loop while decoded here.
             assert console.engine.pages_prepared == len(bodies) >= 3
             assert console.store.count(ReportQuery(text="cong thoat nuoc")) == len(numbers)
             rejected = console.store.get_report(numbers[5])
@@ -146,6 +144,25 @@ def test_a_long_first_sync_is_decoded_in_a_process_of_its_own(
     asyncio.run(scenario())
     _pages_by_hand(tmp_path, "pages.sqlite3", bodies)
     assert _content(tmp_path / "process.sqlite3") == _content(tmp_path / "pages.sqlite3")
+
+
+def test_pages_do_not_wait_longer_than_set_for_the_process_to_start(hub: ThreadHub, tmp_path: Path) -> None:
+    numbers = [hub.submit(f"Cây xanh ngã chắn lối đi, cây số {i}") for i in range(9)]
+
+    async def scenario() -> None:
+        settings = replace(FAST, page_size=4, first_sync_page_size=4, first_sync_process_wait=0.0)
+        console = make_console(hub, tmp_path, "lan.nt", "impatient", settings=settings)
+        try:
+            await console.engine.pull()
+            # The first page could not wait at all: decoded on the engine's thread, as is any
+            # page that comes before the process has started.
+            assert console.engine.pages_prepared < 3
+            assert console.store.count(ReportQuery(text="cay xanh nga")) == len(numbers)
+            assert not console.store.bulk_loading
+        finally:
+            await console.close()
+
+    asyncio.run(scenario())
 
 
 @pytest.mark.parametrize("fault", ["killed", "failing"])
