@@ -531,6 +531,9 @@ class SyncEngine:
             pending: list[asyncio.Future[Any]] = []
             bulk = False
             preparer: _Preparer | None = None
+            #: The page being written, and its write, until the views have been told of it.
+            writing: asyncio.Future[Any] | None = None
+            written: wire.FeedPage | None = None
             try:
                 size = self.settings.page_size
                 cursor = await self._db(apply.read_cursor, self.store)
@@ -541,8 +544,6 @@ class SyncEngine:
                         size = max(size, self.settings.first_sync_page_size)
                 body = await self.client.feed_bytes(cursor, size)
                 total = 0
-                writing: asyncio.Future[Any] | None = None
-                written: wire.FeedPage | None = None
                 ahead = wire.feed_page_tail(body)
                 if bulk and ahead is not None and ahead[1] and self.settings.first_sync_process:
                     preparer = _Preparer.start()  # (a first sync of more than one page)
@@ -583,6 +584,7 @@ class SyncEngine:
                     if not page.more:
                         await writing
                         total += self._page_written(page)
+                        written = None
                         break
                     if fetching is not None and ahead is not None and ahead[0] == page.cursor:
                         body, decoding = await fetching
@@ -602,6 +604,12 @@ class SyncEngine:
                 self._went_wrong(error)
                 raise
             finally:
+                if writing is not None and written is not None:
+                    # The pull ends early (a bad page, a failed fetch): the page before is finished
+                    # rather than dropped, and stays applied with its cursor.
+                    with contextlib.suppress(BaseException):
+                        await writing
+                        self._page_written(written)
                 for future in pending:
                     if not future.done():
                         future.cancel()

@@ -11,6 +11,7 @@ import sqlite3
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -224,6 +225,18 @@ def test_a_malformed_page_decoded_in_the_process_is_refused_and_nothing_of_it_ap
     for i in range(9):
         hub.submit(f"Lấn chiếm vỉa hè bán hàng, điểm {i}")
     _wait_for_the_process(monkeypatch)
+    decode = engine_module.SyncEngine._decode
+    decoded: list[int] = []
+
+    async def first_one_late(self: engine_module.SyncEngine, *args: Any) -> Any:
+        page = await decode(self, *args)
+        decoded.append(1)
+        if len(decoded) == 1:
+            # The second page arrives, and is found bad, before the first is handed on to be written.
+            await asyncio.sleep(1.0)
+        return page
+
+    monkeypatch.setattr(engine_module.SyncEngine, "_decode", first_one_late)
 
     async def scenario() -> None:
         console = make_console(
