@@ -88,7 +88,7 @@ from ioc_console.store.queries import (
     has_filters,
     order_by,
 )
-from ioc_console.store.rows import PreparedReport, RowReference, _chain
+from ioc_console.store.rows import PreparedReport, RowReference, unit_chain
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -611,7 +611,7 @@ class LocalStore:
                     [
                         {"unit_code": code, "ancestor_code": ancestor, "depth": depth}
                         for code in j.units
-                        for depth, ancestor in enumerate(_chain(parents, code))
+                        for depth, ancestor in enumerate(unit_chain(parents, code))
                     ],
                 )
             if j.agencies:

@@ -68,7 +68,7 @@ class RowReference:
         place: dict[str, str] = {}
         below: dict[str, set[str]] = {code: set() for code in units}
         for code in units:
-            chain = _chain(units, code)
+            chain = unit_chain(units, code)
             district[code] = chain[-2] if len(chain) >= 2 else None
             place[code] = " ".join(units[c][0] for c in (chain[:-1] or chain))
             for ancestor in chain:
@@ -164,7 +164,7 @@ class RowReference:
         return PreparedReport(r.number, r.version, row[1:], (*texts[1:], history, attachments))
 
 
-def _chain(units: Mapping[str, tuple[str, str | None]], code: str) -> list[str]:
+def unit_chain(units: Mapping[str, tuple[str, str | None]], code: str) -> list[str]:
     """The unit and the codes above it, up to the top (stops at unknown parents and cycles)."""
     chain = [code]
     parent = units[code][1]
