@@ -50,6 +50,9 @@ class HubSettings:
     heartbeat_interval: float = 15.0
     #: Longest page of the change feed (a console's first sync asks for pages of 5000).
     max_feed_limit: int = 5000
+    #: A feed page at least this long is sent gzip-compressed to a client that asks for it (a console
+    #: reaching the hub over a network does: a first sync's pages shrink about sixfold); None never.
+    feed_gzip_min_bytes: int | None = 64 * 1024
     #: Open311's default window for GET requests without dates (the spec suggests 90 days).
     open311_default_days: int = 90
     open311_max_page_size: int = 1000

@@ -13,6 +13,7 @@ accepted only for a hub on this machine (the embedded demo hub and the tests).
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import ssl
 from collections.abc import AsyncIterator, Mapping
@@ -75,6 +76,17 @@ def check_hub_url(url: str, *, allow_insecure: bool = False) -> str:
     return str(parsed).rstrip("/")
 
 
+def on_this_machine(url: str) -> bool:
+    """Whether the hub at ``url`` runs on this machine (a loopback address or ``localhost``)."""
+    host = httpx.URL(url).host
+    if host in _LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _is_certificate_problem(error: BaseException) -> str | None:
     seen: set[int] = set()
     current: BaseException | None = error
@@ -92,7 +104,10 @@ class HubClient:
     """One signed-in console's connection to the hub.
 
     ``transport`` replaces httpx's own (the tests inject faults with it); when it is given, TLS is
-    the transport's business. ``token`` may be set later (:meth:`login` sets it).
+    the transport's business. ``token`` may be set later (:meth:`login` sets it). ``compress``:
+    whether to ask the hub for compressed answers (gzip); by default only when it is not on this
+    machine. Over a network a first sync's pages arrive about six times smaller; on this machine
+    compressing and decompressing them would only cost the time of both.
     """
 
     def __init__(
@@ -107,12 +122,19 @@ class HubClient:
         stream_timeout: float = 45.0,
         allow_insecure: bool = False,
         trust_env: bool = True,
+        compress: bool | None = None,
     ) -> None:
         self.base_url = check_hub_url(base_url, allow_insecure=allow_insecure)
         self.token = token
         self.console_id = console_id
         self.stream_timeout = stream_timeout
-        headers = {"Accept": "application/json", "User-Agent": "ioc-console"}
+        if compress is None:
+            compress = not on_this_machine(self.base_url)
+        headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip" if compress else "identity",
+            "User-Agent": "ioc-console",
+        }
         if console_id:
             headers["X-Console-Id"] = console_id
         self._http = httpx.AsyncClient(
@@ -141,6 +163,9 @@ class HubClient:
         headers = {**self._auth(), **options.pop("headers", {})}
         try:
             response = await self._http.request(method, API + path, headers=headers, **options)
+        except httpx.DecodingError as error:
+            # (a compressed answer that does not decompress: damaged on the way, or not the hub's)
+            raise MalformedAnswer(WireError("body", f"cannot decompress the answer: {error}")) from error
         except httpx.HTTPError as error:
             raise self._unavailable(error) from error
         except ssl.SSLError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -13,6 +14,7 @@ import httpx
 import pytest
 from hub_support import AGENCY_A, AGENCY_B, Hub, in_state
 
+from ioc_console.hub.api import feed_answer
 from ioc_console.hub.server import BackgroundHub
 from ioc_console.hub.settings import HubSettings
 
@@ -278,3 +280,39 @@ def test_events_of_a_report_leaving_an_agency(hub: Hub, second_hub: str) -> None
 def test_events_need_a_valid_token(hub: Hub) -> None:
     r = hub.client().get("/api/v1/events")
     assert r.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("header", "gzip_taken"),
+    [
+        ("gzip, deflate", True),
+        ("GZIP", True),
+        ("br;q=1.0, gzip;q=0.5", True),
+        ("*", True),
+        ("gzip;q=0", False),
+        ("*, gzip;q=0", False),
+        ("identity", False),
+        ("deflate, br", False),
+        ("gzip;q=nonsense", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_a_feed_page_is_compressed_only_for_a_client_that_takes_gzip(
+    header: str | None, gzip_taken: bool
+) -> None:
+    page = json.dumps(
+        {"changes": [{"seq": i, "kind": "remove", "number": f"2025-{i:06d}"} for i in range(3000)]}
+    )
+    body = page.encode()
+    answer = feed_answer(body, header, smallest=64 * 1024)
+    assert answer.headers["vary"] == "Accept-Encoding"
+    if gzip_taken:
+        assert answer.headers["content-encoding"] == "gzip"
+        assert gzip.decompress(answer.body) == body and len(answer.body) * 4 < len(body)
+    else:
+        assert "content-encoding" not in answer.headers and answer.body == body
+    # A short page, or a hub set never to compress, sends the page as it is.
+    for short, smallest in ((body[:1000], 64 * 1024), (body, None)):
+        plain = feed_answer(short, header, smallest)
+        assert "content-encoding" not in plain.headers and plain.body == short

@@ -153,10 +153,10 @@ class HubAccess:
 class ThreadHub(HubAccess):
     """A hub served by uvicorn on a thread of the test process."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, **settings: Any) -> None:
         db_url = f"sqlite:///{tmp / 'hub.sqlite3'}"
         key = prepare_hub_database(db_url)
-        self.server = BackgroundHub(HubSettings(database_url=db_url)).start()
+        self.server = BackgroundHub(HubSettings(database_url=db_url, **settings)).start()
         super().__init__(self.server.url, key)
 
     def stop(self) -> None:
@@ -261,10 +261,16 @@ def make_console(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     settings: SyncSettings = FAST,
+    compress: bool | None = None,
 ) -> Console:
     store = open_store(tmp / f"{name}.sqlite3")
     client = HubClient(
-        hub.url, token=hub.login(user, name), console_id=name, transport=transport, trust_env=False
+        hub.url,
+        token=hub.login(user, name),
+        console_id=name,
+        transport=transport,
+        trust_env=False,
+        compress=compress,
     )
     engine = SyncEngine(client, store, settings=settings)
     return Console(name, store, client, engine)
