@@ -19,7 +19,17 @@ from pathlib import Path
 
 # (see bench_sync: a first sync's decoding process runs this script again, and imports nothing)
 if __name__ != "__mp_main__":
-    from bench_sync import Collector, HubProcess, first_sync, fresh_store, login, say, seed_hub, temp_folder
+    from bench_sync import (
+        Collector,
+        HubProcess,
+        first_sync,
+        fresh_store,
+        login,
+        print_table,
+        say,
+        seed_hub,
+        temp_folder,
+    )
 
     from ioc_console.hub.server import free_port
     from ioc_console.store import ReportQuery
@@ -120,13 +130,10 @@ def main() -> int:
         finally:
             link.stop()
             hub.stop()
-    width = max(len(r[0]) for r in rows)
-    print()
-    print(
-        f"First sync over a {args.mbps:g} Mbit/s link ({os.cpu_count()} CPUs, {args.count:,} reports on the hub)"
+    print_table(
+        f"First sync over a {args.mbps:g} Mbit/s link ({os.cpu_count()} CPUs, {args.count:,} reports on the hub)",
+        rows,
     )
-    for name, value, note in rows:
-        print(f"  {name:<{width}}  {value:>10}  {note}")
     return 0
 
 

@@ -70,6 +70,15 @@ def say(text: str) -> None:
     print(f"  {time.strftime('%H:%M:%S')} {text}...", flush=True)
 
 
+def print_table(title: str, rows: list[tuple[str, str, str]]) -> None:
+    """The figures: a name, a value and a note on each line."""
+    width = max(len(r[0]) for r in rows)
+    print()
+    print(title)
+    for name, value, note in rows:
+        print(f"  {name:<{width}}  {value:>12}  {note}")
+
+
 # -- the hub ----------------------------------------------------------------------------------------
 
 
@@ -181,18 +190,21 @@ async def login(url: str, user: str) -> str:
         return (await client.login(user, PASSWORD)).token
 
 
-async def raw_pages(url: str, token: str) -> tuple[list[bytes], float]:
-    """Every page of the feed as bytes, and the time the hub took to serve them."""
+async def raw_pages(url: str, token: str, *, compress: bool = False) -> tuple[list[bytes], float, int]:
+    """Every page of the feed as bytes, the time the hub took to serve them, and the bytes that
+    came over the network: as a console on the hub's machine asks for them (not compressed) or,
+    with ``compress``, as a console away from it does (gzip; decompressed here)."""
     pages: list[bytes] = []
+    wire = 0
+    headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip" if compress else "identity"}
     started = time.perf_counter()
-    async with httpx.AsyncClient(
-        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60, trust_env=False
-    ) as http:
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60, trust_env=False) as http:
         after = 0
         while True:
             r = await http.get("/api/v1/feed", params={"after": after, "limit": PAGE})
             r.raise_for_status()
             pages.append(r.content)
+            wire += r.num_bytes_downloaded
             # The cursor is at the end of the page: read it there (parsing is measured separately).
             tail = _TAIL.search(r.content[-200:])
             if tail is None:
@@ -200,7 +212,7 @@ async def raw_pages(url: str, token: str) -> tuple[list[bytes], float]:
             after = int(tail.group(1))
             if tail.group(2) == b"false":
                 break
-    return pages, time.perf_counter() - started
+    return pages, time.perf_counter() - started, wire
 
 
 class Collector:
@@ -294,9 +306,15 @@ async def _ticks(lags: list[float], period: float = 0.01) -> None:
 
 
 async def first_sync(
-    url: str, token: str, store: LocalStore, collector: Collector, *, process: bool = True
+    url: str,
+    token: str,
+    store: LocalStore,
+    collector: Collector,
+    *,
+    process: bool = True,
+    compress: bool | None = None,
 ) -> FirstSync:
-    client = HubClient(url, token=token, console_id="bench-first", trust_env=False)
+    client = HubClient(url, token=token, console_id="bench-first", trust_env=False, compress=compress)
     settings = SyncSettings(page_size=PAGE, first_sync_process=process)
     engine = SyncEngine(client, store, settings=settings)
     timer = asyncio.ensure_future(collector.run())
@@ -391,7 +409,7 @@ async def latency(url: str, token: str, api_key: str, store: LocalStore, samples
     return waits
 
 
-def _temp(cache: str | None) -> Iterator[Path]:
+def temp_folder(cache: str | None) -> Iterator[Path]:
     if cache:
         folder = Path(cache)
         folder.mkdir(parents=True, exist_ok=True)
@@ -418,7 +436,7 @@ def main() -> int:
     parser.add_argument("--cache", help="keep the seeded hub database in this folder between runs")
     args = parser.parse_args()
 
-    for folder in _temp(args.cache):
+    for folder in temp_folder(args.cache):
         hub_db = folder / f"hub-{args.count}.sqlite3"
         key_file = folder / f"hub-{args.count}.key"
         url = f"sqlite:///{hub_db}"
@@ -434,9 +452,12 @@ def main() -> int:
             other = asyncio.run(login(hub.url, "bench.two"))
 
             say("fetching the feed's pages (the hub's serving time)")
-            pages, serve_time = asyncio.run(raw_pages(hub.url, token))
+            pages, serve_time, _wire = asyncio.run(raw_pages(hub.url, token))
             size = sum(len(p) for p in pages)
             page_count = len(pages)
+            say("the same pages compressed, as to a console away from the hub")
+            _pages, gzip_time, gzip_wire = asyncio.run(raw_pages(hub.url, token, compress=True))
+            del _pages
             baseline_store = fresh_store(folder, "baseline")
             try:
                 say("in-process floor: parse, convert and write the same pages")
@@ -493,6 +514,11 @@ def main() -> int:
                 f"p99 {threaded.stall_p99 * 1000:.0f} ms",
             ),
             ("  hub serving the pages (fetch only)", f"{serve_time:.2f} s", ""),
+            (
+                "  the same pages gzip-compressed",
+                f"{gzip_wire / 1e6:,.0f} MB",
+                f"{size / gzip_wire:.1f}x smaller; served and decompressed in {gzip_time:.2f} s",
+            ),
             ("  in-process: parse and check the pages", f"{decode_time:.2f} s", "msgspec, typed"),
             ("    (orjson's parse alone, for comparison)", f"{parse_time:.2f} s", "into dictionaries"),
             ("  in-process: write them (page + cursor)", f"{write_time:.2f} s", ""),
@@ -503,14 +529,11 @@ def main() -> int:
             ("POST → other console's store, p95", f"{p95 * 1000:.0f} ms", "target ≤ 1000 ms"),
             ("POST → other console's store, max", f"{max(waits) * 1000:.0f} ms", f"{len(waits)} samples"),
         ]
-        width = max(len(r[0]) for r in rows)
-        print()
-        print(
+        print_table(
             f"Sync benchmark ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
-            f"cycle collector: {args.collector})"
+            f"cycle collector: {args.collector})",
+            rows,
         )
-        for name, value, note in rows:
-            print(f"  {name:<{width}}  {value:>12}  {note}")
     return 0
 
 
