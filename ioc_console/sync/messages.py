@@ -94,6 +94,10 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{count} thao tác chờ gửi",
         "{count} actions waiting",
     ),
+    "status.first_sync": (
+        "đã nhận {count} phản ánh (lần đầu)",
+        "{count} reports received (first sync)",
+    ),
     "status.offline_since": (
         "Mất kết nối từ {since}",
         "Offline since {since}",

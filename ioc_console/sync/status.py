@@ -57,10 +57,18 @@ class SyncStatus:
     last_error_en: str | None = None
     #: When the change feed was last read to its end.
     last_pull_at: datetime | None = None
+    #: Reports a first sync under way has brought so far (None when none is under way): a first
+    #: sync of a whole province takes a while, more so far from the hub.
+    first_sync_received: int | None = None
 
     def describe(self, lang: str = "vi", tz: tzinfo = DEFAULT_TZ) -> str:
         """One line for a status bar: ``Ngoại tuyến · Mất kết nối từ 09:15 · 3 thao tác chờ gửi``."""
         parts = [self.state.label(lang)]
+        if self.first_sync_received is not None:
+            count = f"{self.first_sync_received:,}"
+            if lang != "en":
+                count = count.replace(",", ".")  # (Vietnamese groups thousands with dots)
+            parts.append(render("status.first_sync", lang, count=count))
         if self.offline_since is not None:
             parts.append(render("status.offline_since", lang, since=short_time(self.offline_since, tz)))
         if self.waiting:

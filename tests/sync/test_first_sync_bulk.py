@@ -21,6 +21,7 @@ from ioc_console.store import ReportQuery
 from ioc_console.sync import apply, fastfeed
 from ioc_console.sync import engine as engine_module
 from ioc_console.sync.errors import MalformedAnswer
+from ioc_console.sync.status import SyncState, SyncStatus
 from ioc_console.sync.wire import decode_feed_page
 
 
@@ -297,3 +298,54 @@ def test_rows_prepared_before_the_jurisdiction_changed_take_the_new_ranks(
         assert before.category_rank["environment"] != store.row_reference.category_rank["environment"]
     finally:
         store.close()
+
+
+def test_the_status_tells_how_far_a_first_sync_has_come(hub: ThreadHub, tmp_path: Path) -> None:
+    for i in range(5):
+        hub.submit(f"Nắp hố ga bị vỡ trên đường 16 Tháng 4, đoạn {i}")
+    lines: list[tuple[int | None, str, str]] = []
+
+    async def scenario() -> None:
+        console = make_console(
+            hub, tmp_path, "lan.nt", "progress", settings=replace(FAST, page_size=4, first_sync_page_size=4)
+        )
+        console.engine.on_status(
+            lambda s: lines.append((s.first_sync_received, s.describe("vi"), s.describe("en")))
+        )
+        try:
+            await console.engine.pull()
+            held = console.store.count(ReportQuery())
+            counts = [count for count, _vi, _en in lines if count is not None]
+            # From nothing, page by page, to every report the store now holds; then the line is gone.
+            assert counts[0] == 0 and counts[-1] == held >= 9
+            assert counts == sorted(counts) and len(set(counts)) >= 4
+            assert lines[-1][0] is None and "lần đầu" not in lines[-1][1]
+            # (the engine is not started here: its state reads "stopped"; the count follows it)
+            assert (
+                f" · đã nhận {held} phản ánh (lần đầu)",
+                f" · {held} reports received (first sync)",
+            ) in [(vi[vi.index(" · ") :], en[en.index(" · ") :]) for count, vi, en in lines if count]
+            # The pulls after it are not first syncs.
+            lines.clear()
+            hub.submit("Cây xanh ngã đổ chắn ngang đường Thống Nhất")
+            await console.engine.pull()
+            assert console.store.count(ReportQuery()) == held + 1
+            assert all(count is None for count, _vi, _en in lines)
+        finally:
+            await console.close()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("vi", "Đang đồng bộ · đã nhận 200.040 phản ánh (lần đầu)"),
+        ("en", "Syncing · 200,040 reports received (first sync)"),
+    ],
+)
+def test_a_first_sync_s_count_is_grouped_by_thousands_as_each_language_writes_them(
+    lang: str, line: str
+) -> None:
+    status = SyncStatus(state=SyncState.SYNCING, first_sync_received=200_040)
+    assert status.describe(lang) == line
