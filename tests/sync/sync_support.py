@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ from ioc_console.hub.service import HubService
 from ioc_console.hub.settings import HubSettings, utc_now
 from ioc_console.resources import default_pack_path
 from ioc_console.store import LocalStore
+from ioc_console.sync import apply
 from ioc_console.sync.client import HubClient
 from ioc_console.sync.engine import SyncEngine, SyncSettings
 
@@ -306,3 +308,19 @@ def history_count(doc: dict[str, Any], action: str, **data: Any) -> int:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def store_content(path: Path) -> tuple[list[tuple[object, ...]], ...]:
+    """A console store's reports, texts, cursor and indexes, by number (ids left out), after a
+    check of its full-text index: equal for two stores that hold the same."""
+    with sqlite3.connect(path) as conn:
+        reports = conn.execute("SELECT * FROM reports ORDER BY number").fetchall()
+        texts = conn.execute(
+            "SELECT r.number, t.* FROM report_texts AS t JOIN reports AS r ON r.id = t.id ORDER BY r.number"
+        ).fetchall()
+        meta = conn.execute("SELECT key, value FROM meta WHERE key = ?", (apply.CURSOR_KEY,)).fetchall()
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+        ).fetchall()
+        conn.execute("INSERT INTO report_search(report_search) VALUES ('integrity-check')")
+    return [r[1:] for r in reports], [(t[0], *t[2:]) for t in texts], meta, indexes

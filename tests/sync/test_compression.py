@@ -12,8 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sync_support import FAST, ThreadHub, make_console
-from test_first_sync_bulk import _content
+from sync_support import FAST, ThreadHub, make_console, store_content
 
 from ioc_console.store import ReportQuery
 from ioc_console.sync import apply
@@ -87,7 +86,7 @@ def test_a_console_away_from_the_hub_gets_compressed_pages_and_stores_the_same(
                 await console.close()
 
     asyncio.run(scenario())
-    assert _content(tmp_path / "far.sqlite3") == _content(tmp_path / "near.sqlite3")
+    assert store_content(tmp_path / "far.sqlite3") == store_content(tmp_path / "near.sqlite3")
     # The hub is on this machine: the console next to it asks for the pages as they are.
     assert len(near.feed) >= 3
     assert all(r.encoding == "" and r.wire == r.page for r in near.feed)

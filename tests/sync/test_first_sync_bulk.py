@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sync_support import FAST, ThreadHub, make_console, open_store, pack
+from sync_support import FAST, ThreadHub, make_console, open_store, pack, store_content
 
 from ioc_console.store import ReportQuery
 from ioc_console.sync import apply, fastfeed
@@ -23,20 +23,6 @@ from ioc_console.sync import engine as engine_module
 from ioc_console.sync.errors import MalformedAnswer
 from ioc_console.sync.status import SyncState, SyncStatus
 from ioc_console.sync.wire import decode_feed_page
-
-
-def _content(path: Path) -> tuple[list[tuple[object, ...]], ...]:
-    with sqlite3.connect(path) as conn:
-        reports = conn.execute("SELECT * FROM reports ORDER BY number").fetchall()
-        texts = conn.execute(
-            "SELECT r.number, t.* FROM report_texts AS t JOIN reports AS r ON r.id = t.id ORDER BY r.number"
-        ).fetchall()
-        meta = conn.execute("SELECT key, value FROM meta WHERE key = ?", (apply.CURSOR_KEY,)).fetchall()
-        indexes = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
-        ).fetchall()
-        conn.execute("INSERT INTO report_search(report_search) VALUES ('integrity-check')")
-    return [r[1:] for r in reports], [(t[0], *t[2:]) for t in texts], meta, indexes
 
 
 def test_a_first_sync_in_bulk_leaves_what_page_by_page_writes_leave(hub: ThreadHub, tmp_path: Path) -> None:
@@ -86,7 +72,7 @@ def test_a_first_sync_in_bulk_leaves_what_page_by_page_writes_leave(hub: ThreadH
             await console.close()
 
     asyncio.run(scenario())
-    assert _content(tmp_path / "bulk.sqlite3") == _content(tmp_path / "pages.sqlite3")
+    assert store_content(tmp_path / "bulk.sqlite3") == store_content(tmp_path / "pages.sqlite3")
 
 
 def _wait_for_the_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,7 +131,7 @@ def test_a_long_first_sync_is_decoded_in_a_process_of_its_own(hub: ThreadHub, tm
 
     asyncio.run(scenario())
     _pages_by_hand(tmp_path, "pages.sqlite3", bodies)
-    assert _content(tmp_path / "process.sqlite3") == _content(tmp_path / "pages.sqlite3")
+    assert store_content(tmp_path / "process.sqlite3") == store_content(tmp_path / "pages.sqlite3")
 
 
 def test_pages_do_not_wait_longer_than_set_for_the_process_to_start(hub: ThreadHub, tmp_path: Path) -> None:
