@@ -255,8 +255,6 @@ class SyncEngine:
         # internal state behind the status
         self._running = False
         self._busy = 0
-        #: Reports a first sync under way has written so far (None when none is under way).
-        self._first_sync_received: int | None = None
         self._heard = False
         self._signed_out = False
         self._tz: tzinfo = DEFAULT_TZ
@@ -544,7 +542,6 @@ class SyncEngine:
                     bulk = await self._db(self.store.begin_bulk_load, live_search=True)
                     if bulk:
                         size = max(size, self.settings.first_sync_page_size)
-                        self._first_sync_received = 0
                         self._publish(first_sync_received=0)
                 body = await self.client.feed_bytes(cursor, size)
                 total = 0
@@ -628,7 +625,6 @@ class SyncEngine:
                     except Exception:
                         log.exception("building the local indexes after a first sync failed")
                 self._busy -= 1
-                self._first_sync_received = None
                 self._publish(first_sync_received=None)
 
     def _page_written(self, page: wire.FeedPage) -> int:
@@ -637,9 +633,9 @@ class SyncEngine:
         if page.reports or page.removed:
             numbers = tuple(r.number for r in page.reports)
             self.changed.emit(Changes(numbers, tuple(page.removed), "feed", page.cursor))
-        if self._first_sync_received is not None:
-            self._first_sync_received += len(page.reports)
-            self._publish(first_sync_received=self._first_sync_received)
+        received = self._status.first_sync_received
+        if received is not None:
+            self._publish(first_sync_received=received + len(page.reports))
         return page.changes
 
     @classmethod
