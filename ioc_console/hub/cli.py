@@ -21,8 +21,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from ioc_console.hub.settings import SettingsError
+
     handler = args.handler
-    result: int = handler(args)
+    try:
+        result: int = handler(args)
+    except SettingsError as error:
+        print(f"ioc-hub: cấu hình sai / bad setting: {error}", file=sys.stderr)
+        return 2
     return result
 
 

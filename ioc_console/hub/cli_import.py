@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 from datetime import date, datetime, time
@@ -30,7 +29,7 @@ from ioc_console.hub.importer.sink import HubImportSink
 from ioc_console.hub.importer.state import ImportState, StateError, default_state_path
 from ioc_console.hub.jurisdiction_store import PackHolder
 from ioc_console.hub.service import HubService
-from ioc_console.hub.settings import HubSettings, default_data_dir, default_database_url
+from ioc_console.hub.settings import HubSettings, default_data_dir, load_settings
 
 
 def _fail(message: str) -> int:
@@ -107,7 +106,7 @@ def cmd_import_open311(args: argparse.Namespace) -> int:
         )
     except (ValueError, MapError) as error:
         return _fail(str(error))
-    db_url = str(args.db or os.environ.get("IOC_HUB_DB") or default_database_url())
+    db_url = load_settings(database_url=args.db).database_url
     try:
         service = _service(db_url)
     except DatabaseError as error:

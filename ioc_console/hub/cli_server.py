@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.jurisdiction import PackError
@@ -15,12 +15,15 @@ from ioc_console.hub.db import Database, DatabaseError
 from ioc_console.hub.errors import HubError
 from ioc_console.hub.jurisdiction_store import PackHolder, install_pack
 from ioc_console.hub.service import STAFF_ROLES, HubService
-from ioc_console.hub.settings import HubSettings, default_database_url, utc_now
+from ioc_console.hub.settings import (
+    LOG_FORMATS,
+    LOG_LEVELS,
+    HubSettings,
+    SettingsError,
+    load_settings,
+    utc_now,
+)
 from ioc_console.resources import default_pack_path
-
-
-def _default_db() -> str:
-    return os.environ.get("IOC_HUB_DB") or default_database_url()
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -28,12 +31,23 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
         "--db",
         default=None,
         help="database URL: sqlite:///FILE or postgresql+psycopg://USER@HOST/DB "
-        "(default: $IOC_HUB_DB or hub.sqlite3 in the user's data folder)",
+        "(default: database_url of the settings, else hub.sqlite3 in the user's data folder)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="TOML settings file (default: $IOC_HUB_CONFIG); $IOC_HUB_<SETTING> variables override it",
     )
 
 
+def hub_settings(args: argparse.Namespace, **overrides: Any) -> HubSettings:
+    """The settings of a command: its file and the environment, then its options (see ``docs/``)."""
+    return load_settings(getattr(args, "config", None), database_url=getattr(args, "db", None), **overrides)
+
+
 def _db_url(args: argparse.Namespace) -> str:
-    return str(args.db or _default_db())
+    return hub_settings(args).database_url
 
 
 def _fail(message: str) -> int:
@@ -80,7 +94,19 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from ioc_console.hub.server import serve
 
-    url = _db_url(args)
+    try:
+        settings = hub_settings(
+            args,
+            host=args.host,
+            port=args.port,
+            public_url=args.public_url,
+            log_level=args.log_level,
+            log_format=args.log_format,
+            access_log=args.access_log or None,
+        )
+    except SettingsError as error:
+        return _fail(str(error))
+    url = settings.database_url
     db = Database(url, pool_size=1)
     try:
         db.check_schema()
@@ -88,9 +114,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _fail(str(error))
     finally:
         db.dispose()
-    settings = HubSettings(database_url=url, public_url=args.public_url or "")
-    print(f"IOC hub: http://{args.host}:{args.port}/open311/v2/discovery.json ({db.safe_url})", flush=True)
-    serve(settings, args.host, args.port, log_level=args.log_level, access_log=args.access_log)
+    print(
+        f"IOC hub: http://{settings.host}:{settings.port}/open311/v2/discovery.json ({db.safe_url})",
+        flush=True,
+    )
+    serve(settings)
     return 0
 
 
@@ -156,12 +184,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     serve = subparsers.add_parser("serve", help="run the hub (Open311, staff API, live events)")
     _add_db(serve)
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8311)
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8311)")
     serve.add_argument("--public-url", help="base URL announced in the Open311 discovery document")
-    serve.add_argument(
-        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
-    )
+    serve.add_argument("--log-level", choices=LOG_LEVELS, help="default info")
+    serve.add_argument("--log-format", choices=LOG_FORMATS, help="text (default) or json: one object a line")
     serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(handler=cmd_serve)
 

@@ -45,9 +45,20 @@ class _Server(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def serve(settings: HubSettings, host: str = "127.0.0.1", port: int = 8311, **options: Any) -> None:
-    """Run the hub until interrupted."""
-    _Server(_config(settings, host, port, **options)).run()
+def serve(settings: HubSettings) -> None:
+    """Run the hub until interrupted, where and how its settings say (``ioc-hub serve``)."""
+    from ioc_console.hub.logs import log_config
+
+    config = _config(
+        settings,
+        settings.host,
+        settings.port,
+        log_level=settings.log_level,
+        access_log=settings.access_log,
+        log_config=log_config(settings),
+        proxy_headers=True,
+    )
+    _Server(config).run()
 
 
 class BackgroundHub:

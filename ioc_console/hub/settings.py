@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
-from collections.abc import Callable
+import tomllib
+import types
+import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 
 def utc_now() -> datetime:
@@ -67,3 +72,149 @@ class HubSettings:
     auto_init: bool = False
     #: Database connection pool size (PostgreSQL).
     pool_size: int = 10
+    #: Where ``ioc-hub serve`` listens.
+    host: str = "127.0.0.1"
+    port: int = 8311
+    #: critical, error, warning, info or debug.
+    log_level: str = "info"
+    #: ``text`` (for a person at a terminal) or ``json`` (one JSON object a line, for a log collector).
+    log_format: str = "text"
+    #: Log every request (method, route, status, time; never a body).
+    access_log: bool = False
+
+
+#: Environment variables are named after the field: ``IOC_HUB_`` + its name in capitals.
+ENV_PREFIX = "IOC_HUB_"
+#: The environment variable naming a TOML settings file (``--config`` wins over it).
+CONFIG_ENV = "IOC_HUB_CONFIG"
+#: Older name of ``IOC_HUB_DATABASE_URL``, still read.
+LEGACY_DB_ENV = "IOC_HUB_DB"
+#: Fields that only code sets (tests inject a clock).
+NOT_CONFIGURABLE = frozenset({"clock"})
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+LOG_FORMATS = ("text", "json")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names where it came from."""
+
+
+def configurable_fields() -> dict[str, Any]:
+    """``{name: type}`` of every field a settings file or the environment may set."""
+    hints = typing.get_type_hints(HubSettings)
+    return {f.name: hints[f.name] for f in dataclasses.fields(HubSettings) if f.name not in NOT_CONFIGURABLE}
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _convert(kind: Any, value: Any, from_text: bool) -> Any:
+    """``value`` (a TOML value, or the text of an environment variable) as a value of ``kind``."""
+    args = typing.get_args(kind)
+    if typing.get_origin(kind) in (typing.Union, types.UnionType) and type(None) in args:
+        if value is None or (from_text and str(value).strip().lower() in ("", "none")):
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _convert(inner, value, from_text)
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        if from_text and str(value).strip().lower() in _TRUE | _FALSE:
+            return str(value).strip().lower() in _TRUE
+        raise SettingsError("expected true or false")
+    if kind is int or kind is float:
+        if isinstance(value, bool):
+            raise SettingsError("expected a number")
+        if isinstance(value, int | float) and not from_text:
+            if kind is int and not float(value).is_integer():
+                raise SettingsError("expected a whole number")
+            return kind(value)
+        try:
+            return kind(str(value).strip())
+        except ValueError:
+            raise SettingsError("expected a number") from None
+    if kind is timedelta:
+        seconds = _convert(float, value, from_text)
+        if seconds <= 0:
+            raise SettingsError("expected a number of seconds above 0")
+        return timedelta(seconds=seconds)
+    if kind is Path:
+        if not isinstance(value, str) or not value.strip():
+            raise SettingsError("expected a path")
+        return Path(value.strip()).expanduser()
+    if typing.get_origin(kind) is tuple:
+        items = [v.strip() for v in value.split(",")] if from_text and isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(v, str) for v in items):
+            raise SettingsError("expected a list of texts")
+        return tuple(v for v in items if v)
+    if kind is str:
+        if not isinstance(value, str):
+            raise SettingsError("expected a text")
+        return value
+    raise SettingsError(f"cannot be set ({kind})")  # pragma: no cover - a new field of a new type
+
+
+def _checked(values: dict[str, Any]) -> dict[str, Any]:
+    if values.get("log_level", "info") not in LOG_LEVELS:
+        raise SettingsError(f"log_level: expected one of {', '.join(LOG_LEVELS)}")
+    if values.get("log_format", "text") not in LOG_FORMATS:
+        raise SettingsError(f"log_format: expected one of {', '.join(LOG_FORMATS)}")
+    for name in ("port", "pool_size", "max_body_bytes", "max_attachment_bytes", "max_feed_limit"):
+        if name in values and values[name] <= 0:
+            raise SettingsError(f"{name}: expected a number above 0")
+    return values
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The settings of a TOML file: field names as keys, at the top level or under ``[hub]``."""
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except OSError as error:
+        raise SettingsError(f"{path}: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: not valid TOML: {error}") from None
+    table = data.get("hub", data) if isinstance(data.get("hub"), dict) else data
+    known = configurable_fields()
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise SettingsError(f"{path}: unknown setting {key!r}")
+        try:
+            out[key] = _convert(known[key], value, from_text=False)
+        except SettingsError as error:
+            raise SettingsError(f"{path}: {key}: {error}") from None
+    return out
+
+
+def read_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings given as ``IOC_HUB_<NAME>`` environment variables."""
+    out: dict[str, Any] = {}
+    if environ.get(LEGACY_DB_ENV):
+        out["database_url"] = environ[LEGACY_DB_ENV]
+    for key, kind in configurable_fields().items():
+        name = ENV_PREFIX + key.upper()
+        if name in environ:
+            try:
+                out[key] = _convert(kind, environ[name], from_text=True)
+            except SettingsError as error:
+                raise SettingsError(f"${name}: {error}") from None
+    return out
+
+
+def load_settings(
+    config: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> HubSettings:
+    """The hub's settings: the defaults, then the TOML file (``config``, or ``$IOC_HUB_CONFIG``), then
+    the environment, then ``overrides`` (the command line's options; None means not given)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    path = config or (Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else None)
+    if path is not None:
+        values.update(read_config_file(path))
+    values.update(read_environment(env))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return HubSettings(**_checked(values))
