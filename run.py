@@ -35,14 +35,29 @@ def _uv() -> str:
     return str(uv)
 
 
-def _sync(uv: str) -> None:
+def _sync(uv: str, extras: tuple[str, ...]) -> None:
+    """Bring ``.venv`` to ``uv.lock`` with these extras. Without extras (the console, the hub) it
+    only adds what is missing: a demo needs no test or lint tools, and a venv that already has them
+    keeps them for the next test run."""
     env = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
+    chosen = [arg for extra in extras for arg in ("--extra", extra)]
     subprocess.run(
-        [uv, "sync", "--locked", "--extra", "test", "--python", sys.executable],
+        [uv, "sync", "--locked", *chosen, *([] if extras else ["--inexact"]), "--python", sys.executable],
         cwd=ROOT,
         check=True,
         env=env,
     )
+
+
+def _check_system_libraries() -> bool:
+    """Before the console opens a window: are the system libraries Qt links against there?"""
+    from ioc_console.system_libraries import check
+
+    advice = check(ROOT / ".venv")
+    if advice is None:
+        return True
+    print(advice, file=sys.stderr)
+    return False
 
 
 def main(argv: list[str]) -> int:
@@ -52,10 +67,13 @@ def main(argv: list[str]) -> int:
         return 2
     command, rest = argv[0], argv[1:]
     uv = _uv()
-    _sync(uv)
-    run = [uv, "run", "--locked", "--extra", "test", "--python", sys.executable]
+    _sync(uv, ("test",) if command in {"test", "setup"} else ())
+    run = [uv, "run", "--no-sync", "--python", sys.executable]
     if command == "setup":
         return 0
+    answers_at_once = {"-h", "--help", "--version", "--self-test"}.intersection(rest)
+    if command in {"demo", "console"} and not answers_at_once and not _check_system_libraries():
+        return 1
     if command == "demo":
         args = [*run, "ioc-console", "--demo", *rest]
     elif command == "console":
