@@ -32,6 +32,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.lifecycle import Action, Actor, Role, Status
+from ioc_console.domain.redact import redact
 from ioc_console.domain.report import Contact, Report
 from ioc_console.domain.text import fold, normalize_phone
 from ioc_console.hub import schema
@@ -72,9 +73,6 @@ FMS_STATUS = {
     Status.REOPENED: "open",
 }
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
-_PII_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PII_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?!\d)")
-REDACTED = "[…]"
 _BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 MAX_FIELDS = 200
 
@@ -146,21 +144,6 @@ def fmt_of(path: str) -> str:
 
 
 # -- public view of a report ----------------------------------------------------------------------
-
-
-def redact(text: str, contact: Mapping[str, Any]) -> str:
-    """The description without the citizen's own name, phone or e-mail, nor anything shaped like one."""
-    for key in ("name", "phone", "email"):
-        value = str(contact.get(key) or "").strip()
-        if len(value) >= 3:
-            text = re.sub(re.escape(value), REDACTED, text, flags=re.IGNORECASE)
-    # Each capitalised word of the name on its own too ("bà Bích"); lower-case words are left alone,
-    # so that "trần nhà" (a ceiling) is not mistaken for the family name Trần.
-    for word in str(contact.get("name") or "").split():
-        if len(word) >= 2 and word[0].isupper():
-            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", REDACTED, text)
-    text = _PII_EMAIL.sub(REDACTED, text)
-    return _PII_PHONE.sub(REDACTED, text)
 
 
 class View:
@@ -699,7 +682,6 @@ __all__ = [
     "describe",
     "error_response",
     "fmt_of",
-    "redact",
     "render",
     "service_definition_of",
     "to_xml",

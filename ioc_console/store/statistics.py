@@ -34,7 +34,6 @@ e-mail addresses and the citizen's own name out of the shortened description.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
@@ -47,6 +46,8 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from ioc_console.domain.lifecycle import TERMINAL, Channel, Role, Status
+from ioc_console.domain.redact import redact as redact_contact
+from ioc_console.domain.report import Contact
 from ioc_console.store.convert import STATUS_RANK
 from ioc_console.store.local import LocalStore
 
@@ -690,20 +691,13 @@ def league(
 
 # -- ticker -----------------------------------------------------------------------------------------
 
-_PHONE: Final = re.compile(r"(?<![\w])\+?\d[\d\s.\-()]{6,}\d(?![\w])")
-_EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 REDACTED: Final = "•••"
 TICKER_CHARS: Final = 90
 
 
 def redact(text: str, name: str = "") -> str:
     """``text`` without phone numbers, e-mail addresses or ``name`` (the citizen's), on one line."""
-    text = _EMAIL.sub(REDACTED, text)
-    text = _PHONE.sub(REDACTED, text)
-    name = name.strip()
-    if len(name) >= 2:
-        text = re.sub(re.escape(name), REDACTED, text, flags=re.IGNORECASE)
-    return " ".join(text.split())
+    return " ".join(redact_contact(text, Contact(name=name), mark=REDACTED).split())
 
 
 def shorten(text: str, limit: int = TICKER_CHARS) -> str:

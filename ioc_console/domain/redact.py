@@ -1,0 +1,192 @@
+"""Blanking a citizen's contact data out of text before it is published or shown to the public.
+
+One function, :func:`redact`, used by every public output (the hub's Open311 answers and published
+replies, the wall's ticker). It blanks:
+
+* phone numbers in the ways people write them: ``0903 123 456``, ``0903.123.456``, ``0903/123/456``,
+  ``(+84) 903 123 456``, ``+84 (0) 903…``, ``84903123456``, the bare nine digits ``903123456``, a
+  landline ``(0259) 3822 123``;
+* ID numbers: the 12-digit CCCD and the 9-digit CMND (any run of nine or more digits, in fact, that
+  is not a date, an amount of money or one of our report numbers);
+* e-mail addresses, also written ``name(at)gmail.com``, ``name [at] gmail [dot] com`` or with spaces
+  around ``@`` and dots;
+* the citizen's own name, phone and e-mail: the name as a *sequence* of words, compared folded (case,
+  diacritics and đ ignored), so "Le Van Tam" and "LÊ VĂN TÂM" are blanked for "Lê Văn Tâm" while the
+  place "phường Phước Mỹ" survives a citizen called "Trần Phước" and "Công ty" one called "Lê Công";
+  the given name alone only right after a form of address ("ông Tâm", "chị Bích").
+
+Text is looked at the way a reader sees it: full-width digits and letters count as their ASCII
+forms (NFKC), and invisible format characters (zero-width spaces and joiners, bidi controls) are
+ignored while matching and dropped from the result, so they cannot split a number to smuggle it
+through, nor reorder what a reader sees.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any, Final
+
+from ioc_console.domain.report import Contact
+from ioc_console.domain.text import fold, normalize_phone
+
+#: What stands in for blanked text in the hub's public output.
+MARK: Final = "[…]"
+
+_SEP = r"(?:[ \t]{0,2}[.\-/]?[ \t]{0,2})"
+#: A run of digits with single separators, optionally led by a country or area code in its usual
+#: dresses: "(+84) ", "+84 (0) ", "+84-", "(0259) ".
+_NUMBER: Final = re.compile(
+    rf"(?<![\w+])(?P<prefix>\(\s*\+?\s*84\s*\)\s*|\+\s*84{_SEP}(?:\(\s*0\s*\)\s*)?|\(\s*0\d{{1,3}}\s*\)\s*)?"
+    rf"(?P<body>\d(?:{_SEP}\d)*)(?!\w)"
+)
+#: Numbers that are not anybody's: dates (with a time), our report numbers, clock times.
+_PROTECTED: Final = re.compile(
+    r"(?<!\d)(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d{2}|(?:19|20)\d{2}-\d{6}|\d{1,2}[:h]\d{2}"
+    # coordinates in the province's latitudes and longitudes: "11.563412", "108.988712"
+    r"|(?:[89]|1\d|2[0-4]|10[2-9])\.\d{4,})(?!\d)"
+)
+#: An amount of money written with thousands separators: "150.000.000", "2,500,000".
+_MONEY: Final = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")
+_TLDS = "com|vn|net|org|edu|gov|info|io|me|biz|co|int"
+_EMAIL: Final = re.compile(
+    r"(?<![\w.+\-])[\w.+\-]+"
+    r"\s*(?:@|[(\[{]\s*(?:at|a còng)\s*[)\]}])\s*"
+    r"[A-Za-z0-9\-]+(?:(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*)[A-Za-z0-9\-]+|\s+\.\s*(?:" + _TLDS + r")\b"
+    r"|\.\s+(?:" + _TLDS + r")\b)+",
+    re.IGNORECASE,
+)
+#: Forms of address after which the given name alone is the citizen's, as written (lower case) with
+#: or without their diacritics: "có Tâm" (has a heart) is not "cô Tâm".
+_ADDRESS_FORMS: Final = frozenset(
+    {"ông", "bà", "anh", "chị", "cô", "chú", "bác", "cụ", "em", "mr", "mrs", "ms", "công dân"}
+)
+_FOLDED_FORMS: Final = sorted({fold(f) for f in _ADDRESS_FORMS}, key=len, reverse=True)
+_WRITTEN_FORMS: Final = _ADDRESS_FORMS | set(_FOLDED_FORMS)
+#: A run of at least this many digits is blanked (CMND: 9; phones have 9 after their leading 0).
+_MIN_DIGITS: Final = 9
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    """``char`` folded like :func:`fold` (lower-case ASCII letters and digits), or a space."""
+    if char.isascii():
+        return char.lower() if char.isalnum() else " "
+    folded = fold(char)
+    if not folded and unicodedata.combining(char):
+        return ""  # a loose combining mark belongs to the letter before it
+    return folded or " "
+
+
+class _Views:
+    """The text as matched: NFKC without format characters (``norm``) and folded (``folded``), each
+    with the index in the original text of every character."""
+
+    def __init__(self, text: str) -> None:
+        norm: list[str] = []
+        norm_at: list[int] = []
+        for i, char in enumerate(text):
+            if unicodedata.category(char) == "Cf":
+                continue
+            for piece in unicodedata.normalize("NFKC", char) if not char.isascii() else char:
+                norm.append(piece)
+                norm_at.append(i)
+        self.norm = "".join(norm)
+        self.norm_at = norm_at
+        folded: list[str] = []
+        folded_at: list[int] = []
+        for j, char in enumerate(self.norm):
+            for piece in _fold_char(char):
+                folded.append(piece)
+                folded_at.append(norm_at[j])
+        self.folded = "".join(folded)
+        self.folded_at = folded_at
+
+
+def _name_patterns(name: str) -> list[re.Pattern[str]]:
+    words = fold(name).split()
+    if not words:
+        return []
+    patterns = []
+    if len(words) >= 2:
+        patterns.append(re.compile(r"(?<![a-z0-9])(" + r" +".join(map(re.escape, words)) + r")(?![a-z0-9])"))
+    # The given name (or the last two words) right after a form of address: "ông Tâm", "bà Thị Bích".
+    tails = {words[-1], " ".join(words[-2:])}
+    forms = "|".join(f.replace(" ", " +") for f in _FOLDED_FORMS)
+    tail = "|".join(r" +".join(map(re.escape, t.split())) for t in sorted(tails, key=len, reverse=True))
+    patterns.append(re.compile(rf"(?<![a-z0-9])(?P<form>{forms}) +({tail})(?![a-z0-9])"))
+    return patterns
+
+
+def _is_money(body: str) -> bool:
+    return _MONEY.fullmatch(body) is not None and body.endswith("000")
+
+
+def _number_spans(views: _Views, phone: str) -> list[tuple[int, int]]:
+    text = views.norm
+    # Dates, times and report numbers are masked with letters, so no phone run goes through them.
+    masked = _PROTECTED.sub(lambda m: "x" * len(m.group()), text)
+    spans = []
+    for match in _NUMBER.finditer(masked):
+        body = match.group("body")
+        digits = re.sub(r"\D", "", body)
+        prefixed = match.group("prefix") is not None
+        own = len(phone) >= 6 and phone == normalize_phone(match.group()).lstrip("0")
+        if own or (prefixed and len(digits) >= 6) or (len(digits) >= _MIN_DIGITS and not _is_money(body)):
+            spans.append((views.norm_at[match.start()], views.norm_at[match.end() - 1] + 1))
+    return spans
+
+
+def _contact_of(contact: Contact | Mapping[str, Any] | None) -> tuple[str, str, str]:
+    if contact is None:
+        return "", "", ""
+    if isinstance(contact, Contact):
+        return contact.name, contact.phone, contact.email
+    return str(contact.get("name") or ""), str(contact.get("phone") or ""), str(contact.get("email") or "")
+
+
+def redact(text: str, contact: Contact | Mapping[str, Any] | None = None, *, mark: str = MARK) -> str:
+    """``text`` with phone and ID numbers, e-mail addresses and the citizen's ``contact`` (its name,
+    phone and e-mail) replaced by ``mark``, and without invisible format characters."""
+    if not text:
+        return text
+    name, phone, email = _contact_of(contact)
+    views = _Views(text)
+    spans = _number_spans(views, normalize_phone(phone).lstrip("0"))
+    for match in _EMAIL.finditer(views.norm):
+        spans.append((views.norm_at[match.start()], views.norm_at[match.end() - 1] + 1))
+    email = email.strip()
+    if len(email) >= 3:
+        for match in re.finditer(re.escape(email), views.norm, re.IGNORECASE):
+            spans.append((views.norm_at[match.start()], views.norm_at[match.end() - 1] + 1))
+    for pattern in _name_patterns(name):
+        for match in pattern.finditer(views.folded):
+            if "form" in pattern.groupindex:
+                start, end = match.span("form")
+                written = _visible(text[views.folded_at[start] : views.folded_at[end - 1] + 1])
+                if " ".join(unicodedata.normalize("NFC", written).lower().split()) not in _WRITTEN_FORMS:
+                    continue
+            start, end = match.span(match.re.groups)
+            spans.append((views.folded_at[start], views.folded_at[end - 1] + 1))
+    out: list[str] = []
+    at = 0
+    for start, end in sorted(spans):
+        if end <= at:
+            continue
+        if start >= at:
+            out.append(_visible(text[at:start]))
+            out.append(mark)
+        at = end
+    out.append(_visible(text[at:]))
+    return "".join(out)
+
+
+def _visible(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+__all__ = ["MARK", "redact"]
