@@ -21,6 +21,14 @@ this machine's software-rendered QtWebEngine. Prints a table of:
   meanwhile; a change arriving then waits for it).
 * **views**: drawing after a zoom and after a pan, at each zoom level from the province to a street,
   centred on the province and on the city's densest ward.
+* **from the store** (``--store-cache``, skipped with ``--no-store``): a demo store of ``--count``
+  reports, built once with the demo generator (as ``bench_gui.py`` builds it, a few minutes) and
+  reused. **reading the map's reports**: the workspace's read on a worker thread (only the map's
+  columns, :meth:`LocalStore.map_points`), best and median; with ``--compare``, the way it was read
+  before (whole reports as the queue's rows, in pages of 5,000). **every report on the map**: what
+  the operator waits once the queue is interactive, as the workspace does it: the widget is made
+  and the read started at once, until the page says it has drawn every report with a position.
+  Target ≤ 2 s at 200,000.
 * **memory**: resident memory of this process (it holds the synthetic reports already, then the web
   view's share of Chromium, then the map's data) and of the page's renderer process, before and
   after the reports were loaded; and of all QtWebEngine's processes together.
@@ -37,6 +45,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +53,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
@@ -188,6 +198,95 @@ def new_widget(cache: Path, size: tuple[int, int]) -> MapWidget:
     return widget
 
 
+STORE_CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "ioc-console-bench-gui"
+
+
+def on_thread(work: Callable[[], Any]) -> tuple[Any, float]:
+    """Run ``work`` on a thread (as the workspace's database worker does) while the loop turns."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    t0 = time.perf_counter()
+    future = pool.submit(work)
+    while not future.done():
+        pause(5)
+    elapsed = (time.perf_counter() - t0) * 1000
+    pool.shutdown()
+    return future.result(), elapsed
+
+
+def former_read(store: Any, clock: Any) -> list[Any]:
+    """How the map's reports were read before: whole rows, as the queue's, in pages of 5,000."""
+    from ioc_console.store import ReportQuery
+
+    from ioc_console.gui.map.data import map_reports
+
+    rows: list[Any] = []
+    after: str | None = None
+    while True:
+        now, boundary = clock.now_and_boundary()
+        page = store.query(ReportQuery(sort="number", descending=False, number_after=after, limit=5000))
+        rows.extend(map_reports(page, now, boundary))
+        if len(page) < 5000:
+            return [r for r in rows if r.lat is not None and r.lon is not None]
+        after = page[-1].number
+
+
+def measure_store(args: argparse.Namespace, size: tuple[int, int], cache: Path) -> list[tuple[str, str, str]]:
+    """The map's reports read from a demo store of ``args.count``, and drawn (see the module's notes)."""
+    from bench_gui import build_store
+
+    from ioc_console.store import LocalStore
+
+    from ioc_console.gui.datasource import DEMO_STORE_NAME
+    from ioc_console.gui.present import DeadlineClock
+    from ioc_console.gui.workspace import read_map_rows
+
+    data_dir = build_store(args.count, args.store_cache)
+    jurisdiction = load_pack(default_pack_path())
+    clock = DeadlineClock(jurisdiction)
+    store = LocalStore.open(data_dir / DEMO_STORE_NAME, check=False)
+    out: list[tuple[str, str, str]] = []
+    try:
+        reads = []
+        for _ in range(args.repeat):
+            points, ms = on_thread(lambda: read_map_rows(store, clock))
+            reads.append(ms)
+        out.append(
+            (
+                f"store: reading the map's reports ({len(points):,} placed, map columns only)",
+                f"best {min(reads):.0f} ms, median {statistics.median(reads):.0f} ms",
+                "",
+            )
+        )
+        if args.compare:
+            former, ms = on_thread(lambda: former_read(store, clock))
+            assert {r.number for r in former} == {p.number for p in points}
+            out.append(("  the former read (whole reports, pages of 5,000)", f"{ms:.0f} ms", ""))
+        totals = []
+        for _ in range(max(1, args.repeat // 2)):
+            t0 = time.perf_counter()
+            widget = new_widget(cache, size)
+            widget.set_units(jurisdiction)
+            read, _ms = on_thread(lambda: read_map_rows(store, clock))
+            widget.set_reports(read)
+            placed = len(read)
+            wait_for(widget.reports_loaded, 120, check=lambda n, placed=placed: n == placed)
+            totals.append((time.perf_counter() - t0) * 1000)
+            widget.dispose()
+            widget.deleteLater()
+            pause(300)
+        out.append(
+            (
+                f"store → every report on the map ({len(points):,}: widget made and read → drawn)",
+                f"best {min(totals):.0f} ms, median {statistics.median(totals):.0f} ms"
+                f" (of {', '.join(f'{t:.0f}' for t in totals)})",
+                "≤ 2000 ms",
+            )
+        )
+    finally:
+        store.close()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -196,6 +295,9 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=120)
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--repeat", type=int, default=5, help="full loads measured")
+    parser.add_argument("--store-cache", type=Path, default=STORE_CACHE, help="where the demo store is kept")
+    parser.add_argument("--no-store", action="store_true", help="skip the figures read from a store")
+    parser.add_argument("--compare", action="store_true", help="also time the former read (slow)")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     protect_bool_singletons()  # PySide6 6.12 on Python 3.11: see ioc_console.gui.qt_compat
@@ -207,6 +309,9 @@ def main() -> int:
     results: list[tuple[str, str, str]] = []
     cache = Path(tempfile.mkdtemp(prefix="bench-map-"))
     python_start = rss_mb(os.getpid())
+
+    if not args.no_store:
+        results.extend(measure_store(args, size, cache))
 
     # -- page ready, then first paint of the full set ----------------------------------------------
     t0 = time.perf_counter()

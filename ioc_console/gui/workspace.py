@@ -42,7 +42,7 @@ from ioc_console.domain.deadlines import deadline_state
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import Actor
 from ioc_console.domain.report import Report
-from ioc_console.store import LocalStore, ReportQuery, ReportRow
+from ioc_console.store import LocalStore, ReportRow
 
 from ioc_console.gui.actions import UNDO_SECONDS, ActionService
 from ioc_console.gui.agency_panel import AgencyPanel, enable_report_drag, selected_report_numbers
@@ -65,9 +65,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Reports read per worker job when the map's full set is read from the store: small enough that
-#: the queue's own queries, queued meanwhile, wait a fraction of a second, not the whole read.
-MAP_PAGE = 5_000
 #: More changed reports than this at once are shown by reading the whole set again.
 FOLLOW_LIMIT = 2_000
 #: The agency counts are taken again this long after the last of a run of changes.
@@ -112,27 +109,21 @@ class PendingQueueSource(StoreQueueSource):
 # -- what the map is given ------------------------------------------------------------------------------
 
 
-def read_map_page(
-    store: LocalStore, clock: DeadlineClock, after: str | None, limit: int = MAP_PAGE
-) -> tuple[list[Any], str | None]:
-    """On the worker: the page of reports numbered after ``after`` (in number order) as the map
-    shows them, and the page's last number (keyset paging: every page costs the same)."""
-    from ioc_console.gui.map.data import map_reports
-
-    now, boundary = clock.now_and_boundary()
-    page = store.query(ReportQuery(sort="number", descending=False, number_after=after, limit=limit))
-    return map_reports(page, now, boundary), (page[-1].number if page else after)
-
-
 def read_map_rows(store: LocalStore, clock: DeadlineClock) -> list[Any]:
-    """On the worker: every report as the map shows it (for tools; the workspace reads page by page)."""
-    rows: list[Any] = []
-    after: str | None = None
-    while True:
-        page, after = read_map_page(store, clock, after)
-        rows.extend(page)
-        if len(page) < MAP_PAGE:
-            return rows
+    """On the worker: every report with a position, as the map draws it (its columns only; the
+    map asks for a report's text when it opens its popup, see :func:`read_map_details`)."""
+    now, boundary = clock.now_and_boundary()
+    return list(store.map_points(now, boundary))
+
+
+def read_map_details(store: LocalStore, clock: DeadlineClock, number: str) -> Any:
+    """On the worker: one report with its text, as the map's popup shows it (None if it is gone)."""
+    report = store.get_report(number)
+    if report is None:
+        return None
+    now, boundary = clock.now_and_boundary()
+    pending = any(entry.report_number == number for entry in store.pending_actions())
+    return map_row_of(report, now, boundary, pending)
 
 
 def map_row_of(report: Report, now: datetime, boundary: datetime, pending: bool) -> Any:
@@ -384,6 +375,7 @@ class Workspace(QObject):
         widget.map_clicked.connect(self._on_map_clicked)
         widget.marker_moved.connect(self._on_map_marker_moved)
         widget.reports_loaded.connect(self.map_loaded)
+        widget.details_wanted.connect(self._on_map_details_wanted)
         self.reload_map()
         self._on_queue_loading_started()
 
@@ -392,24 +384,27 @@ class Workspace(QObject):
         if self.map is None or self.executor.closed:
             return
         self._map_generation += 1
-        self._read_map_page(self._map_generation, [], None)
+        generation = self._map_generation
+        store, clock = self.store, self.clock
+        # One worker job: the map's columns only, a fraction of a second even at 200,000 reports.
+        Op(lambda: read_map_rows(store, clock), self).on_success(
+            lambda rows: self._on_map_rows(generation, rows)
+        ).on_failure(lambda error: log.error("reading the map's reports failed", exc_info=error)).run(
+            self.executor
+        )
 
-    def _read_map_page(self, generation: int, rows: list[Any], after: str | None) -> None:
-        # One worker job per page: the queue's queries slip in between them.
-        if self._closed or self.executor.closed or generation != self._map_generation:
+    @Slot(str)
+    def _on_map_details_wanted(self, number: str) -> None:
+        if self._closed or self.executor.closed:
             return
         store, clock = self.store, self.clock
 
-        def done(result: tuple[list[Any], str | None]) -> None:
-            page, last = result
-            rows.extend(page)
-            if len(page) < MAP_PAGE:
-                self._on_map_rows(generation, rows)
-            else:
-                self._read_map_page(generation, rows, last)
+        def give(row: Any) -> None:
+            if row is not None and self.map is not None:
+                self.map.give_details(row)
 
-        Op(lambda: read_map_page(store, clock, after), self).on_success(done).on_failure(
-            lambda error: log.error("reading the map's reports failed", exc_info=error)
+        Op(lambda: read_map_details(store, clock, number), self).on_success(give).on_failure(
+            lambda error: log.error("reading a report's text for the map failed", exc_info=error)
         ).run(self.executor)
 
     def _on_map_rows(self, generation: int, rows: list[Any]) -> None:
@@ -694,6 +689,6 @@ __all__ = [
     "is_unfiltered",
     "map_row_of",
     "read_changed_rows",
-    "read_map_page",
+    "read_map_details",
     "read_map_rows",
 ]

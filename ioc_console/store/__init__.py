@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         OutboxState,
         is_provisional,
     )
-    from ioc_console.store.queries import SORT_KEYS, ReportQuery, ReportRow, SortKey
+    from ioc_console.store.queries import SORT_KEYS, MapPoint, ReportQuery, ReportRow, SortKey
 
 #: Names this package gives, by the module that defines them (imported when first asked for).
 _LAZY = {
@@ -41,6 +41,7 @@ _LAZY = {
     "OutboxState": "local",
     "is_provisional": "local",
     "SORT_KEYS": "queries",
+    "MapPoint": "queries",
     "ReportQuery": "queries",
     "ReportRow": "queries",
     "SortKey": "queries",
@@ -61,6 +62,7 @@ __all__ = [
     "PROVISIONAL_PREFIX",
     "SORT_KEYS",
     "LocalStore",
+    "MapPoint",
     "OutboxEntry",
     "OutboxState",
     "ReportQuery",

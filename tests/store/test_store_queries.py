@@ -429,3 +429,36 @@ def test_a_search_not_found_within_its_windows_is_answered_by_the_full_plan(
     assert len(page) == 20  # one in four reports matches: not all within the first window of 5
     with filled._engine.connect() as conn:
         assert filled._search_window(conn, query, '"phuong" "hai"*') is None
+
+
+def test_map_points_are_every_placed_report_with_its_deadline_state(
+    tmp_path, pack: Jurisdiction, reports: list[Report]
+) -> None:
+    from ioc_console.domain.report import Location
+
+    placed = list(reports)
+    # Two reports without a position: the map cannot draw them.
+    placed[3] = replace(placed[3], location=Location(lat=None, lon=None, address="?", unit_code=None))
+    placed[7] = replace(placed[7], location=Location(lat=11.6, lon=None, address="?", unit_code=None))
+    store = LocalStore.open(tmp_path / "console.sqlite3")
+    try:
+        store.load_jurisdiction(pack)
+        store.upsert_reports(placed, with_history=False)
+        now = T0 + timedelta(days=20)
+        boundary = now + timedelta(days=1)
+        points = {p.number: p for p in store.map_points(now, boundary)}
+        expected = {r.number: r for r in placed if r.location.lat is not None and r.location.lon is not None}
+        assert set(points) == set(expected)
+        assert len(points) == N - 2
+        states = set()
+        for number, r in expected.items():
+            p = points[number]
+            assert (p.lat, p.lon) == (r.location.lat, r.location.lon)
+            assert p.status is r.status
+            assert p.category == r.category
+            assert p.deadline_state is deadline_state(r.due_at, now, boundary, r.status.is_terminal)
+            assert p.pending is False
+            states.add(p.deadline_state)
+        assert states == set(DeadlineState)
+    finally:
+        store.close()

@@ -77,7 +77,9 @@ COORD_SCALE = 100_000
 class MapRow(Protocol):
     """What the map needs of a report: any object with these attributes will do.
 
-    ``title``, ``address``, ``received_at`` and ``pending`` are read when present.
+    ``description``, ``title``, ``address``, ``received_at`` and ``pending`` are read when present;
+    a row without ``description`` (the store's :class:`~ioc_console.store.MapPoint`) has its text
+    read when the page asks for it (:attr:`MapWidget.details_wanted`).
     """
 
     @property
@@ -92,8 +94,11 @@ class MapRow(Protocol):
     def deadline_state(self) -> DeadlineState | None: ...
     @property
     def category(self) -> str: ...
-    @property
-    def description(self) -> str: ...
+
+
+def has_text(row: MapRow) -> bool:
+    """Whether the row carries the report's text (a full :class:`MapReport`), not only its point."""
+    return hasattr(row, "description")
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +275,7 @@ def details(row: MapRow, when: Callable[[datetime | None], str] | None = None) -
     return {
         "n": row.number,
         "title": str(getattr(row, "title", "") or ""),
-        "description": str(row.description or ""),
+        "description": str(getattr(row, "description", "") or ""),
         "address": str(getattr(row, "address", "") or ""),
         "received": when(received) if when is not None and isinstance(received, datetime) else "",
     }

@@ -104,6 +104,8 @@ class MapWidget(QWidget):
         map_clicked(float, float): the user clicked the map away from any report (lat, lon).
         reports_loaded(int): a full set from :meth:`set_reports` is indexed and drawn (how many).
         acknowledged(int): the page has drawn the change with this sequence number.
+        details_wanted(str): the page wants the text of a report given without it (a store
+            ``MapPoint``); answer with :meth:`give_details`.
     """
 
     ready = Signal()
@@ -113,6 +115,7 @@ class MapWidget(QWidget):
     map_clicked = Signal(float, float)
     reports_loaded = Signal(int)
     acknowledged = Signal(int)
+    details_wanted = Signal(str)
 
     def __init__(
         self,
@@ -325,6 +328,11 @@ class MapWidget(QWidget):
         """Mark a chosen location (or remove the mark with None)."""
         self._pin = None if lat is None or lon is None else (lat, lon)
         self._bridge.send({"t": "pin", "lat": lat, "lon": lon})
+
+    def give_details(self, row: data.MapRow) -> None:
+        """The text of a report the page asked for (after :attr:`details_wanted`), read elsewhere."""
+        if row.number in self._rows:
+            self._bridge.send({"t": "details", **data.details(row, self._when)})
 
     def ping(self) -> int:
         """Ask the page for an :attr:`acknowledged` after its next frame; returns the sequence number."""
@@ -542,8 +550,10 @@ class MapWidget(QWidget):
         elif kind == "details":
             number = message.get("n")
             row = self._rows.get(number) if isinstance(number, str) else None
-            if row is not None:
+            if row is not None and data.has_text(row):
                 self._bridge.send({"t": "details", **data.details(row, self._when)})
+            elif row is not None:
+                self.details_wanted.emit(row.number)
         elif kind == "loaded":
             count = message.get("count")
             if message.get("load") == self._load_id and isinstance(count, int):
