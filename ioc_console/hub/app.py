@@ -17,10 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ioc_console.hub import api, open311, public_stats
+from ioc_console.hub import metrics as hub_metrics
 from ioc_console.hub.db import Database
 from ioc_console.hub.errors import HubError
 from ioc_console.hub.events import Broadcaster
 from ioc_console.hub.jurisdiction_store import PackHolder, install_pack
+from ioc_console.hub.metrics import HubMetrics, RequestMetrics
 from ioc_console.hub.service import HubService
 from ioc_console.hub.settings import HubSettings
 
@@ -154,6 +156,8 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.state.service = service
     app.state.broadcaster = broadcaster
     app.add_middleware(BodyLimit, default=settings.max_body_bytes, upload=settings.max_attachment_bytes)
+    metrics = HubMetrics()
+    app.add_middleware(RequestMetrics, metrics=metrics)
 
     @app.exception_handler(HubError)
     async def on_hub_error(request: Request, error: HubError) -> Response:
@@ -182,4 +186,5 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.include_router(open311.build_router(service))
     app.include_router(public_stats.build_router(service))
     app.include_router(api.build_router(service, broadcaster))
+    app.include_router(hub_metrics.build_router(settings.metrics_token, metrics, service, broadcaster))
     return app

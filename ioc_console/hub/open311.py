@@ -371,6 +371,7 @@ def build_router(service: HubService) -> APIRouter:
             channel = service.channel_for_key(key)
             if channel is None:
                 raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
+            request.state.channel = channel.name  # counted by channel in /metrics
             intake = _intake(service, form, channel.kind)
             actor = Actor(channel.name, Role.CHANNEL)
             report, token = service.create_report(intake, actor, channel_id=channel.id, via="open311")
@@ -408,6 +409,7 @@ def build_router(service: HubService) -> APIRouter:
         channel = await run_in_threadpool(service.channel_for_key, key or "")
         if channel is None:
             raise Open311Error(403, "Invalid api_key received -- can't proceed.")
+        request.state.channel = channel.name
         if action is Action.RATE:
             raw = (_param(form, "satisfied") or "").lower()
             if raw not in _BOOLEANS:

@@ -81,6 +81,9 @@ class HubSettings:
     log_format: str = "text"
     #: Log every request (method, route, status, time; never a body).
     access_log: bool = False
+    #: ``/metrics`` (Prometheus) answers only ``Authorization: Bearer <token>`` when set; when empty it
+    #: answers everyone (it carries counts only, no citizen data).
+    metrics_token: str = ""
 
 
 #: Environment variables are named after the field: ``IOC_HUB_`` + its name in capitals.
