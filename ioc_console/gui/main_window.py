@@ -51,6 +51,7 @@ from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.report import Report
 
 from ioc_console.gui.agency_panel import DraggableQueueModel
+from ioc_console.gui.arrivals import ArrivalsBar, QueueAnchor
 from ioc_console.gui.detail_pane import ReportDetailPane
 from ioc_console.gui.filter_bar import QueueFilterBar
 from ioc_console.gui.look import ICON_SIZE, DeadlineLook
@@ -338,7 +339,15 @@ class MainWindow(QMainWindow):
         self._workspace_layout = layout
 
         self.queue_model = DraggableQueueModel(source, self._executor, look, self)
-        view = QTableView(self.splitter)
+        queue_side = QWidget(self.splitter)
+        queue_side.setObjectName("queue_side")
+        queue_layout = QVBoxLayout(queue_side)
+        queue_layout.setContentsMargins(0, 0, 0, 0)
+        queue_layout.setSpacing(0)
+        self.arrivals_bar = ArrivalsBar(self.queue_model, queue_side)
+        queue_layout.addWidget(self.arrivals_bar)
+        view = QTableView(queue_side)
+        queue_layout.addWidget(view, 1)
         view.setObjectName("queue_view")
         self.queue_view = view
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -357,6 +366,8 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         view.setModel(self.queue_model)
+        self.queue_anchor = QueueAnchor(view, self.queue_model)
+        self.arrivals_bar.shown.connect(self.queue_anchor.show_top_next)
         self._size_columns(view)
         header_state = self._settings.value(HEADER_KEY)
         # Column widths and order as the user left them, unless the columns have changed since.
@@ -386,7 +397,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.detail, 1)
         side.setMinimumWidth(280)
         self.detail_side = side
-        self.splitter.addWidget(view)
+        self.splitter.addWidget(queue_side)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -508,6 +519,11 @@ class MainWindow(QMainWindow):
         from ioc_console.gui.notifier import compose_title
 
         self.setWindowTitle(compose_title(overdue, due_soon, self.base_title))
+
+    def show_arrivals(self) -> None:
+        """Show the reports that arrived since the queue was read (one typed in here, say)."""
+        if self.queue_model is not None:
+            self.queue_model.show_arrivals()
 
     def show_number(self, number: str) -> None:
         """Select report ``number`` in the queue when it is among the loaded rows, and show it."""

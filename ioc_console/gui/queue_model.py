@@ -6,12 +6,18 @@ worker. ``rowCount()`` is the true total, so the scroll bar is honest and End ju
 report; a row whose page is not loaded yet shows a placeholder and asks for its page, which then
 arrives through ``dataChanged``. Sorting re-queries the store with ``ORDER BY``; nothing is sorted
 or filtered in Python.
+
+Rows never move under the reader because reports arrive: the model shows the reports the store
+held when its filter was applied (its *horizon*); those that arrive later are only counted
+(:attr:`ReportQueueModel.fresh`, :attr:`~ReportQueueModel.arrivals_changed`) until the user asks
+for them (:meth:`ReportQueueModel.show_arrivals`). A list still empty takes them at once.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -53,6 +59,8 @@ class ReportQueueModel(QAbstractTableModel):
         query_failed(str): the store could not answer; the text is for the user.
         reset_done(): the model was reset to a new filter's first page.
         refreshed(): the same filter was queried again and the rows updated in place.
+        arrivals_changed(int): how many reports matching the filter arrived since the rows were
+            read and wait to be shown (0 once shown).
     """
 
     count_changed = Signal(int)
@@ -60,6 +68,7 @@ class ReportQueueModel(QAbstractTableModel):
     query_failed = Signal(str)
     reset_done = Signal()
     refreshed = Signal()
+    arrivals_changed = Signal(int)
 
     PAGE_SIZE = 200
     MAX_PAGES = 40
@@ -81,6 +90,11 @@ class ReportQueueModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._requested: set[int] = set()
         self._loaded_once = False
+        self._horizon: int | None = None
+        self._fresh = 0
+        self._revealing = False
+        #: Pages a soft refresh reads with the first (those in view), set by the view's owner.
+        self.pages_in_view: Callable[[], tuple[int, ...]] = tuple
         titles = {
             "number": self.tr("Số"),
             "received": self.tr("Tiếp nhận"),
@@ -107,6 +121,11 @@ class ReportQueueModel(QAbstractTableModel):
     def loaded_once(self) -> bool:
         return self._loaded_once
 
+    @property
+    def fresh(self) -> int:
+        """Reports matching the filter that arrived since the rows were read (not shown yet)."""
+        return self._fresh
+
     def set_filter(self, new: QueueFilter) -> None:
         """Query the store for ``new``; the rows are replaced when its first page arrives."""
         self._query(new, soft=False)
@@ -114,40 +133,61 @@ class ReportQueueModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Query the current filter again (new data, or deadline states moved on).
 
-        When the number of matching reports has not changed, the rows are updated in place, so
-        the selection and the scroll position stay where the user left them.
+        Reports that arrived since the rows were read are counted, not shown (see the module's
+        notes). When the number of the other matching reports has not changed, the rows are
+        updated in place, so the selection and the scroll position stay where the user left them.
         """
         self._query(self._filter, soft=True)
 
-    def _query(self, new: QueueFilter, soft: bool) -> None:
+    def show_arrivals(self) -> None:
+        """Show the reports that arrived since the rows were read (the list is read again)."""
+        self._query(self._filter, soft=True, reveal=True)
+
+    def _query(self, new: QueueFilter, soft: bool, reveal: bool = False) -> None:
         self._filter = new
         self._generation += 1
         generation = self._generation
         if not soft:
             self.loading_started.emit()
+        # A query that replaces one showing the arrivals shows them too.
+        self._revealing = reveal = reveal or self._revealing
+        # A list still empty has nothing to move: it takes what arrived at once.
+        horizon = self._horizon if soft and not reveal and self._total else None
+        pages = self.pages_in_view() if soft else ()
         source, size = self._source, self.PAGE_SIZE
-        Op(lambda: source.first_page(new, size), self).on_success(
+        Op(lambda: source.first_page(new, size, horizon, pages), self).on_success(
             lambda page: self._on_first_page(generation, page, soft)
         ).on_failure(lambda error: self._on_failed(generation, error)).run(self._executor)
 
     def _on_first_page(self, generation: int, page: QueuePage, soft: bool = False) -> None:
         if generation != self._generation:
             return
+        self._revealing = False
+        self._horizon = page.horizon
+        pages: OrderedDict[int, list[QueueRow]] = OrderedDict({0: page.rows}) if page.rows else OrderedDict()
+        pages.update(page.more)
         if soft and page.total == self._total:
-            self._pages = OrderedDict({0: page.rows}) if page.rows else OrderedDict()
+            self._pages = pages
             self._requested = set()
             if self._total:
                 self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(COLUMNS) - 1))
+            self._set_fresh(page.fresh)
             self.refreshed.emit()
             return
         self.beginResetModel()
         self._total = page.total
-        self._pages = OrderedDict({0: page.rows}) if page.rows else OrderedDict()
+        self._pages = pages
         self._requested = set()
         self.endResetModel()
         self._loaded_once = True
+        self._set_fresh(page.fresh)
         self.count_changed.emit(self._total)
         self.reset_done.emit()
+
+    def _set_fresh(self, fresh: int) -> None:
+        if fresh != self._fresh:
+            self._fresh = fresh
+            self.arrivals_changed.emit(fresh)
 
     def _on_failed(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
@@ -159,9 +199,9 @@ class ReportQueueModel(QAbstractTableModel):
         if page_no in self._requested or self._executor.closed:
             return
         self._requested.add(page_no)
-        generation, current = self._generation, self._filter
+        generation, current, horizon = self._generation, self._filter, self._horizon
         source, size = self._source, self.PAGE_SIZE
-        Op(lambda: source.fetch(current, page_no * size, size), self).on_success(
+        Op(lambda: source.fetch(current, page_no * size, size, horizon), self).on_success(
             lambda rows: self._on_page(generation, page_no, rows)
         ).on_failure(lambda error: self._on_page_failed(generation, page_no, error)).run(self._executor)
 

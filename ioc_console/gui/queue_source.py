@@ -50,8 +50,19 @@ class QueueRow:
 
 @dataclass(frozen=True)
 class QueuePage:
+    """The first page of a query, and what keeps the list still while reports arrive.
+
+    ``horizon`` bounds the rows to the reports the store held when the list was read (see
+    :attr:`ioc_console.store.ReportQuery.arrived_by`); ``fresh`` counts those matching the filter
+    that arrived since, shown only when the user asks. ``more`` holds further pages asked for
+    with the first (page number -> rows), so that a list read again keeps the rows in view.
+    """
+
     total: int
     rows: list[QueueRow] = field(default_factory=list)
+    horizon: int | None = None
+    fresh: int = 0
+    more: dict[int, list[QueueRow]] = field(default_factory=dict)
 
 
 def period_start(period: str, now: datetime) -> datetime | None:
@@ -73,11 +84,16 @@ def period_start(period: str, now: datetime) -> datetime | None:
 class QueueSource(Protocol):
     """What the queue and the detail pane ask of the data; every method runs on the worker."""
 
-    def first_page(self, query: QueueFilter, limit: int) -> QueuePage:
-        """The number of reports matching ``query`` and the first ``limit`` of them."""
+    def first_page(
+        self, query: QueueFilter, limit: int, horizon: int | None = None, pages: tuple[int, ...] = ()
+    ) -> QueuePage:
+        """The number of reports matching ``query`` and the first ``limit`` of them, among those
+        that arrived by ``horizon`` (None: by now), with the pages numbered ``pages`` too."""
         ...
 
-    def fetch(self, query: QueueFilter, offset: int, limit: int) -> list[QueueRow]: ...
+    def fetch(
+        self, query: QueueFilter, offset: int, limit: int, horizon: int | None = None
+    ) -> list[QueueRow]: ...
 
     def counters(self) -> tuple[int, int]:
         """Open reports overdue, and due soon, by their reply deadline."""

@@ -66,16 +66,37 @@ class StoreQueueSource:
             descending=f.descending,
         )
 
-    def first_page(self, query: QueueFilter, limit: int) -> QueuePage:
+    def first_page(
+        self, query: QueueFilter, limit: int, horizon: int | None = None, pages: tuple[int, ...] = ()
+    ) -> QueuePage:
         now, boundary = self._clock.now_and_boundary()
         q = self.query_for(query, now, boundary)
+        fresh = 0
+        if horizon is None:
+            horizon = self._store.last_arrival()
+        else:
+            fresh = self._store.count(replace(q, arrived_after=horizon))
+        q = replace(q, arrived_by=horizon)
         total = self._store.count(q)
         rows = self._store.query(_page(q, 0, limit)) if total else []
-        return QueuePage(total=total, rows=[self._row(r, now, boundary) for r in rows])
+        more = {
+            n: [self._row(r, now, boundary) for r in self._store.query(_page(q, n * limit, limit))]
+            for n in pages
+            if n > 0 and n * limit < total
+        }
+        return QueuePage(
+            total=total,
+            rows=[self._row(r, now, boundary) for r in rows],
+            horizon=horizon,
+            fresh=fresh,
+            more=more,
+        )
 
-    def fetch(self, query: QueueFilter, offset: int, limit: int) -> list[QueueRow]:
+    def fetch(
+        self, query: QueueFilter, offset: int, limit: int, horizon: int | None = None
+    ) -> list[QueueRow]:
         now, boundary = self._clock.now_and_boundary()
-        q = self.query_for(query, now, boundary)
+        q = replace(self.query_for(query, now, boundary), arrived_by=horizon)
         return [self._row(r, now, boundary) for r in self._store.query(_page(q, offset, limit))]
 
     def counters(self) -> tuple[int, int]:

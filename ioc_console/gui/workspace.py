@@ -593,6 +593,7 @@ class Workspace(QObject):
     @Slot(str)
     def _on_intake_report_saved(self, number: str) -> None:
         self._enqueued()
+        self.window.show_arrivals()  # typed in here: shown at once, not behind the new-reports bar
         self.window.refresh()
         self.follow([number])
         self.window.select_report(number)

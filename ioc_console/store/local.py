@@ -36,6 +36,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    literal_column,
     select,
     update,
 )
@@ -88,6 +89,7 @@ from ioc_console.store.queries import (
     fts_matches,
     has_filters,
     order_by,
+    unindexed,
 )
 from ioc_console.store.rows import PreparedReport, RowReference, unit_chain
 
@@ -1034,6 +1036,8 @@ class LocalStore:
             window = (
                 select(ReportRecord.id).order_by(*order_by(q.sort, q.descending)).limit(size).offset(start)
             )
+            if q.arrived_by is not None:
+                window = window.where(unindexed(ReportRecord.id) <= q.arrived_by)
             ids = list(conn.execute(window).scalars())
             if ids:
                 low, high = min(ids), max(ids)
@@ -1094,6 +1098,12 @@ class LocalStore:
             for number, lat, lon, status, state, category, pending in rows
         ]
 
+    def last_arrival(self) -> int:
+        """The row id of the report that arrived in the store last (0 when it is empty): the bound
+        of :attr:`ReportQuery.arrived_by` that keeps a list to what the store holds now."""
+        with self._transaction(write=False) as conn:
+            return int(conn.execute(select(func.max(ReportRecord.id))).scalar_one() or 0)
+
     def count(self, q: ReportQuery) -> int:
         """How many reports match ``q`` (its sort and page ignored)."""
         search = Search.of(q.text, q.search_phone)
@@ -1105,13 +1115,19 @@ class LocalStore:
                 # Text alone: count the full-text index itself, then what only the number or the
                 # phone found (reading every match's row would cost far more).
                 matches = fts_matches(expression)
+                if q.arrived_by is not None:
+                    matches = matches.where(literal_column("rowid") <= q.arrived_by)
                 total = conn.execute(select(func.count()).select_from(matches.subquery())).scalar_one()
                 if search.number is not None or search.phone is not None:
                     others = replace(search, expression=None).condition()
                     total += conn.execute(
                         select(func.count())
                         .select_from(ReportRecord)
-                        .where(others, ReportRecord.id.not_in(matches.scalar_subquery()))
+                        .where(
+                            others,
+                            ReportRecord.id.not_in(matches.scalar_subquery()),
+                            *([ReportRecord.id <= q.arrived_by] if q.arrived_by is not None else []),
+                        )
                     ).scalar_one()
                 return int(total)
             statement = (

@@ -81,6 +81,9 @@ class ReportQuery:
     * ``offset``, ``limit``: the page; ``limit=None`` is everything from ``offset`` on.
     * ``number_after``: only reports numbered after this one (with ``sort="number"``, ascending:
       the next page after a known last number, in constant time however deep the page).
+    * ``arrived_by``: only reports the store held when :meth:`LocalStore.last_arrival` said this
+      (their row id is at most this); ``arrived_after``: only those that arrived since. A list
+      that must not move under its reader keeps its rows to the first, and counts the second.
     """
 
     statuses: AbstractSet[Status] = frozenset()
@@ -100,6 +103,8 @@ class ReportQuery:
     offset: int = 0
     limit: int | None = None
     number_after: str | None = None
+    arrived_by: int | None = None
+    arrived_after: int | None = None
 
     def __post_init__(self) -> None:
         # Stored as frozensets (the query is hashable). Accept any iterable (lists, sets, a single string) and values as enums or their strings.
@@ -229,7 +234,7 @@ def _plain(column: Any) -> Any:
     return column
 
 
-def _unindexed(column: Any) -> Any:
+def unindexed(column: Any) -> Any:
     """SQLite's unary ``+``: the same value, but no index may be used to look it up."""
     return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
@@ -335,7 +340,7 @@ def conditions(
     so that SQLite reads the rows in the order of the sort's index and stops at the page's end:
     the fast plan unless the filters are very selective (see :meth:`LocalStore.query`).
     """
-    col = _unindexed if scan else _plain
+    col = unindexed if scan else _plain
     terms: list[ColumnElement[bool]] = []
     if q.statuses:
         terms.append(col(R.status_rank).in_(sorted(STATUS_RANK[s] for s in q.statuses)))
@@ -365,6 +370,11 @@ def conditions(
         terms.append(col(R.received_at) < to_micros(q.received_to))
     if q.number_after is not None:
         terms.append(R.number > q.number_after)  # the number's index walks from there
+    if q.arrived_by is not None:
+        # Nearly every report passes: never the index to look them up by (the sort's index reads).
+        terms.append(unindexed(R.id) <= q.arrived_by)
+    if q.arrived_after is not None:
+        terms.append(R.id > q.arrived_after)  # a few: the row ids' own range
     search = Search.of(q.text, q.search_phone)
     if search is not None:
         if expression is not None and search.expression is not None:
@@ -384,6 +394,7 @@ def has_filters(q: ReportQuery) -> bool:
         or q.deadline_states
         or q.received_from is not None
         or q.received_to is not None
+        or q.arrived_after is not None
     )
 
 

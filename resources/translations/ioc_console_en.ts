@@ -262,6 +262,20 @@
     </message>
 </context>
 <context>
+    <name>ArrivalsBar</name>
+    <message>
+        <source>Phản ánh mới không tự chen vào danh sách đang xem; bấm để hiện chúng</source>
+        <translation>New reports do not slip into the list you are reading; click to show them</translation>
+    </message>
+    <message numerus="yes">
+        <source>▲ %n phản ánh mới — hiện</source>
+        <translation>
+            <numerusform>▲ %n new report — show</numerusform>
+            <numerusform>▲ %n new reports — show</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AssignController</name>
     <message>
         <source>C&amp;huyển xử lý…</source>
@@ -1855,7 +1869,7 @@
     <name>ReportQueueModel</name>
     <message>
         <source>Số</source>
-        <extracomment>Custom roles: the report number of a row, and its deadline state (a DeadlineState or None).</extracomment>
+        <extracomment>Custom roles: the report number of a row, and its deadline state (a DeadlineState or None). Pages a soft refresh reads with the first (those in view), set by the view&apos;s owner.</extracomment>
         <translation>Number</translation>
     </message>
     <message>

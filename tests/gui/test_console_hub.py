@@ -80,6 +80,11 @@ def test_the_demo_console_syncs_from_its_embedded_hub_and_reports_arrive_live(
         session = console.session
         assert session is not None and session.user.name == "ioc.nhung"
         await _until(lambda: window.queue_model.total >= HISTORY, 30, "the history in the queue")
+        # A citizen's new report is announced above the queue (not slipped in under the pointer)
+        # and comes in when the operator asks.
+        await _until(lambda: window.queue_model.fresh > 0, 30, "a citizen's new report announced")
+        assert window.arrivals_bar.isVisible()
+        window.arrivals_bar.click()
         await _until(lambda: window.queue_model.total > HISTORY, 30, "a citizen's new report in the queue")
         status = console.sync_status
         assert status is not None
