@@ -8,13 +8,14 @@ from collections.abc import Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ioc_console.hub import cli_calendar, cli_import, cli_server
+    from ioc_console.hub import cli_backup, cli_calendar, cli_import, cli_server
 
     parser = argparse.ArgumentParser(prog="ioc-hub", description="IOC hub: server and administration")
     commands = parser.add_subparsers(dest="command", required=True)
     cli_calendar.register(commands)
     cli_server.register(commands)
     cli_import.register(commands)
+    cli_backup.register(commands)
     return parser
 
 
