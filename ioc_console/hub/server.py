@@ -45,14 +45,15 @@ class _Server(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def serve(settings: HubSettings) -> None:
-    """Run the hub until interrupted, where and how its settings say (``ioc-hub serve``)."""
+def serve(settings: HubSettings, host: str | None = None, port: int | None = None) -> None:
+    """Run the hub until interrupted, where and how its settings say (``ioc-hub serve``); ``host``
+    and ``port`` given here win over the settings'."""
     from ioc_console.hub.logs import log_config
 
     config = _config(
         settings,
-        settings.host,
-        settings.port,
+        host or settings.host,
+        port or settings.port,
         log_level=settings.log_level,
         access_log=settings.access_log,
         log_config=log_config(settings),
