@@ -157,6 +157,20 @@ def fill(service: HubService, count: int) -> None:
     print(f"  filled {count} reports in {time.perf_counter() - started:.0f} s" + " " * 20, flush=True)
 
 
+def wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Return once a hub process started on ``url`` answers its health check (a minute at most)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/v1/health", timeout=1, trust_env=False).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the hub did not start; see {log}")
+        time.sleep(0.1)
+
+
 class HubProcess:
     def __init__(self, url: str, log: Path) -> None:
         self.port = free_port()
@@ -175,16 +189,7 @@ class HubProcess:
         self.process = subprocess.Popen(
             [*command, "--log-level", "warning"], stdout=self.log, stderr=self.log
         )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1, trust_env=False).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the hub did not start; see {log}")
-            time.sleep(0.1)
+        wait_until_ready(self.url, self.process, log)
 
     def cpu_seconds(self) -> float | None:
         """CPU time the server process has used so far (Linux), to tell its cost from the machine's load."""

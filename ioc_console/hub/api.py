@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.lifecycle import Channel, Priority, Role
 from ioc_console.domain.report import Contact
-from ioc_console.hub.errors import HubError, from_domain, invalid
+from ioc_console.hub.errors import HubError, Wait, from_domain, invalid
 from ioc_console.hub.events import Broadcaster, sse
 from ioc_console.hub.jurisdiction_store import load_files
 from ioc_console.hub.service import RECEIVED_AT_PAST, STAFF_ROLES, HubService, Intake, Principal
@@ -198,9 +198,28 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
 
     # -- session --------------------------------------------------------------------------------------
 
+    #: Password checks at once (Argon2id takes 64 MiB and a core for a while): sign-ins beyond it
+    #: wait here, on the event loop, without holding a worker thread that other requests need.
+    password_checks = asyncio.Semaphore(settings.max_password_checks)
+
     @router.post("/auth/login")
-    def login(body: LoginIn, x_console_id: Annotated[str | None, Header()] = None) -> Response:
-        return _json(service.login(body.username, body.password, console_of(x_console_id)))
+    async def login(
+        request: Request, body: LoginIn, x_console_id: Annotated[str | None, Header()] = None
+    ) -> Response:
+        address = request.client.host if request.client else ""
+        console = console_of(x_console_id)
+        # Refused at once when throttled, before waiting for a password check; checked again inside.
+        await run_in_threadpool(service.check_signin, body.username, address, console)
+        try:
+            await asyncio.wait_for(password_checks.acquire(), settings.password_check_wait)
+        except TimeoutError:
+            wait = max(1, round(settings.password_check_wait))
+            raise HubError(503, "auth.busy", extra={"retry_after": wait}, wait=Wait(wait)) from None
+        try:
+            answer = await run_in_threadpool(service.login, body.username, body.password, console, address)
+        finally:
+            password_checks.release()
+        return _json(answer)
 
     @router.post("/auth/logout")
     def logout(principal: Auth, authorization: Annotated[str | None, Header()] = None) -> Response:

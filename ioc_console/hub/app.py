@@ -105,7 +105,9 @@ def _hub_response(path: str, error: HubError) -> Response:
     if path.startswith("/open311"):
         status = error.status if error.status in (400, 403, 404, 405, 413) else 400
         return open311.error_response(open311.fmt_of(path), status, open311.describe(error))
-    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
+    if "retry_after" in error.extra:
+        headers["Retry-After"] = str(error.extra["retry_after"])
     return JSONResponse(error.body(), status_code=error.status, headers=headers)
 
 

@@ -21,6 +21,14 @@ _HUB_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Tên đăng nhập hoặc mật khẩu không đúng.",
         "en": "Wrong user name or password.",
     },
+    "auth.throttled": {
+        "vi": "Đăng nhập sai quá nhiều lần. Hãy đợi {wait} rồi thử lại.",
+        "en": "Too many failed sign-ins. Wait {wait}, then try again.",
+    },
+    "auth.busy": {
+        "vi": "Máy chủ đang bận kiểm tra các lần đăng nhập khác. Hãy đợi {wait} rồi thử lại.",
+        "en": "The hub is busy checking other sign-ins. Wait {wait}, then try again.",
+    },
     "auth.forbidden": {
         "vi": "Vai trò «{role}» không được phép làm việc này.",
         "en": "The role “{role}” may not do this.",
@@ -126,6 +134,22 @@ _HUB_FIELD_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+class Wait:
+    """A wait in words: "45 giây" / "45 seconds", "15 phút" / "15 minutes", "2 giờ" / "2 hours"."""
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = max(1, int(seconds))
+
+    def label(self, lang: str = "vi") -> str:
+        for size, vi, en in ((3600, "giờ", "hour"), (60, "phút", "minute"), (1, "giây", "second")):
+            if self.seconds >= size or size == 1:
+                count = -(-self.seconds // size)
+                if lang == "en":
+                    return f"{count} {en}" + ("" if count == 1 else "s")
+                return f"{count} {vi}"
+        raise AssertionError("unreachable")
+
+
 def label_of(field: str, lang: str) -> str:
     entry = _HUB_FIELD_LABELS.get(field)
     if entry is not None:
@@ -135,7 +159,7 @@ def label_of(field: str, lang: str) -> str:
 
 def _render(code: str, lang: str, params: Mapping[str, Any]) -> str:
     entry = _HUB_MESSAGES[code]
-    values = {k: (v.label(lang) if isinstance(v, Labelled) else v) for k, v in params.items()}
+    values = {k: (v.label(lang) if isinstance(v, Labelled | Wait) else v) for k, v in params.items()}
     if "field" in values:
         values.setdefault("field_label", label_of(str(values["field"]), lang))
     try:

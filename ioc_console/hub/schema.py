@@ -236,5 +236,33 @@ audit = Table(
     Index("ix_audit_at", "at"),
 )
 
+#: Counters of the sign-in throttle (the ``limits`` library's fixed windows), shared by every hub
+#: process on the database: a key, its count, and when its window ends (seconds since the epoch).
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+#: Failed sign-ins being tallied, one row per account (or per source address, for attempts refused
+#: by the address's limit); written to the audit log as one entry once the burst has gone quiet.
+signin_bursts = Table(
+    "signin_bursts",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("user_name", String(100), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("console_id", String(100), nullable=False),
+    Column("first_at", UtcDateTime, nullable=False),
+    Column("last_at", UtcDateTime, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("refused", Integer, nullable=False),
+    #: The distinct source addresses seen (JSON list, at most a few).
+    Column("addresses", Text, nullable=False),
+    Index("ix_signin_bursts_last", "last_at"),
+)
+
 SEQ = "seq"
 PACK_REVISION = "pack"

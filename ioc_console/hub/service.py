@@ -58,10 +58,11 @@ from ioc_console.domain.lifecycle import (
 from ioc_console.domain.report import Attachment, Contact, Event, Location, Report
 from ioc_console.hub import schema
 from ioc_console.hub.db import Database
-from ioc_console.hub.errors import HubError, from_domain, invalid
+from ioc_console.hub.errors import HubError, Wait, from_domain, invalid
 from ioc_console.hub.jurisdiction_store import LoadedPack, PackHolder
 from ioc_console.hub.security import hash_password, new_secret, secret_hash, verify_password
 from ioc_console.hub.settings import HubSettings
+from ioc_console.hub.throttle import FailureLog, SignInThrottle
 from ioc_console.hub.validate import (
     MAX_NAME,
     check_payload_text,
@@ -242,6 +243,10 @@ class HubService:
         #: Whether the feed may read report documents as stored bytes (a UTF-8 SQLite file; known
         #: at the first page).
         self._docs_as_bytes: bool | None = None
+        self.throttle = SignInThrottle(
+            db, settings.clock, settings.signin_account_limits, settings.signin_address_limits
+        )
+        self.failures = FailureLog(db, settings.clock, settings.signin_burst_quiet, self.audit)
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -348,17 +353,35 @@ class HubService:
 
     # -- authentication ------------------------------------------------------------------------------
 
-    def login(self, name: str, password: str, console_id: str) -> dict[str, Any]:
+    def check_signin(self, name: str, address: str, console_id: str) -> None:
+        """Refuse (429, with the wait) a sign-in that the throttle does not let through now; the
+        refusal is tallied in the burst of failures, not audited on its own."""
+        self.failures.close_quiet()
+        refusal = self.throttle.refusal(name, address)
+        if refusal is None:
+            return
+        with self.db.write() as conn:
+            self.failures.record(
+                conn, name=name, address=address, console=console_id, scope=refusal.scope, refused=True
+            )
+        raise HubError(
+            429, "auth.throttled", extra={"retry_after": refusal.seconds}, wait=Wait(refusal.seconds)
+        )
+
+    def login(self, name: str, password: str, console_id: str, address: str = "") -> dict[str, Any]:
+        self.check_signin(name, address, console_id)
         with self.db.read() as conn:
             user = conn.execute(
                 select(schema.users).where(schema.users.c.name == name, schema.users.c.active.is_(True))
             ).first()
         if not verify_password(None if user is None else user.password_hash, password) or user is None:
+            self.throttle.failed(name, address)
             with self.db.write() as conn:
-                self.audit(
-                    conn, who=name, role="", console=console_id, action="login", target=name, outcome=401
+                self.failures.record(
+                    conn, name=name, address=address, console=console_id, scope="account", refused=False
                 )
             raise HubError(401, "auth.failed")
+        self.throttle.succeeded(name)
         token = new_secret("ioc")
         now = self.now()
         expires = now + self.settings.token_ttl
@@ -377,6 +400,7 @@ class HubService:
             conn.execute(
                 delete(schema.idempotency).where(schema.idempotency.c.created_at < now - IDEMPOTENCY_KEPT)
             )
+            self.failures.close_account(conn, name)
             self.audit(
                 conn, who=name, role=user.role, console=console_id, action="login", target=name, outcome=200
             )

@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from limits import parse
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -72,6 +74,17 @@ class HubSettings:
     auto_init: bool = False
     #: Database connection pool size (PostgreSQL).
     pool_size: int = 10
+    #: Failed sign-ins allowed per account and per source address (``limits`` notation, e.g.
+    #: "5/minute"): each longer window makes a longer wait (see :mod:`ioc_console.hub.throttle`).
+    signin_account_limits: tuple[str, ...] = ("5/minute", "10/15 minutes", "30/day")
+    signin_address_limits: tuple[str, ...] = ("20/minute", "100/hour", "300/day")
+    #: Password checks (Argon2id, 64 MiB and a core each) run at once, at most: well below the
+    #: worker threads, so that a burst of sign-ins neither fills the memory nor holds up other requests.
+    max_password_checks: int = 2
+    #: How long a sign-in waits for a password check before it is told to come back later (seconds).
+    password_check_wait: float = 10.0
+    #: A burst of failed sign-ins is written to the audit log as one entry once it has been quiet this long.
+    signin_burst_quiet: timedelta = timedelta(minutes=10)
     #: Where ``ioc-hub serve`` listens.
     host: str = "127.0.0.1"
     port: int = 8311
@@ -163,9 +176,22 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
         raise SettingsError(f"log_level: expected one of {', '.join(LOG_LEVELS)}")
     if values.get("log_format", "text") not in LOG_FORMATS:
         raise SettingsError(f"log_format: expected one of {', '.join(LOG_FORMATS)}")
-    for name in ("port", "pool_size", "max_body_bytes", "max_attachment_bytes", "max_feed_limit"):
+    for name in (
+        "port",
+        "pool_size",
+        "max_body_bytes",
+        "max_attachment_bytes",
+        "max_feed_limit",
+        "max_password_checks",
+    ):
         if name in values and values[name] <= 0:
             raise SettingsError(f"{name}: expected a number above 0")
+    for name in ("signin_account_limits", "signin_address_limits"):
+        for text in values.get(name, ()):
+            try:
+                parse(text)
+            except ValueError:
+                raise SettingsError(f"{name}: {text!r} is not a limit such as '5/minute'") from None
     return values
 
 

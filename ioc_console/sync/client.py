@@ -27,6 +27,7 @@ from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.sync.errors import (
     CertificateError,
+    HubBusy,
     HubRefused,
     HubUnavailable,
     MalformedAnswer,
@@ -85,6 +86,13 @@ def on_this_machine(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _retry_after(value: str | None) -> int | None:
+    """A ``Retry-After`` header given in seconds (the hub's form), or None."""
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value.strip())
 
 
 def _is_certificate_problem(error: BaseException) -> str | None:
@@ -177,6 +185,13 @@ class HubClient:
         status = response.status_code
         if status < 300:
             return
+        if status in (429, 503):
+            try:
+                busy = decode_refusal(status, response.content)
+            except WireError:
+                busy = None
+            if busy is not None and (busy.message_vi or busy.message_en):
+                raise HubBusy(self.base_url, busy, _retry_after(response.headers.get("retry-after")))
         if status >= 500 or status in (408, 429) or status < 400:
             raise HubUnavailable(self.base_url, f"HTTP {status}", status=status)
         try:

@@ -40,6 +40,19 @@ class HubUnavailable(SyncError):
         return render("hub.unreachable", lang, url=self.url, detail=self.detail)
 
 
+class HubBusy(HubUnavailable):
+    """429 or 503 with the hub's words: too many failed sign-ins, or the hub busy; the same request
+    may be tried again after ``retry_after`` seconds (None when the hub did not say)."""
+
+    def __init__(self, url: str, refusal: Refusal, retry_after: int | None) -> None:
+        self.refusal = refusal
+        self.retry_after = retry_after
+        super().__init__(url, f"HTTP {refusal.status}", status=refusal.status)
+
+    def message(self, lang: str = "vi") -> str:
+        return self.refusal.message(lang) or self.refusal.message("vi") or super().message(lang)
+
+
 class CertificateError(HubUnavailable):
     """TLS verification failed: the server's certificate is not trusted (or not for this name)."""
 
