@@ -43,6 +43,8 @@ def _sample(name: str, kind: Any) -> tuple[Any, str, str]:
         return timedelta(hours=3), "10800", "10800"
     if kind is Path:
         return Path("/srv/pack"), '"/srv/pack"', "/srv/pack"
+    if typing.get_origin(kind) is tuple and name.endswith("_limits"):
+        return ("3/minute", "9/hour"), '["3/minute", "9/hour"]', "3/minute, 9/hour"
     if typing.get_origin(kind) is tuple:
         return ("image/png", "image/gif"), '["image/png", "image/gif"]', "image/png, image/gif"
     values = {"log_level": "debug", "log_format": "json", "database_url": "sqlite:////srv/hub.sqlite3"}
@@ -97,6 +99,7 @@ def test_the_environment_wins_over_the_file_and_the_command_line_over_both(tmp_p
         ("", {"IOC_HUB_TOKEN_TTL": "-5"}, "$IOC_HUB_TOKEN_TTL: expected a number of seconds above 0"),
         ("", {"IOC_HUB_LOG_FORMAT": "xml"}, "log_format: expected one of text, json"),
         ("", {"IOC_HUB_PORT": "0"}, "port: expected a number above 0"),
+        ("", {"IOC_HUB_SIGNIN_ACCOUNT_LIMITS": "5/tuần"}, "signin_account_limits: '5/tuần' is not a limit"),
     ],
 )
 def test_a_bad_setting_is_refused_naming_it(
