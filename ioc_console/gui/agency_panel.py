@@ -57,6 +57,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QSizePolicy,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -68,7 +70,13 @@ from ioc_console.domain.lifecycle import Action, Status
 from ioc_console.store import LocalStore, ReportQuery
 
 from ioc_console.gui.actions import ActionService, PerformResult, ReportBrief, Verdict, suggested_agencies
-from ioc_console.gui.assign_dialog import ForwardNoteDialog, MessageLine, suggestion_icon
+from ioc_console.gui.assign_dialog import (
+    ForwardNoteDialog,
+    MessageLine,
+    agency_words,
+    matches,
+    suggestion_icon,
+)
 from ioc_console.gui.look import ICON_SIZE, DeadlineLook
 from ioc_console.gui.operations import Op
 from ioc_console.gui.present import DeadlineClock, Names
@@ -622,7 +630,10 @@ class AgencyTreeView(QTreeView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setDropIndicatorShown(False)
-        self.setAutoExpandDelay(600)
+        # Nothing moves while a drag is over the tree: no scrolling by itself near its edges, no
+        # group opening under a held drag (the rows below it would slide away from the pointer).
+        self.setAutoScroll(False)
+        self.setAutoExpandDelay(-1)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -675,9 +686,16 @@ class AgencyTreeView(QTreeView):
         self.clearSelection()  # the row under the drag was only pointed at
         self.drag_left.emit()
 
+    @property
+    def drop_target(self) -> str:
+        """The agency highlighted under the drag ("" when none): where a drop goes."""
+        return self._target
+
     def dropEvent(self, event: QDropEvent) -> None:
         numbers = numbers_from_mime(event.mimeData())
-        code = self._agency_at(event)
+        # The highlighted row is the target (the row a move last pointed at); a drop with no move
+        # before it goes to the row under it.
+        code = self._target or self._agency_at(event)
         # What the view's own drop does besides asking the model to take the data.
         self.stopAutoScroll()
         self.setState(QAbstractItemView.State.NoState)
@@ -758,34 +776,55 @@ class AgencyPanel(QWidget):
         frame = 2 * self.view.frameWidth() + self.view.verticalScrollBar().sizeHint().width()
         self.setMinimumWidth(counts_width + name_width + frame)
         self._preferred_width = counts_width + name_width + frame + metrics.horizontalAdvance("Thuận")
-        for g, group in enumerate(self.model.groups):
-            # The many commune committees start folded; a suggestion or a held drag opens them.
-            self.view.setExpanded(self.model.index(g, 0), group.kind != "commune_committee")
+        # Every agency is in reach: all groups open (the filter narrows them; a drag opens none).
+        self.view.expandAll()
 
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("agency_filter")
+        self.filter.setPlaceholderText(self.tr("Lọc đơn vị (gõ không dấu cũng được)…"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName(self.tr("Lọc đơn vị xử lý"))
+        self.filter.textChanged.connect(self._on_filter_text_changed)
+        self._words = {code: agency_words(agency) for code, agency in service.jurisdiction.agencies.items()}
+
+        # The lines around the tree keep their height whatever they say, so that the tree never
+        # moves under a drag: the hint (or the suggestion) above, the messages below.
+        lines = metrics.lineSpacing()
         hint_row = QWidget(self)
         hint_layout = QHBoxLayout(hint_row)
         hint_layout.setContentsMargins(6, 4, 6, 4)
         self._hint_icon = QLabel(hint_row)
-        self._hint_icon.setPixmap(suggestion_icon().pixmap(ICON_SIZE, ICON_SIZE))
-        self._hint_icon.setVisible(False)
+        self._hint_icon.setFixedSize(ICON_SIZE, ICON_SIZE)
+        self._suggestion_pixmap = suggestion_icon().pixmap(ICON_SIZE, ICON_SIZE)
         self.hint = QLabel(hint_row)
         self.hint.setObjectName("agency_hint")
         self.hint.setWordWrap(True)
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         hint_layout.addWidget(self._hint_icon, 0, Qt.AlignmentFlag.AlignTop)
         hint_layout.addWidget(self.hint, 1)
+        hint_row.setFixedHeight(2 * lines + 8)
         self._show_hint()
-        self.message = MessageLine(self)
+        message_slot = QWidget(self)
+        message_slot.setObjectName("agency_message_slot")
+        slot_layout = QVBoxLayout(message_slot)
+        slot_layout.setContentsMargins(0, 0, 0, 0)
+        self.message = MessageLine(message_slot)
         self.message.setObjectName("agency_message")
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        slot_layout.addWidget(self.message)
+        message_slot.setFixedHeight(3 * lines + 8)
         self.undo_bar = UndoBar(service, names, self)
         self.undo_bar.setObjectName("agency_undo_bar")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.filter)
         layout.addWidget(hint_row)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.message)
+        layout.addWidget(message_slot)
         layout.addWidget(self.undo_bar)
 
         self.view.drag_entered.connect(self._on_view_drag_entered)
@@ -868,9 +907,7 @@ class AgencyPanel(QWidget):
         self.model.set_suggested(suggested)
         best = max(suggested, key=lambda c: suggested[c], default=None)
         if best is not None:
-            index = self.model.index_of(best)
-            self.view.expand(index.parent())
-            self.view.scrollTo(index)
+            # Named and highlighted, never scrolled to: the tree stays where the pointer found it.
             names = ", ".join(self._names.agency(c) for c in sorted(suggested, key=lambda c: -suggested[c]))
             self._show_hint(self.tr("Gợi ý: %1").replace("%1", names), suggestion=True)
         else:
@@ -917,7 +954,35 @@ class AgencyPanel(QWidget):
             font.setBold(suggestion)
         self.hint.setFont(font)
         self.hint.setText(text)
-        self._hint_icon.setVisible(suggestion)
+        self.hint.setToolTip(text)
+        self._hint_icon.setPixmap(self._suggestion_pixmap if suggestion else QPixmap())
+
+    # -- the filter ----------------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_filter_text_changed(self, text: str) -> None:
+        """Only the agencies whose names begin with the typed words (marks and case aside)."""
+        view, model = self.view, self.model
+        for g, group in enumerate(model.groups):
+            parent = model.index(g, 0)
+            shown = 0
+            for r, code in enumerate(group.codes):
+                hit = matches(text, self._words.get(code, ()))
+                view.setRowHidden(r, parent, not hit)
+                shown += hit
+            view.setRowHidden(g, QModelIndex(), shown == 0)
+            if shown and text.strip():
+                view.expand(parent)
+
+    def visible_agencies(self) -> list[str]:
+        """The agencies the tree shows now (filter applied), top to bottom."""
+        found: list[str] = []
+        for g, group in enumerate(self.model.groups):
+            parent = self.model.index(g, 0)
+            if self.view.isRowHidden(g, QModelIndex()) or not self.view.isExpanded(parent):
+                continue
+            found.extend(c for r, c in enumerate(group.codes) if not self.view.isRowHidden(r, parent))
+        return found
 
     def _refusal_text(self, verdict: Verdict, agency: str) -> str:
         lines = [self.tr("Không thể chuyển cho %1:").replace("%1", agency)]

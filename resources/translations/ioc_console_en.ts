@@ -137,6 +137,14 @@
         <translation>Agency</translation>
     </message>
     <message>
+        <source>Lọc đơn vị (gõ không dấu cũng được)…</source>
+        <translation>Filter agencies (accents optional)…</translation>
+    </message>
+    <message>
+        <source>Lọc đơn vị xử lý</source>
+        <translation>Filter agencies</translation>
+    </message>
+    <message>
         <source>Gợi ý: %1</source>
         <translation>Suggested: %1</translation>
     </message>
@@ -2549,7 +2557,7 @@
     <name>Workspace</name>
     <message>
         <source>chờ gửi</source>
-        <extracomment>Reports read per worker job when the map&apos;s full set is read from the store: small enough that the queue&apos;s own queries, queued meanwhile, wait a fraction of a second, not the whole read. More changed reports than this at once are shown by reading the whole set again. The agency counts are taken again this long after the last of a run of changes. The hotline intake&apos;s shortcut.</extracomment>
+        <extracomment>More changed reports than this at once are shown by reading the whole set again. The agency counts are taken again this long after the last of a run of changes. The hotline intake&apos;s shortcut.</extracomment>
         <translation>waiting to send</translation>
     </message>
     <message>
