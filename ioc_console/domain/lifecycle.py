@@ -213,7 +213,9 @@ RULES: dict[Action, Rule] = {
         _rule(Action.RELOCATE, AT_IOC | {Status.FORWARDED}, None, _IOC_STAFF, ("location",)),
         _rule(Action.SET_PRIORITY, _ANY_OPEN, None, _IOC_STAFF, ("priority",)),
         _rule(Action.LOG_CALL, frozenset(Status), None, _IOC_STAFF, ("outcome",)),
-        _rule(Action.REQUEST_INFO, AT_IOC - {Status.NEEDS_INFO}, Status.NEEDS_INFO, _IOC_STAFF, ("question",)),
+        _rule(
+            Action.REQUEST_INFO, AT_IOC - {Status.NEEDS_INFO}, Status.NEEDS_INFO, _IOC_STAFF, ("question",)
+        ),
         _rule(Action.PROVIDE_INFO, {Status.NEEDS_INFO}, Status.NEW, _IOC_STAFF | {Role.CHANNEL}, ("info",)),
         _rule(Action.FORWARD, AT_IOC | {Status.FORWARDED}, Status.FORWARDED, _IOC_STAFF, ("agency",)),
         _rule(Action.ACCEPT, {Status.FORWARDED}, Status.IN_PROGRESS, {Role.LIAISON}),
@@ -241,6 +243,7 @@ MAX_TEXT = {
     "reason": 2000,
     "result": 8000,
     "reply": 8000,
+    "letter": 8000,
     "note": 4000,
     "outcome": 2000,
     "question": 2000,
@@ -297,12 +300,12 @@ def check(
         raise TransitionError("transition.not_allowed", action=action, status=status)
     if actor.role is Role.ADMIN or actor.role is Role.SYSTEM:
         pass  # administrators and the system may take any action the lifecycle allows
-    elif actor.role not in rule.roles and not (
-        action is Action.FORWARD and actor.role is Role.SUPERVISOR
-    ):
+    elif actor.role not in rule.roles and not (action is Action.FORWARD and actor.role is Role.SUPERVISOR):
         raise PermissionDenied("transition.role_forbidden", role=actor.role, action=action)
-    if rule.own_agency_only and actor.role is Role.LIAISON and (
-        actor.agency is None or actor.agency != report_agency
+    if (
+        rule.own_agency_only
+        and actor.role is Role.LIAISON
+        and (actor.agency is None or actor.agency != report_agency)
     ):
         raise PermissionDenied("transition.wrong_agency")
     sources = rule.sources
@@ -352,4 +355,3 @@ __all__ = [
     "check",
     "is_open",
 ]
-

@@ -64,7 +64,8 @@ _ADDRESS_FORMS: Final = frozenset(
     {"ông", "bà", "anh", "chị", "cô", "chú", "bác", "cụ", "em", "mr", "mrs", "ms", "công dân"}
 )
 _FOLDED_FORMS: Final = sorted({fold(f) for f in _ADDRESS_FORMS}, key=len, reverse=True)
-_WRITTEN_FORMS: Final = _ADDRESS_FORMS | set(_FOLDED_FORMS)
+#: Without diacritics "ba" and "co" are mostly "three" ("ngã ba", a junction) and "có" (has).
+_WRITTEN_FORMS: Final = _ADDRESS_FORMS | (set(_FOLDED_FORMS) - {"ba", "co"})
 #: A run of at least this many digits is blanked (CMND: 9; phones have 9 after their leading 0).
 _MIN_DIGITS: Final = 9
 
@@ -109,11 +110,15 @@ def _name_patterns(name: str) -> list[re.Pattern[str]]:
     words = fold(name).split()
     if not words:
         return []
+    # Channels send a first and a last name: "Tâm" + "Lê Văn" may arrive as "Tâm Lê Văn", so every
+    # rotation of the words is the name too.
+    orders = [words[k:] + words[:k] for k in range(len(words))]
     patterns = []
     if len(words) >= 2:
-        patterns.append(re.compile(r"(?<![a-z0-9])(" + r" +".join(map(re.escape, words)) + r")(?![a-z0-9])"))
+        names = "|".join(r" +".join(map(re.escape, order)) for order in orders)
+        patterns.append(re.compile(rf"(?<![a-z0-9])({names})(?![a-z0-9])"))
     # The given name (or the last two words) right after a form of address: "ông Tâm", "bà Thị Bích".
-    tails = {words[-1], " ".join(words[-2:])}
+    tails = {words[0], words[-1], " ".join(words[-2:])}
     forms = "|".join(f.replace(" ", " +") for f in _FOLDED_FORMS)
     tail = "|".join(r" +".join(map(re.escape, t.split())) for t in sorted(tails, key=len, reverse=True))
     patterns.append(re.compile(rf"(?<![a-z0-9])(?P<form>{forms}) +({tail})(?![a-z0-9])"))

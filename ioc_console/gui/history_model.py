@@ -16,7 +16,7 @@ from ioc_console.gui.present import Names
 
 Index = QModelIndex | QPersistentModelIndex
 
-_TEXT_KEYS = ("reason", "question", "info", "outcome", "note", "result", "reply", "comment")
+_TEXT_KEYS = ("reason", "question", "info", "outcome", "note", "result", "reply", "letter", "comment")
 
 
 class HistoryModel(QAbstractTableModel):

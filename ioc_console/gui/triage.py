@@ -29,7 +29,6 @@ import copy
 import json
 import logging
 import re
-import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +71,16 @@ from ioc_console.domain.duplicates import Candidate, original_of
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import AT_IOC, MAX_TEXT, Action, Actor, Priority, check
+from ioc_console.domain.replies import (
+    ReplyTemplate,
+    ReplyTemplates,
+    TemplateError,
+    citizen_words,
+    fill_both,
+    parse_templates,
+    public_reply,
+    unfilled,
+)
 from ioc_console.domain.report import Report
 from ioc_console.domain.text import fold
 from ioc_console.resources import resource_path
@@ -169,48 +178,6 @@ def refusal_of(
 
 # -- reply templates (no Qt) -----------------------------------------------------------------------
 
-#: The placeholders a reply template may use, each filled by :func:`reply_values`.
-PLACEHOLDERS = ("citizen", "number", "received", "category", "address", "agency", "result", "province")
-#: The outcomes of a report's handling that templates are written for, in the order offered.
-OUTCOMES = ("resolved", "partly", "in_plan", "no_violation", "not_competent")
-TEMPLATE_FORMAT = 1
-DEFAULT_CATEGORY = "*"
-
-
-class TemplateError(ValueError):
-    """A reply template file is malformed; the message names the file and the entry."""
-
-
-@dataclass(frozen=True)
-class ReplyTemplate:
-    category: str
-    outcome: str
-    title: str
-    text: str
-
-
-def placeholders_in(text: str) -> list[str]:
-    """The ``{name}`` placeholders of ``text``, in order."""
-    return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-
-
-class ReplyTemplates:
-    """Templates by category and outcome; a category's own template wins over the default one."""
-
-    def __init__(self, templates: Sequence[ReplyTemplate]) -> None:
-        self._by_key = {(t.category, t.outcome): t for t in templates}
-
-    def __len__(self) -> int:
-        return len(self._by_key)
-
-    def get(self, category: str, outcome: str) -> ReplyTemplate | None:
-        return self._by_key.get((category, outcome)) or self._by_key.get((DEFAULT_CATEGORY, outcome))
-
-    def for_category(self, category: str) -> list[ReplyTemplate]:
-        """One template per outcome available for ``category``, in the order of :data:`OUTCOMES`."""
-        found = [self.get(category, outcome) for outcome in OUTCOMES]
-        return [t for t in found if t is not None]
-
 
 def load_reply_templates(folder: Path | None = None) -> ReplyTemplates:
     """Read every ``*.json`` of ``folder`` (default: the shipped ``resources/reply_templates``).
@@ -225,34 +192,7 @@ def load_reply_templates(folder: Path | None = None) -> ReplyTemplates:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise TemplateError(f"{path.name}: {error}") from None
-        if not isinstance(data, dict) or data.get("format") != TEMPLATE_FORMAT:
-            raise TemplateError(f'{path.name}: expected an object with "format": {TEMPLATE_FORMAT}')
-        category = data.get("category")
-        entries = data.get("templates")
-        if not isinstance(category, str) or not category or not isinstance(entries, list):
-            raise TemplateError(f'{path.name}: "category" (text) and "templates" (a list) are required')
-        for n, entry in enumerate(entries, 1):
-            where = f"{path.name}, template {n}"
-            if not isinstance(entry, dict):
-                raise TemplateError(f"{where}: expected an object")
-            outcome, title, text = entry.get("outcome"), entry.get("title"), entry.get("text")
-            if outcome not in OUTCOMES:
-                raise TemplateError(f"{where}: unknown outcome {outcome!r} (known: {', '.join(OUTCOMES)})")
-            if (
-                not isinstance(title, str)
-                or not title.strip()
-                or not isinstance(text, str)
-                or not text.strip()
-            ):
-                raise TemplateError(f'{where}: "title" and "text" must be non-empty text')
-            try:
-                names = placeholders_in(text)
-            except ValueError as error:
-                raise TemplateError(f"{where}: {error}") from None
-            unknown = [name for name in names if name not in PLACEHOLDERS]
-            if unknown:
-                raise TemplateError(f"{where}: unknown placeholder {{{unknown[0]}}}")
-            templates.append(ReplyTemplate(category, str(outcome), title.strip(), text.strip()))
+        templates.extend(parse_templates(path.name, data))
     return ReplyTemplates(templates)
 
 
@@ -268,7 +208,7 @@ def reply_values(report: Report, names: Names) -> dict[str, str]:
     j = names.jurisdiction
     province = j.root().name
     values = {
-        "citizen": f"ông/bà {report.contact.name.strip()}" if report.contact.name.strip() else "công dân",
+        "citizen": citizen_words(report.contact.name, public=False),
         "number": report.number,
         "received": report.received_at.astimezone(names.tz).strftime("%d/%m/%Y"),
         "category": names.category(report.category).lower() if report.category else "",
@@ -278,24 +218,6 @@ def reply_values(report: Report, names: Names) -> dict[str, str]:
         "province": province[:1].lower() + province[1:],
     }
     return {key: value for key, value in values.items() if value}
-
-
-class _Keep(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def fill_template(text: str, values: Mapping[str, str]) -> str:
-    """``text`` with its placeholders replaced; a placeholder with no value stays as ``{name}``."""
-    return text.format_map(_Keep(values))
-
-
-_LEFT = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
-
-
-def unfilled(text: str) -> list[str]:
-    """The placeholders still in a composed reply (to be filled by hand before publishing)."""
-    return _LEFT.findall(text)
 
 
 # -- stored words of calls, questions and reasons (Vietnamese: the report's record) ---------------
@@ -1150,7 +1072,9 @@ class MergeDialog(TriageDialog):
 
 
 class ReplyDialog(TriageDialog):
-    """The reply to the citizen: from a template of the category and outcome, edited, then published."""
+    """The reply to the citizen, from a template of the category and outcome: the letter sent to
+    them (it names them; kept with the report for staff) and the public reply (it never does; the
+    hub blanks any contact data left in it), each edited, then published together."""
 
     action = Action.PUBLISH_REPLY
 
@@ -1193,59 +1117,80 @@ class ReplyDialog(TriageDialog):
         row.addWidget(self.outcome_combo, 1)
         row.addWidget(refill)
         self.form.addRow(outcome_label, row)
-        self.reply_edit = _text_edit(self, 9)
+        self.letter_edit = _text_edit(self, 6)
+        self.letter_edit.setObjectName("letter_edit")
+        letter_label = QLabel(self.tr("&Thư gửi công dân:"), self)
+        letter_label.setBuddy(self.letter_edit)
+        letter_label.setToolTip(self.tr("Gửi riêng cho người phản ánh và lưu trong hồ sơ; không công khai."))
+        self.form.addRow(letter_label, self.letter_edit)
+        self.reply_edit = _text_edit(self, 6)
         self.reply_edit.setObjectName("reply_edit")
-        reply_label = QLabel(self.tr("&Nội dung trả lời:"), self)
+        reply_label = QLabel(self.tr("&Nội dung công khai:"), self)
         reply_label.setBuddy(self.reply_edit)
+        reply_label.setToolTip(self.tr("Đăng công khai; họ tên, số điện thoại, thư điện tử sẽ được che."))
         self.form.addRow(reply_label, self.reply_edit)
         self.count_label = _plain("", self)
         self.count_label.setStyleSheet(NOTE_STYLE)
         self.form.addRow("", self.count_label)
         self.reply_edit.textChanged.connect(self._on_reply_edit_text_changed)
+        self.letter_edit.textChanged.connect(self._on_reply_edit_text_changed)
         self.outcome_combo.currentIndexChanged.connect(self._on_outcome_combo_current_index_changed)
-        self._filled = ""
+        self._filled = ("", "")
         self.refill()
         self.setMinimumWidth(720)
 
-    def composed(self, outcome: str | None = None) -> str:
+    def composed(self, outcome: str | None = None) -> tuple[str, str]:
+        """The letter and the public reply of the template for ``outcome`` (the chosen one)."""
         outcome = outcome or str(self.outcome_combo.currentData() or "")
         template = self.templates.get(self.report.category, outcome)
         if template is None:
-            return ""
-        return fill_template(template.text, reply_values(self.report, self.ctx.names))
+            return "", ""
+        return fill_both(template.text, reply_values(self.report, self.ctx.names), self.report.contact)
 
     @Slot()
     def refill(self) -> None:
         self._filled = self.composed()
-        self.reply_edit.setPlainText(self._filled)
+        self.letter_edit.setPlainText(self._filled[0])
+        self.reply_edit.setPlainText(self._filled[1])
 
     @Slot(int)
     def _on_outcome_combo_current_index_changed(self, _index: int) -> None:
-        current = self.reply_edit.toPlainText()
-        if not current.strip() or current == self._filled:
+        current = (self.letter_edit.toPlainText(), self.reply_edit.toPlainText())
+        if not "".join(current).strip() or current == self._filled:
             self.refill()  # an edited reply is never replaced without the operator asking
 
     @Slot()
     def _on_reply_edit_text_changed(self) -> None:
         text = self.reply_edit.toPlainText()
-        left = unfilled(text)
+        left = unfilled(text + "\n" + self.letter_edit.toPlainText())
         words = self.tr("%1 / %2 ký tự").replace("%1", str(len(text))).replace("%2", str(MAX_TEXT["reply"]))
         if left:
-            words += " · " + self.tr("còn chỗ trống: %s") % ", ".join("{" + n + "}" for n in left)
+            words += " · " + self.tr("còn chỗ trống: %s") % ", ".join(
+                "{" + n + "}" for n in dict.fromkeys(left)
+            )
+        if public_reply(text, self.report.contact) != text:
+            words += " · " + self.tr("thông tin cá nhân trong nội dung công khai sẽ được che")
         self.count_label.setText(words)
 
     def payload(self) -> dict[str, Any] | None:
-        text = self.reply_edit.toPlainText().strip()
-        left = unfilled(text)
-        if left:
-            self.fail(
-                self.tr("Còn chỗ trống chưa điền trong nội dung trả lời: %s")
-                % ", ".join("{" + n + "}" for n in left),
-                self.reply_edit,
-            )
+        for edit in (self.letter_edit, self.reply_edit):
+            left = unfilled(edit.toPlainText())
+            if left:
+                self.fail(
+                    self.tr("Còn chỗ trống chưa điền trong nội dung trả lời: %s")
+                    % ", ".join("{" + n + "}" for n in left),
+                    edit,
+                )
+                return None
+        letter: str | None = ""
+        if self.letter_edit.toPlainText().strip():
+            letter = self._text_required(self.letter_edit, self.tr("thư gửi công dân"), MAX_TEXT["letter"])
+            if letter is None:
+                return None
+        text = self._text_required(self.reply_edit, self.tr("nội dung công khai"), MAX_TEXT["reply"])
+        if text is None:
             return None
-        text = self._text_required(self.reply_edit, self.tr("nội dung trả lời"), MAX_TEXT["reply"])
-        return None if text is None else {"reply": text}
+        return {"reply": text, "letter": letter} if letter else {"reply": text}
 
 
 # -- the controller --------------------------------------------------------------------------------
@@ -1543,8 +1488,6 @@ __all__ = [
     "BAR_ACTIONS",
     "CALL_DIRECTIONS",
     "CALL_RESULTS",
-    "OUTCOMES",
-    "PLACEHOLDERS",
     "QUESTIONS",
     "REJECT_REASONS",
     "CategoryDialog",
@@ -1554,11 +1497,8 @@ __all__ = [
     "RejectDialog",
     "RelocateDialog",
     "ReplyDialog",
-    "ReplyTemplate",
-    "ReplyTemplates",
     "ReportWorkbench",
     "RequestInfoDialog",
-    "TemplateError",
     "TriageBar",
     "TriageContext",
     "TriageController",
@@ -1566,11 +1506,9 @@ __all__ = [
     "UnitPicker",
     "call_outcome",
     "compact",
-    "fill_template",
     "load_reply_templates",
     "looks_like_markup",
     "not_allowed",
     "refusal_of",
     "reply_values",
-    "unfilled",
 ]

@@ -4,7 +4,8 @@ What is published: the category (``service_code``/``service_name``), the descrip
 citizen's contact details and anything that looks like a phone number or an e-mail address blanked
 out, the place, the status (``open``/``closed``, with the lifecycle's own status in
 ``extended_attributes``), the agency responsible, the citizen's reply deadline as
-``expected_datetime`` and the published reply as ``status_notes``. Never the citizen's name, phone
+``expected_datetime`` and the public reply as ``status_notes`` (blanked like the description; the
+letter to the citizen is never published). Never the citizen's name, phone
 or e-mail, nor staff notes.
 
 Extensions: ``page``/``page_size`` and ``updated_after``/``updated_before`` on GET requests (as
@@ -33,6 +34,7 @@ from starlette.datastructures import FormData, UploadFile
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.lifecycle import Action, Actor, Role, Status
 from ioc_console.domain.redact import redact
+from ioc_console.domain.replies import public_reply
 from ioc_console.domain.report import Contact, Report
 from ioc_console.domain.text import fold, normalize_phone
 from ioc_console.hub import schema
@@ -146,6 +148,11 @@ def fmt_of(path: str) -> str:
 # -- public view of a report ----------------------------------------------------------------------
 
 
+def contact_of(doc: str) -> dict[str, Any]:
+    """The citizen's contact in a stored report document (to blank it out of public text)."""
+    return dict(json.loads(doc).get("contact") or {})
+
+
 class View:
     """Renders reports for the public with the current jurisdiction."""
 
@@ -166,7 +173,7 @@ class View:
         agency = self.j.agencies.get(row.agency) if row.agency else None
         notes: str | None = None
         if status is Status.CLOSED and doc.get("reply"):
-            notes = str(doc["reply"])
+            notes = public_reply(str(doc["reply"]), doc.get("contact") or {})
         elif status is Status.DUPLICATE:
             notes = f"{status.label('vi')}: {doc.get('duplicate_of') or ''}".strip()
         elif status is Status.REJECTED:
@@ -484,7 +491,7 @@ def build_router(service: HubService) -> APIRouter:
                     "update_id": str(row.id),
                     "service_request_id": row.number,
                     "status": FMS_STATUS[status],
-                    "description": row.public_note or status.label("vi"),
+                    "description": public_reply(row.public_note, contact_of(row.doc)) or status.label("vi"),
                     "updated_datetime": view.time(row.at),
                     "external_status_code": status.extended,
                     "media_url": None,
@@ -602,7 +609,7 @@ def _updates_query(service: HubService, params: Mapping[str, Any], tz: ZoneInfo)
     elif start is None:
         start = end - timedelta(days=settings.open311_default_days)
     query = (
-        select(e.c.id, e.c.at, e.c.to_status, e.c.public_note, r.c.number)
+        select(e.c.id, e.c.at, e.c.to_status, e.c.public_note, r.c.number, r.c.doc)
         .select_from(e.join(r, e.c.report_id == r.c.id))
         .where(e.c.at >= start, e.c.at <= end)
         .where(or_(e.c.action.in_(sorted(_PUBLIC_ACTIONS)), e.c.from_status != e.c.to_status))

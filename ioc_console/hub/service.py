@@ -55,6 +55,7 @@ from ioc_console.domain.lifecycle import (
     Role,
     Status,
 )
+from ioc_console.domain.replies import public_reply
 from ioc_console.domain.report import Attachment, Contact, Event, Location, Report
 from ioc_console.hub import schema
 from ioc_console.hub.db import Database
@@ -295,10 +296,11 @@ class HubService:
         }
 
     @staticmethod
-    def _event_values(report_id: int, event: Event) -> dict[str, Any]:
+    def _event_values(report_id: int, event: Event, contact: Contact) -> dict[str, Any]:
         public = ""
         if event.action is Action.PUBLISH_REPLY:
-            public = str(event.data.get("reply") or "")
+            # Stored as the public may read it (the letter to the citizen stays in ``data``).
+            public = public_reply(str(event.data.get("reply") or ""), contact)
         return {
             "report_id": report_id,
             "n": event.seq,
@@ -541,7 +543,7 @@ class HubService:
                 "external_id": external_id,
             },
         ).scalar_one()
-        conn.execute(_INSERT_EVENT, self._event_values(report_id, report.history[0]))
+        conn.execute(_INSERT_EVENT, self._event_values(report_id, report.history[0], report.contact))
         self.audit(
             conn,
             who=actor.name,
@@ -929,7 +931,7 @@ class HubService:
         after = visible_agency(report)
         seq = Database.next_value(conn, schema.SEQ)
         conn.execute(_UPDATE_REPORT, {**self._row_values(report, actor), "seq": seq, "b_rid": row.id})
-        conn.execute(_INSERT_EVENT, self._event_values(row.id, event))
+        conn.execute(_INSERT_EVENT, self._event_values(row.id, event, report.contact))
         if before is not None and before != after:
             self._tombstone(conn, before, row.id, seq)
         if after is not None and before != after:
@@ -1409,7 +1411,10 @@ class HubService:
                 values["seq"] = Database.next_value(conn, schema.SEQ)
                 report_id = conn.execute(_INSERT_REPORT, values).scalar_one()
                 if report.history:
-                    conn.execute(_INSERT_EVENT, [self._event_values(report_id, e) for e in report.history])
+                    conn.execute(
+                        _INSERT_EVENT,
+                        [self._event_values(report_id, e, report.contact) for e in report.history],
+                    )
             rows.clear()
 
         for report in reports:

@@ -41,7 +41,7 @@ USER_KEY: Final = "sync.user"
 DRAFTS_KEY: Final = "sync.drafts"
 #: Payload fields that hold an operator's own words (kept as a draft when an action is refused).
 TEXT_FIELDS: Final = frozenset(
-    {"reply", "result", "note", "reason", "question", "outcome", "info", "comment"}
+    {"reply", "letter", "result", "note", "reason", "question", "outcome", "info", "comment"}
 )
 
 _LOOKUP: Final = 500

@@ -1731,8 +1731,28 @@
         <translation>&amp;Refill from the template</translation>
     </message>
     <message>
-        <source>&amp;Nội dung trả lời:</source>
-        <translation>&amp;Reply:</translation>
+        <source>&amp;Thư gửi công dân:</source>
+        <translation>&amp;Letter to the citizen:</translation>
+    </message>
+    <message>
+        <source>Gửi riêng cho người phản ánh và lưu trong hồ sơ; không công khai.</source>
+        <translation>Sent to the citizen alone and kept with the report; never published.</translation>
+    </message>
+    <message>
+        <source>&amp;Nội dung công khai:</source>
+        <translation>&amp;Public reply:</translation>
+    </message>
+    <message>
+        <source>Đăng công khai; họ tên, số điện thoại, thư điện tử sẽ được che.</source>
+        <translation>Published; names, phone numbers and e-mail addresses are blanked.</translation>
+    </message>
+    <message>
+        <source>thư gửi công dân</source>
+        <translation>the letter to the citizen</translation>
+    </message>
+    <message>
+        <source>nội dung công khai</source>
+        <translation>the public reply</translation>
     </message>
     <message>
         <source>%1 / %2 ký tự</source>
@@ -1743,12 +1763,12 @@
         <translation>blanks left: %s</translation>
     </message>
     <message>
-        <source>Còn chỗ trống chưa điền trong nội dung trả lời: %s</source>
-        <translation>The reply still has blanks to fill: %s</translation>
+        <source>thông tin cá nhân trong nội dung công khai sẽ được che</source>
+        <translation>personal details in the public reply will be blanked</translation>
     </message>
     <message>
-        <source>nội dung trả lời</source>
-        <translation>reply</translation>
+        <source>Còn chỗ trống chưa điền trong nội dung trả lời: %s</source>
+        <translation>The reply still has blanks to fill: %s</translation>
     </message>
 </context>
 <context>
@@ -2441,7 +2461,6 @@
     <name>UnitPicker</name>
     <message>
         <source>Gõ tên xã, phường (có dấu hoặc không)…</source>
-        <extracomment>The placeholders a reply template may use, each filled by :func:`reply_values`. The outcomes of a report&apos;s handling that templates are written for, in the order offered.</extracomment>
         <translation>Type a commune or ward (with or without diacritics)…</translation>
     </message>
 </context>

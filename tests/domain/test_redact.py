@@ -61,6 +61,9 @@ MUST_BLANK: list[tuple[str, Contact, str]] = [
     ("Ông Trần Phước phản ánh", PHUOC, "Phước"),
     ("ông Phước phản ánh", PHUOC, "Phước"),
     ("Le Cong gui", CONG, "Cong"),
+    # A channel's first and last name arrive in either order.
+    ("Tôi là Lê Văn Tâm", Contact(name="Tâm Lê Văn"), "Tâm"),
+    ("Tôi là Tâm Lê Văn", CITIZEN, "Tâm"),
 ]
 
 # (text, contact): must come back exactly as it went in.
@@ -104,6 +107,7 @@ MUST_KEEP: list[tuple[str, Contact]] = [
     ("Gặp nhau at cửa hàng", CITIZEN),
     ("Gần chợ Phan Rang <đối diện>", CITIZEN),
     ("Đã xử lý 100%", CITIZEN),
+    ("ngã ba Tâm Hải", CITIZEN),
     ("ngã ba Lê Duẩn – Văn Tâm?", Contact(name="Lê Thị Tâm")),
     ("", CITIZEN),
 ]

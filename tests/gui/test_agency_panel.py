@@ -185,7 +185,11 @@ class Workspace:
     def enter(self, qtbot, mime: QMimeData, code: str) -> tuple[QPointF, QDragEnterEvent]:
         point = self.point_of(code)
         event = QDragEnterEvent(
-            point.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+            point.toPoint(),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
         )
         with qtbot.waitSignal(self.panel.suggestion_shown, timeout=TIMEOUT):
             QApplication.sendEvent(self.panel.view.viewport(), event)
@@ -462,7 +466,11 @@ def test_a_drop_before_the_reports_are_read_still_checks_them(qtbot, workspace, 
     point = ws.point_of("ubnd-22747")
     for event in (
         QDragEnterEvent(
-            point.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+            point.toPoint(),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
         ),
         QDropEvent(
             point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
@@ -507,7 +515,11 @@ def test_other_drags_are_not_taken(qtbot, workspace) -> None:
     mime.setText("PA-T-1")
     point = workspace.point_of("so-gtvt")
     event = QDragEnterEvent(
-        point.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        point.toPoint(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
     )
     QApplication.sendEvent(workspace.panel.view.viewport(), event)
     assert not event.isAccepted()

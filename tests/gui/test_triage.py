@@ -22,6 +22,14 @@ from ioc_console.domain.calendar import WorkingCalendar
 from ioc_console.domain.deadlines import apply_action, compute_deadlines
 from ioc_console.domain.duplicates import Candidate
 from ioc_console.domain.lifecycle import Action, Actor, Channel, Priority, Role, Status
+from ioc_console.domain.replies import (
+    OUTCOMES,
+    PLACEHOLDERS,
+    TemplateError,
+    fill_template,
+    placeholders_in,
+    unfilled,
+)
 from ioc_console.domain.report import Attachment, Contact, Location, Report
 from ioc_console.store import LocalStore, OutboxState
 
@@ -32,8 +40,6 @@ from ioc_console.gui.operations import Op
 from ioc_console.gui.photos import PhotoCache, PhotoLoader
 from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.triage import (
-    OUTCOMES,
-    PLACEHOLDERS,
     CategoryDialog,
     LogCallDialog,
     MergeDialog,
@@ -43,15 +49,11 @@ from ioc_console.gui.triage import (
     ReplyDialog,
     ReportWorkbench,
     RequestInfoDialog,
-    TemplateError,
     TriageBar,
     TriageContext,
     TriageController,
-    fill_template,
     load_reply_templates,
-    placeholders_in,
     reply_values,
-    unfilled,
 )
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -416,10 +418,16 @@ def test_reply_composer_fills_edits_and_publishes(qtbot, ctx, jurisdiction, make
     d.resize(760, 640)
     text = d.reply_edit.toPlainText()
     assert d.outcome_combo.currentData() == "resolved"
-    assert text.startswith(
+    # The letter names the citizen; the public reply, filled from the same template, does not.
+    assert d.letter_edit.toPlainText().startswith(
         "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Ninh Thuận trả lời phản ánh số "
         "PA-2026-900009 của ông/bà Nguyễn Văn An gửi ngày 09/03/2026 về hạ tầng đô thị"
     )
+    assert text.startswith(
+        "Trung tâm Giám sát, điều hành đô thị thông minh tỉnh Ninh Thuận trả lời phản ánh số "
+        "PA-2026-900009 của người phản ánh gửi ngày 09/03/2026 về hạ tầng đô thị"
+    )
+    assert "Nguyễn Văn An" not in text and "12 Nguyễn Trãi" in text  # a street is no person
     assert jurisdiction.agency(report.agency).name in text
     assert "đã thay bóng đèn" in text and unfilled(text) == []
     d.outcome_combo.setCurrentIndex(d.outcome_combo.findData("in_plan"))
@@ -429,7 +437,16 @@ def test_reply_composer_fills_edits_and_publishes(qtbot, ctx, jurisdiction, make
     assert d.reply_edit.toPlainText().endswith("Đường dây nóng: 1022.")  # an edited reply is kept
     shoot(d, "triage-reply")
     ctrl_enter(d.reply_edit)
-    assert d.chosen_payload == {"reply": d.reply_edit.toPlainText().strip()}
+    assert d.chosen_payload == {
+        "reply": d.reply_edit.toPlainText().strip(),
+        "letter": d.letter_edit.toPlainText().strip(),
+    }
+    assert "ông/bà Nguyễn Văn An" in d.chosen_payload["letter"]
+
+    # An operator who names the citizen in the public reply is told it will be blanked.
+    named = dialog(qtbot, ReplyDialog, report, ctx, load_reply_templates())
+    named.reply_edit.setPlainText("Đã trả lời ông Nguyễn Văn An qua số 0905 123 456.")
+    assert "sẽ được che" in named.count_label.text()
 
     # A blank left in the text is refused before anything is published.
     blank = dialog(qtbot, ReplyDialog, report, ctx, load_reply_templates())
