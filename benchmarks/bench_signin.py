@@ -59,7 +59,7 @@ options = json.loads(sys.argv[3])
 for name in ("signin_account_limits", "signin_address_limits"):
     if name in options:
         options[name] = tuple(options[name])
-serve(HubSettings(database_url=sys.argv[1], **options), port=int(sys.argv[2]), log_level="warning")
+serve(HubSettings(database_url=sys.argv[1], log_level="warning", **options), port=int(sys.argv[2]))
 """
 
 
