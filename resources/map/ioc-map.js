@@ -40,6 +40,9 @@
     return;
   }
   host.classList.add('ioc-map');
+  // Fit the province closely: quarter zoom steps (Leaflet's default snaps to whole levels).
+  map.options.zoomSnap = 0.25;
+  map.options.zoomDelta = 0.5;
 
   // ---- state -------------------------------------------------------------------------------------
 
@@ -545,6 +548,11 @@
     return r;
   }
 
+  function badgeWidth(ctx, overdue) {
+    ctx.font = '600 10.5px "Segoe UI", "Noto Sans", "DejaVu Sans", sans-serif';
+    return Math.max(18, ctx.measureText(shortCount(overdue)).width + 9) + 4;
+  }
+
   function roundRect(ctx, x, y, w, h, r) {
     ctx.beginPath();
     ctx.moveTo(x + r, y);
@@ -555,11 +563,14 @@
     ctx.closePath();
   }
 
+  // Above the tiles (200): the outlines, the province, the reports, then the names (above the
+  // reports' canvas, so that no cluster covers a district's name; the names move aside instead).
+  map.createPane('iocBase').style.zIndex = 250;
   map.createPane('iocUnits').style.zIndex = 350;
   map.createPane('iocPoints').style.zIndex = 450;
+  map.createPane('iocLabels').style.zIndex = 460;
   map.createPane('iocSelection').style.zIndex = 640;
-  map.getPane('iocUnits').style.pointerEvents = 'none';
-  map.getPane('iocPoints').style.pointerEvents = 'none';
+  for (const pane of ['iocBase', 'iocUnits', 'iocPoints', 'iocLabels']) map.getPane(pane).style.pointerEvents = 'none';
 
   const canvas = L.DomUtil.create('canvas', 'ioc-points leaflet-zoom-animated');
   map.getPane('iocPoints').appendChild(canvas);
@@ -632,7 +643,8 @@
     for (const c of viewClusters) {
       const p = map.latLngToContainerPoint([c.lat, c.lon]);
       const r = drawCluster(ctx, p.x + pad.x, p.y + pad.y, c.count, c.overdue);
-      clusters.push({x: p.x, y: p.y, r: r, count: c.count, overdue: c.overdue, id: c.id, lat: c.lat, lon: c.lon});
+      clusters.push({x: p.x, y: p.y, r: r, count: c.count, overdue: c.overdue, id: c.id, lat: c.lat, lon: c.lon,
+                     badge: c.overdue > 0 ? badgeWidth(ctx, c.overdue) : 0});
     }
     if (chosen >= 0 && isShown(chosen)) {
       const x = store.mx[chosen] * zoomScale + shift.x, y = store.my[chosen] * zoomScale + shift.y;
@@ -643,6 +655,7 @@
     drawnPoints = points;
     drawnClusters = clusters;
     placeSelection();
+    placeLabels();
   }
 
   function refresh() {
@@ -650,7 +663,7 @@
     draw();
   }
 
-  L.control.scale({imperial: false, position: 'bottomright'}).addTo(map);
+  const scaleControl = L.control.scale({imperial: false, position: 'bottomright'}).addTo(map);
 
   // ---- hit testing, hover and clicks -------------------------------------------------------------
 
@@ -914,23 +927,93 @@
     }).addTo(map);
   }
 
-  // ---- the jurisdiction drawn offline ------------------------------------------------------------
+  // ---- the outlines: land, borders and coast (Natural Earth), the province (its pack) -------------
+  //
+  // Drawn whether or not a basemap is shown; without one, the land is filled and the sea is the
+  // background, so the map still reads as a map. Colours follow the palette (light or dark).
 
+  const PALETTES = {
+    light: {
+      sea: '#d5e5ee', land: '#f2efe6', landEdge: '#d8d0bf', border: '#8a7a68', coast: '#6f97b0',
+      province: '#fffdf6', provinceEdge: '#7b5a4b',
+    },
+    dark: {
+      sea: '#101c24', land: '#262b2f', landEdge: '#383f45', border: '#8f857a', coast: '#4b7590',
+      province: '#30373c', provinceEdge: '#cdb8a6',
+    },
+  };
+  let dark = false;
+  let tilesShown = false;
+  function palette() { return dark ? PALETTES.dark : PALETTES.light; }
+
+  const baseLayer = L.layerGroup();
   const unitLayer = L.layerGroup().addTo(map);
+  const labelLayer = L.layerGroup().addTo(map);
+  let countryLayers = [], borderLayer = null, coastLayer = null, provinceLayer = null;
+  let outlineBounds = null;
+
+  function drawOutlines() {
+    baseLayer.clearLayers();
+    countryLayers = [];
+    borderLayer = coastLayer = null;
+    const data = globalThis.IOC_OUTLINES;
+    if (!data || !Array.isArray(data.features)) return;
+    for (const f of data.features) {
+      const kind = f.properties && f.properties.kind;
+      const layer = L.geoJSON(f, {pane: 'iocBase', interactive: false});
+      if (kind === 'country') countryLayers.push(layer);
+      else if (kind === 'border') borderLayer = layer;
+      else if (kind === 'coast') coastLayer = layer;
+      else continue;
+      layer.addTo(baseLayer);
+    }
+    styleOutlines();
+  }
+
+  function styleOutlines() {
+    const c = palette();
+    host.style.background = tilesShown ? '' : c.sea;
+    for (const layer of countryLayers) {
+      layer.setStyle({stroke: true, color: c.landEdge, weight: 1, fill: true, fillColor: c.land, fillOpacity: 1});
+    }
+    if (borderLayer) borderLayer.setStyle({color: c.border, weight: 1.4, dashArray: '7 4 2 4', opacity: 0.9});
+    if (coastLayer) coastLayer.setStyle({color: c.coast, weight: 1.1, opacity: 0.95});
+    if (provinceLayer) {
+      provinceLayer.setStyle({color: c.provinceEdge, weight: 2.2, dashArray: '8 5', opacity: 0.9, fill: true,
+                              fillColor: c.province, fillOpacity: tilesShown ? 0.08 : 1});
+    }
+    if (tilesShown) baseLayer.remove(); else baseLayer.addTo(map);
+  }
+  drawOutlines();
+
   const UNIT_BIG = {province: true, city: true, district: true, town: true};
+  let labelItems = [];           // {name, latlng, major, node, body}
+
+  function label(latlng, className, body, major, name) {
+    const marker = L.marker(latlng, {pane: 'iocLabels', interactive: false, keyboard: false,
+                                     icon: L.divIcon({className: className, html: body, iconSize: null})});
+    marker.addTo(labelLayer);
+    labelItems.push({name: name, latlng: L.latLng(latlng), major: major, body: body, dx: 0, dy: 0, rect: null,
+                     corner: className.indexOf('ioc-region') >= 0});
+  }
 
   function drawUnits(m) {
     unitLayer.clearLayers();
-    if (Array.isArray(m.bbox) && m.bbox.length === 4) {
-      const [s, w, n, e] = m.bbox;
-      L.rectangle([[s, w], [n, e]], {pane: 'iocUnits', interactive: false, fill: false, color: '#6d4c41',
-                                     weight: 2, dashArray: '8 6', opacity: 0.85}).addTo(unitLayer);
-      if (m.name) {
-        const label = el('div', 'ioc-region-name', m.name);
-        L.marker([n, w], {pane: 'iocUnits', interactive: false, keyboard: false,
-                          icon: L.divIcon({className: 'ioc-region', html: label, iconSize: null, iconAnchor: [-6, -6]})})
-          .addTo(unitLayer);
-      }
+    labelLayer.clearLayers();
+    labelItems = [];
+    provinceLayer = null;
+    outlineBounds = null;
+    const polygons = Array.isArray(m.outline) ? m.outline : [];
+    if (polygons.length) {
+      const latlngs = polygons.map((rings) => rings.map((ring) => ring.map((p) => [p[1], p[0]])));
+      provinceLayer = L.polygon(latlngs, {pane: 'iocUnits', interactive: false}).addTo(unitLayer);
+      outlineBounds = provinceLayer.getBounds();
+    }
+    styleOutlines();
+    if (m.name && Array.isArray(m.bbox) && m.bbox.length === 4) {
+      const box = el('div', 'ioc-unit-body');
+      box.appendChild(el('span', 'ioc-region-name', m.name));
+      label([m.bbox[2], m.bbox[1]], 'ioc-unit ioc-region', box, true, m.name);
     }
     for (const u of m.units || []) {
       if (u.kind === 'province') continue;
@@ -938,15 +1021,158 @@
       const box = el('div', 'ioc-unit-body');
       if (!big) box.appendChild(el('span', 'ioc-unit-dot'));
       box.appendChild(el('span', 'ioc-unit-name', u.name));
-      L.marker([u.lat, u.lon], {pane: 'iocUnits', interactive: false, keyboard: false,
-                                icon: L.divIcon({className: 'ioc-unit ' + (big ? 'ioc-unit-major' : 'ioc-unit-minor'),
-                                                 html: box, iconSize: null})})
-        .addTo(unitLayer);
+      label([u.lat, u.lon], 'ioc-unit ' + (big ? 'ioc-unit-major' : 'ioc-unit-minor'), box, big, u.name);
     }
-    if (m.fit && Array.isArray(m.bbox) && m.bbox.length === 4) {
-      fitTo([[m.bbox[0], m.bbox[1]], [m.bbox[2], m.bbox[3]]], 18);
-    }
+    if (m.fit) fitProvince(m);
     zoomClasses();
+    placeLabels();
+  }
+
+  function fitProvince(m) {
+    const b = Array.isArray(m.fit_bbox) && m.fit_bbox.length === 4 ? m.fit_bbox : m.bbox;
+    if (Array.isArray(b) && b.length === 4) fitTo([[b[0], b[1]], [b[2], b[3]]], 18);
+  }
+
+  // ---- names out of the way of clusters, the legend and the controls ------------------------------
+  //
+  // Each name is tried at its place, then a little above, below and to either side, further each
+  // time; it takes the first spot that covers no cluster (with its overdue badge), no control and no
+  // name placed before it. District names come first and are always shown (at the least crowded
+  // spot if none is free); commune names that find no free spot are hidden until the view changes.
+
+  function obstacles() {
+    const out = [];
+    for (const c of drawnClusters) {
+      out.push({x0: c.x - c.r - 3, y0: c.y - c.r - 6, x1: Math.max(c.x + c.r + 3, c.x + c.r * 0.55 + c.badge), y1: c.y + c.r + 3});
+    }
+    const origin = host.getBoundingClientRect();
+    for (const node of host.querySelectorAll('.leaflet-control')) {
+      const r = node.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) {
+        out.push({x0: r.left - origin.left - 4, y0: r.top - origin.top - 4, x1: r.right - origin.left + 4, y1: r.bottom - origin.top + 4});
+      }
+    }
+    return out;
+  }
+
+  function overlap(a, b) {
+    const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+    const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  const SHIFTS = [[0, 0], [0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1]];
+
+  function placeLabels() {
+    if (!labelItems.length) return;
+    const size = map.getSize();
+    const blocked = obstacles();
+    const placed = [];
+    const order = labelItems.slice().sort((a, b) => (b.major ? 1 : 0) - (a.major ? 1 : 0));
+    for (const item of order) {
+      const body = item.body;
+      body.style.visibility = '';
+      const w = body.offsetWidth, h = body.offsetHeight;
+      if (!w || !h) { item.rect = null; continue; }  // not shown at this zoom
+      const p = map.latLngToContainerPoint(item.latlng);
+      // The body is centred on its place (minor names: their dot is).
+      // The province's name hangs below and right of its frame's north-west corner.
+      const cx = item.corner ? p.x + w / 2 + 8 : item.major ? p.x : p.x + w / 2 - 4;
+      const cy = item.corner ? p.y + h / 2 + 8 : p.y;
+      let best = null;
+      for (let step = 0; step <= 4 && !(best && best.cost === 0); step++) {
+        for (const [sx, sy] of step === 0 ? [[0, 0]] : SHIFTS.slice(1)) {
+          const dx = sx * step * (w / 2 + 6) / 2, dy = sy * step * (h + 4);
+          const rect = {x0: cx - w / 2 + dx, y0: cy - h / 2 + dy, x1: cx + w / 2 + dx, y1: cy + h / 2 + dy};
+          let cost = 0;
+          for (const o of blocked) cost += overlap(rect, o);
+          for (const o of placed) cost += overlap(rect, o);
+          // Cut off by the edge is worse than touching a cluster.
+          const outside = w * h - Math.max(0, Math.min(rect.x1, size.x) - Math.max(rect.x0, 0)) *
+                                  Math.max(0, Math.min(rect.y1, size.y) - Math.max(rect.y0, 0));
+          cost += outside * 4;
+          if (!best || cost < best.cost) best = {cost: cost, dx: dx, dy: dy, rect: rect};
+          if (cost === 0) break;
+        }
+      }
+      if (!item.major && best.cost > 0) {
+        body.style.visibility = 'hidden';
+        item.rect = null;
+        continue;
+      }
+      item.dx = best.dx;
+      item.dy = best.dy;
+      item.rect = best.rect;
+      item.crowded = best.cost > 0;
+      placed.push(best.rect);
+      const base = item.corner ? 'translate(8px, 8px)' : item.major ? 'translate(-50%, -50%)' : 'translate(-4px, -50%)';
+      body.style.transform = `${base} translate(${Math.round(best.dx)}px, ${Math.round(best.dy)}px)`;
+    }
+  }
+  map.on('zoomend moveend resize', () => requestAnimationFrame(placeLabels));
+
+  // ---- the basemap: shown, or a notice that it is missing -------------------------------------------
+  //
+  // Tiles come from the configured layers (a tile server, the hub's basemap, a local file). Until
+  // one tile has loaded the basemap counts as missing after a few failures or a few seconds; with
+  // no tile layer at all, at once. The attribution of a layer is shown only while its tiles are.
+
+  const tileLayers = [];
+  map.eachLayer((layer) => { if (layer instanceof L.TileLayer) tileLayers.push(layer); });
+  let basemap = tileLayers.length ? 'loading' : 'missing';
+  let tileErrors = 0;
+  let noticeControl = null;
+  const attributions = new Map();
+
+  for (const layer of tileLayers) {
+    const text = layer.getAttribution && layer.getAttribution();
+    if (text) {
+      attributions.set(layer, text);
+      if (map.attributionControl) map.attributionControl.removeAttribution(text);
+      layer.options.attribution = null;
+    }
+    layer.on('tileload', () => setBasemap('shown'));
+    layer.on('tileerror', () => {
+      tileErrors++;
+      if (basemap !== 'shown' && tileErrors >= 4) setBasemap('missing');
+    });
+  }
+  if (basemap === 'loading') setTimeout(() => { if (basemap === 'loading') setBasemap('missing'); }, 6000);
+
+  function setBasemap(state) {
+    if (state === basemap && state !== 'missing') return;
+    basemap = state;
+    tilesShown = state === 'shown';
+    if (map.attributionControl) {
+      for (const [layer, text] of attributions) {
+        if (tilesShown && map.hasLayer(layer)) map.attributionControl.addAttribution(text);
+        else map.attributionControl.removeAttribution(text);
+      }
+    }
+    styleOutlines();
+    showNotice();
+  }
+
+  function showNotice() {
+    if (noticeControl) { noticeControl.remove(); noticeControl = null; }
+    if (basemap !== 'missing' || !labels.text.no_basemap) return;
+    noticeControl = L.control({position: 'topright'});
+    noticeControl.onAdd = () => {
+      const box = el('div', 'ioc-notice leaflet-bar');
+      box.setAttribute('role', 'status');
+      box.appendChild(el('div', 'ioc-notice-title', labels.text.no_basemap));
+      if (labels.text.no_basemap_detail) box.appendChild(el('div', 'ioc-notice-detail', labels.text.no_basemap_detail));
+      return box;
+    };
+    noticeControl.addTo(map);
+    placeLabels();
+  }
+
+  function setTheme(isDark) {
+    dark = !!isDark;
+    host.classList.toggle('ioc-dark', dark);
+    styleOutlines();
+    if (index) draw();
   }
 
   function zoomClasses() {
@@ -962,18 +1188,20 @@
   let legendBox = null;
   let legendFoldedByUser = false;
 
-  // A small map shows the legend folded (its title stays, one click away), until the user decides.
+  // The legend shows folded (its title stays, one click away) unless the map is large enough for
+  // it to cover no district, until the user decides.
   function autoFoldLegend() {
-    const height = map.getSize().y;
-    if (!legendBox || legendFoldedByUser || height < 50) return;
-    legendBox.classList.toggle('ioc-legend-collapsed', height < 640);
+    const size = map.getSize();
+    if (!legendBox || legendFoldedByUser || size.y < 50) return;
+    legendBox.classList.toggle('ioc-legend-collapsed', size.y < 900 || size.x < 1000);
+    placeLabels();
   }
   map.on('resize', autoFoldLegend);
 
   function drawLegend() {
     if (legendControl) legendControl.remove();
     const entries = labels.legend && labels.legend.entries;
-    if (!entries || !entries.length) return;
+    if (!entries || !entries.length || labels.noLegend) return;
     legendControl = L.control({position: 'bottomleft'});
     legendControl.onAdd = function () {
       const box = el('div', 'ioc-legend leaflet-bar');
@@ -1023,10 +1251,14 @@
         statuses: m.statuses || [], deadlines: m.deadlines || [], legend: m.legend || {}, text: m.text || {},
         locale: m.locale, clusterRadius: m.cluster_radius, clusterMaxZoom: m.cluster_max_zoom,
       };
+      applyOptions(m);
       drawLegend();
+      showNotice();
       if (index) { rebuild(); draw(); }
     },
+    theme(m) { setTheme(m.dark); },
     units(m) {
+      lastUnits = m;
       categoryNames = Object.assign(Object.create(null), m.categories || {});
       drawUnits(m);
       refresh();
@@ -1124,6 +1356,7 @@
       if (m.seq !== undefined) afterPaint(() => post({t: 'ack', seq: m.seq}));
     },
     fit(m) {
+      if (m.province) { if (lastUnits) fitProvince(lastUnits); return; }
       const b = m.bbox;
       if (Array.isArray(b) && b.length === 4) fitTo([[b[0], b[1]], [b[2], b[3]]], 18);
     },
@@ -1146,6 +1379,19 @@
   };
 
   let lastParseMs = 0;
+  let lastUnits = null;
+
+  // Options of the page: a wall display has no controls (nobody touches it) and larger names.
+  function applyOptions(m) {
+    const controls = m.controls !== false;
+    if (!controls) {
+      if (map.zoomControl) map.zoomControl.remove();
+      scaleControl.remove();
+    }
+    labels.noLegend = !controls;
+    const scale = typeof m.label_scale === 'number' && m.label_scale > 0 ? m.label_scale : 1;
+    host.style.setProperty('--ioc-label-scale', String(scale));
+  }
 
   function onMessage(text) {
     let m;
@@ -1175,9 +1421,37 @@
         selected: selected, moving: moving, pick: pickMode, drawn: drawnPoints.length,
         clusters: drawnClusters.length, dirty: dirty.size, visible: visible === null ? null : visible.size,
         zoom: map.getZoom(), popup: popupNumber, selectionShown: !!document.querySelector('.ioc-selected'),
-        lastError: lastError, units: unitLayer.getLayers().length,
+        lastError: lastError, units: unitLayer.getLayers().length + labelLayer.getLayers().length,
         center: [map.getCenter().lat, map.getCenter().lng], size: [map.getSize().x, map.getSize().y],
+        basemap: basemap, dark: dark, outlines: countryLayers.length + (borderLayer ? 1 : 0) + (coastLayer ? 1 : 0),
+        baseShown: map.hasLayer(baseLayer), province: !!provinceLayer,
+        bounds: [map.getBounds().getSouth(), map.getBounds().getWest(), map.getBounds().getNorth(), map.getBounds().getEast()],
+        provinceBounds: outlineBounds ? [outlineBounds.getSouth(), outlineBounds.getWest(), outlineBounds.getNorth(), outlineBounds.getEast()] : null,
+        background: getComputedStyle(host).backgroundColor,
+        notice: (document.querySelector('.ioc-notice') || {}).textContent || null,
+        attribution: map.attributionControl ? map.attributionControl.getContainer().textContent : null,
+        zoomControl: !!document.querySelector('.leaflet-control-zoom'),
+        legend: !!document.querySelector('.ioc-legend'),
       });
+    },
+    labels() {
+      // Each name: its box on screen (container pixels), whether it is shown, its font size.
+      return JSON.stringify(labelItems.map((item) => {
+        const shown = !!item.rect && item.body.offsetWidth > 0 && item.body.style.visibility !== 'hidden';
+        const r = item.body.getBoundingClientRect(), o = host.getBoundingClientRect();
+        const name = item.body.querySelector('.ioc-unit-name, .ioc-region-name');
+        return {name: item.name, major: item.major, shown: shown,
+                x0: r.left - o.left, y0: r.top - o.top, x1: r.right - o.left, y1: r.bottom - o.top,
+                font: name ? parseFloat(getComputedStyle(name).fontSize) : 0,
+                colour: name ? getComputedStyle(name).color : ''};
+      }));
+    },
+    controls() {
+      const o = host.getBoundingClientRect();
+      return JSON.stringify(Array.from(host.querySelectorAll('.leaflet-control')).map((node) => {
+        const r = node.getBoundingClientRect();
+        return {cls: node.className, x0: r.left - o.left, y0: r.top - o.top, x1: r.right - o.left, y1: r.bottom - o.top};
+      }));
     },
     selectedPoint() {
       const slot = selectedSlot();
@@ -1192,7 +1466,7 @@
       return JSON.stringify(drawnPoints.map((p) => ({n: store.n[p.slot], x: p.x, y: p.y, s: store.s[p.slot]})));
     },
     clusters() {
-      return JSON.stringify(drawnClusters.map((c) => ({x: c.x, y: c.y, r: c.r, count: c.count, overdue: c.overdue})));
+      return JSON.stringify(drawnClusters.map((c) => ({x: c.x, y: c.y, r: c.r, count: c.count, overdue: c.overdue, badge: c.badge})));
     },
     checkClusterCounts() {
       // Every cluster of every zoom level, its counts against its leaves counted one by one.

@@ -1370,6 +1370,14 @@
         <source>Kéo để dời vị trí phản ánh</source>
         <translation>Drag to move the report&apos;s location</translation>
     </message>
+    <message>
+        <source>Không tải được bản đồ nền</source>
+        <translation>The base map could not be loaded</translation>
+    </message>
+    <message>
+        <source>Bản đồ chỉ có bờ biển, biên giới (Natural Earth) và khung tỉnh (gần đúng).</source>
+        <translation>Showing only the coast, borders (Natural Earth) and the province&apos;s approximate frame.</translation>
+    </message>
 </context>
 <context>
     <name>MergeDialog</name>

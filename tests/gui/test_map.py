@@ -278,9 +278,12 @@ def test_an_online_base_layer_requests_only_its_tiles(qtbot, loaded_map, jurisdi
     widget = loaded_map(spread_reports(jurisdiction), MapConfig(tiles=(tiles,), cache_dir=tmp_path))
     qtbot.waitUntil(lambda: len(recorder.remote) > 0, timeout=WAIT)
     assert all(url.startswith("https://tiles.example.invalid/") for url in recorder.remote)
-    assert "© Example" in run_js(
-        qtbot, widget, "document.querySelector('.leaflet-control-attribution').textContent"
-    )
+    # No tile arrives (they are blocked): the map says so in words, and credits no tile server.
+    qtbot.waitUntil(lambda: state(qtbot, widget)["basemap"] == "missing", timeout=WAIT)
+    found = state(qtbot, widget)
+    assert found["notice"].startswith("Không tải được bản đồ nền")
+    assert "© Example" not in found["attribution"]
+    assert found["baseShown"]  # the outlines stand in for it
 
 
 @engine_noise
@@ -496,9 +499,11 @@ def test_a_local_mbtiles_file_is_the_basemap(qtbot, loaded_map, jurisdiction, re
     )
     assert guard.remote == []
     assert any(url.startswith("mbtiles://basemap/") for url in guard.urls)
-    assert "Sở TN&MT" in run_js(
-        qtbot, widget, "document.querySelector('.leaflet-control-attribution').textContent"
-    )
+    qtbot.waitUntil(lambda: state(qtbot, widget)["basemap"] == "shown", timeout=WAIT)
+    found = state(qtbot, widget)
+    assert "Sở TN&MT" in found["attribution"]
+    # Tiles shown: no notice, and the land is the tiles' (the outlines' fill is not drawn over them).
+    assert found["notice"] is None and not found["baseShown"]
     # The tile is on screen: its colour shows up in the view.
     qtbot.waitUntil(lambda: _has_colour(widget, QColor(200, 40, 160)), timeout=WAIT)
 
@@ -685,3 +690,168 @@ def test_cluster_counts_match_their_reports_through_changes_and_filters(qtbot, l
     qtbot.waitUntil(lambda: state(qtbot, widget)["dirty"] == 0, timeout=WAIT)
     check = cluster_check(qtbot, widget)
     assert check["wrongCount"] == 0, check
+
+
+# -- the map without tiles: outlines, fit, names, dark palette, notice, wall options ---------------------
+
+
+def at_district_names(j: Jurisdiction, per_district: int = 40, overdue_every: int = 4) -> list[MapReport]:
+    """Reports piled on each district's own point, where its name is: clusters sit right on the names."""
+    rows = []
+    districts = [u for u in j.units.values() if u.kind in ("city", "district", "town")]
+    for d in districts:
+        for i in range(per_district):
+            rows.append(
+                MapReport(
+                    number=f"PA-{d.code}-{i:04d}",
+                    lat=d.lat + (i % 5 - 2) * 0.002,
+                    lon=d.lon + (i // 5 - 4) * 0.002,
+                    status=Status.IN_PROGRESS,
+                    deadline_state=DeadlineState.OVERDUE
+                    if i % overdue_every == 0
+                    else DeadlineState.ON_TRACK,
+                    category="environment",
+                )
+            )
+    return rows
+
+
+def labels_of(qtbot, widget: MapWidget) -> list[dict[str, Any]]:
+    return json.loads(run_js(qtbot, widget, "iocMap.labels()"))
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> float:
+    w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+    h = min(a["y1"], b["y1"]) - max(a["y0"], b["y0"])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def cluster_boxes(qtbot, widget: MapWidget) -> list[dict[str, float]]:
+    """Each drawn cluster's disc, with its overdue badge above and to the right."""
+    out = []
+    for c in json.loads(run_js(qtbot, widget, "iocMap.clusters()")):
+        x, y, r = c["x"], c["y"], c["r"]
+        out.append({"x0": x - r, "y0": y - r - 2, "x1": max(x + r, x + r * 0.55 + c["badge"]), "y1": y + r})
+    return out
+
+
+@engine_noise
+@pytest.mark.parametrize("size", [(1200, 1000), (560, 620)])
+def test_the_province_outline_is_drawn_and_fills_the_view(qtbot, loaded_map, jurisdiction, size):
+    widget = loaded_map([])
+    widget.resize(*size)
+    widget.fit_province()
+
+    def fitted() -> bool:
+        found = state(qtbot, widget)
+        return found["size"] == list(size) and found["provinceBounds"] is not None
+
+    qtbot.waitUntil(fitted, timeout=WAIT)
+    qtbot.wait(300)
+    found = state(qtbot, widget)
+    # Natural Earth's countries, borders and coast, and the province's outline, all drawn.
+    assert found["outlines"] >= 3 and found["baseShown"] and found["province"]
+    assert found["outlines"] <= 12  # a few countries around the province, not the whole world
+    # The whole province is in view, and fills it (most of its height or its width).
+    south, west, north, east = found["bounds"]
+    ps, pw, pn, pe = found["provinceBounds"]
+    assert south <= ps and west <= pw and north >= pn and east >= pe
+    assert max((pn - ps) / (north - south), (pe - pw) / (east - west)) > 0.8
+    # The land is painted in several colours (sea, land, province, lines), not one beige.
+    assert len(_colours(widget)) > 8
+
+
+@engine_noise
+@pytest.mark.parametrize("size", [(1200, 1000), (683, 700)])
+def test_district_names_are_not_covered_by_clusters_or_the_legend(qtbot, loaded_map, jurisdiction, size):
+    rows = at_district_names(jurisdiction)
+    widget = loaded_map(rows)
+    widget.resize(*size)
+    widget.fit_province()
+    qtbot.waitUntil(lambda: state(qtbot, widget)["size"] == list(size), timeout=WAIT)
+    qtbot.wait(500)
+    clusters = cluster_boxes(qtbot, widget)
+    assert len(clusters) >= 7  # a cluster on each district's name
+    controls = json.loads(run_js(qtbot, widget, "iocMap.controls()"))
+    legend = [c for c in controls if "ioc-legend" in c["cls"]]
+    assert legend  # the legend is there (open on the large map, folded on the small one)
+    names = [label for label in labels_of(qtbot, widget) if label["major"]]
+    assert {n["name"] for n in names} >= {u.name for u in jurisdiction.units.values() if u.kind == "district"}
+    for name in names:
+        assert name["shown"], name
+        assert name["font"] >= 12.5
+        for c in clusters:
+            assert overlap(name, c) == 0, (name, c)
+        for c in controls:
+            assert overlap(name, c) == 0, (name, c)
+        assert name["x0"] >= 0 and name["y0"] >= 0 and name["x1"] <= size[0] and name["y1"] <= size[1]
+    for a in names:
+        for b in names:
+            if a is not b:
+                assert overlap(a, b) == 0, (a, b)
+
+
+def _lightness(widget: MapWidget) -> float:
+    image = widget.grab().toImage()
+    values = [
+        image.pixelColor(x, y).lightnessF()
+        for x in range(0, image.width(), 11)
+        for y in range(0, image.height(), 11)
+    ]
+    return sum(values) / len(values)
+
+
+@engine_noise
+def test_the_map_darkens_with_the_dark_palette(qtbot, loaded_map, jurisdiction):
+    from PySide6.QtWidgets import QApplication
+
+    from ioc_console.gui.theme import dark_palette
+
+    widget = loaded_map(at_district_names(jurisdiction, per_district=5))
+    qtbot.wait(300)
+    light = state(qtbot, widget)
+    assert not light["dark"]
+    light_lightness = _lightness(widget)
+    app = QApplication.instance()
+    before = app.palette()
+    try:
+        app.setPalette(dark_palette())
+        qtbot.waitUntil(lambda: state(qtbot, widget)["dark"], timeout=WAIT)
+        assert widget.is_dark()
+        qtbot.wait(300)
+        found = state(qtbot, widget)
+        r, g, b = (int(v) for v in found["background"][4:-1].split(",")[:3])
+        assert max(r, g, b) < 60  # the sea is dark
+        names = labels_of(qtbot, widget)
+        colour = names[1]["colour"]
+        assert colour.startswith("rgb(") and min(int(v) for v in colour[4:-1].split(",")) > 180
+        legend_bg = run_js(
+            qtbot, widget, "getComputedStyle(document.querySelector('.ioc-legend')).backgroundColor"
+        )
+        assert max(int(float(v)) for v in legend_bg[legend_bg.index("(") + 1 : -1].split(",")[:3]) < 80
+        qtbot.waitUntil(lambda: _lightness(widget) < light_lightness - 0.3, timeout=WAIT)
+    finally:
+        app.setPalette(before)
+    qtbot.waitUntil(lambda: not state(qtbot, widget)["dark"], timeout=WAIT)
+
+
+@engine_noise
+def test_without_tiles_the_map_says_its_basemap_is_missing(qtbot, loaded_map, jurisdiction):
+    widget = loaded_map(spread_reports(jurisdiction))
+    qtbot.waitUntil(lambda: state(qtbot, widget)["notice"] is not None, timeout=WAIT)
+    found = state(qtbot, widget)
+    assert found["basemap"] == "missing"
+    assert "Không tải được bản đồ nền" in found["notice"]
+    assert "OpenStreetMap" not in found["attribution"]
+    notice = [c for c in json.loads(run_js(qtbot, widget, "iocMap.controls()")) if "ioc-notice" in c["cls"]]
+    assert notice and notice[0]["x1"] - notice[0]["x0"] > 100  # visible, not an empty box
+
+
+@engine_noise
+def test_a_wall_map_has_no_controls_and_large_names(qtbot, loaded_map, jurisdiction, tmp_path):
+    config = MapConfig(tiles=(), cache_dir=tmp_path, controls=False, label_scale=2.0)
+    widget = loaded_map(spread_reports(jurisdiction), config)
+    found = state(qtbot, widget)
+    assert not found["zoomControl"] and not found["legend"]
+    names = [n for n in labels_of(qtbot, widget) if n["major"] and n["shown"]]
+    assert names and all(n["font"] >= 25 for n in names)

@@ -332,3 +332,62 @@ def test_vector_or_broken_mbtiles_are_refused(tmp_path: Path):
         MBTilesFile(junk)
     with pytest.raises(MBTilesError):
         MBTilesFile(tmp_path / "missing.mbtiles")
+
+
+# -- the outlines: Natural Earth's countries around the province, the province from its pack ---------
+
+
+def test_the_outlines_file_holds_natural_earth_around_the_province() -> None:
+    from ioc_console.gui.map.outlines import contains, load_outlines, outlines_path
+
+    assert outlines_path().stat().st_size < 150_000  # small enough to ship and to send to the page
+    data = load_outlines()
+    assert "Natural Earth" in data["source"]
+    countries = {f["properties"]["name"]: f for f in data["features"] if f["properties"]["kind"] == "country"}
+    assert "Vietnam" in countries
+    kinds = {f["properties"]["kind"] for f in data["features"]}
+    assert kinds == {"country", "border", "coast"}
+    vietnam = countries["Vietnam"]["geometry"]["coordinates"]
+    # Phan Rang is on land in Vietnam; a point 25 km out at sea is not; Phnom Penh is not in Vietnam.
+    assert any(contains(p, 108.99, 11.57) for p in vietnam)
+    assert not any(contains(p, 109.25, 11.45) for p in vietnam)
+    assert not any(contains(p, 104.92, 11.56) for p in vietnam)
+
+
+def test_the_province_outline_is_its_frame_cut_by_the_coast(jurisdiction) -> None:
+    from ioc_console.gui.map.outlines import bounds_of, contains, province_outline
+
+    places = [(u.lat, u.lon) for u in jurisdiction.units.values()]
+    outline = province_outline(jurisdiction.bbox, places)
+    south, west, north, east = jurisdiction.bbox
+    bounds = bounds_of(outline)
+    assert bounds is not None
+    assert south <= bounds[0] and west <= bounds[1] and bounds[2] <= north and bounds[3] <= east
+    # Every district's point is inside; the sea off Phan Rang, inside the frame, is not.
+    for u in jurisdiction.units.values():
+        if u.kind in ("city", "district"):
+            assert any(contains(p, u.lon, u.lat) for p in outline), u.name
+    assert not any(contains(p, 109.25, 11.45) for p in outline)
+    # Far more points than a rectangle: the coast is drawn as it runs.
+    assert sum(len(p[0]) for p in outline) > 50
+
+
+def test_a_province_beyond_the_outlines_gets_its_frame() -> None:
+    from ioc_console.gui.map.outlines import province_outline
+
+    box = (40.0, 10.0, 41.0, 11.0)
+    assert province_outline(box, [(40.5, 10.5)]) == [
+        [[(10.0, 40.0), (11.0, 40.0), (11.0, 41.0), (10.0, 41.0), (10.0, 40.0)]]
+    ]
+
+
+def test_clipping_keeps_what_is_inside_the_box() -> None:
+    from ioc_console.gui.map.outlines import clip_line, clip_ring
+
+    square = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0), (0.0, 0.0)]
+    clipped = clip_ring(square, (1.0, 1.0, 2.0, 3.0))  # south, west, north, east
+    assert sorted(set(clipped)) == [(1.0, 1.0), (1.0, 2.0), (3.0, 1.0), (3.0, 2.0)]
+    assert clip_ring(square, (10.0, 10.0, 11.0, 11.0)) == []
+    assert clip_line([(0.0, 0.5), (2.0, 0.5), (2.0, 3.0)], (0.0, 1.0, 1.0, 3.0)) == [
+        [(1.0, 0.5), (2.0, 0.5), (2.0, 1.0)]
+    ]

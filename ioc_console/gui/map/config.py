@@ -69,6 +69,10 @@ class MapConfig:
     cluster_max_zoom: int = 16
     initial_center: tuple[float, float] = (16.0, 107.5)
     initial_zoom: int = 6
+    #: Zoom buttons, legend and scale; a wall display nobody touches goes without them.
+    controls: bool = True
+    #: Names of districts and communes this many times their usual size (a wall seen from afar).
+    label_scale: float = 1.0
 
     def offline(self) -> bool:
         """No base layer needs the network."""

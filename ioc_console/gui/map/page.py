@@ -30,7 +30,7 @@ from ioc_console.resources import resource_path
 from ioc_console.gui.map.config import MBTILES_TEMPLATE, MapConfig, TileSource
 
 #: Bumped when the page's layout or the way it is built changes, so cached pages are rebuilt.
-PAGE_VERSION = 1
+PAGE_VERSION = 2
 
 _SCRIPT_ELEMENT = re.compile(r"<script\b[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
 _LINKS = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
@@ -107,6 +107,7 @@ def render_page(
         prefer_canvas=True,
         max_zoom=19,
         world_copy_jump=False,
+        zoom_control=config.controls,
     )
     # Local copies instead of folium's CDN links; no script in the document (they run elsewhere).
     fmap.default_js = []

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QFile, QIODevice, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import (
@@ -49,9 +49,11 @@ from ioc_console.gui.map import data
 from ioc_console.gui.map.bridge import MapBridge, Message
 from ioc_console.gui.map.config import MBTILES_SCHEME, MapConfig
 from ioc_console.gui.map.mbtiles import MBTilesError, MBTilesFile, MBTilesSchemeHandler, scheme_registered
+from ioc_console.gui.map.outlines import bounds_of, outlines_path, province_outline
 from ioc_console.gui.map.page import MapPage, build_page, map_script, vendor_scripts
 from ioc_console.gui.map.webpage import MapRequestGuard, MapWebPage
 from ioc_console.gui.present import Names
+from ioc_console.gui.theme import palette_is_dark
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,13 @@ def application_script(page: MapPage) -> QWebEngineScript:
     parts = [path.read_text(encoding="utf-8") for path in vendor_scripts()]
     parts.append(_read_qt_resource(":/qtwebchannel/qwebchannel.js"))
     parts.append(page.init_script)
+    # Natural Earth's outlines around the province (GeoJSON is a JavaScript expression as it is).
+    try:
+        outlines = outlines_path().read_text(encoding="utf-8").strip() or "null"
+    except OSError as exc:
+        log.error("the map's outlines cannot be read: %s", exc)
+        outlines = "null"
+    parts.append(f"globalThis.IOC_OUTLINES = {outlines};")
     parts.append(map_script().read_text(encoding="utf-8"))
     script = QWebEngineScript()
     script.setName("ioc-map")
@@ -144,6 +153,7 @@ class MapWidget(QWidget):
         self._loads_started = 0
         self._loads_finished = 0
         self._closed = False
+        self._dark = False
         #: The page's own timing of the last full load, in ms: index build, total (first chunk to
         #: drawn), putting rows into columns, parsing, first chunk to last.
         self.last_load_timing: dict[str, float] = {}
@@ -201,6 +211,7 @@ class MapWidget(QWidget):
         self._page_url = QUrl.fromLocalFile(str(page.html_path))
         self._page.set_home(self._page_url)
         self._bridge.send(self._labels())
+        self.set_dark(palette_is_dark(self.palette()))
         self._page.load(self._page_url)
 
     # -- accessors -----------------------------------------------------------------------------------
@@ -292,12 +303,17 @@ class MapWidget(QWidget):
         return self._seq
 
     def set_units(self, jurisdiction: Jurisdiction, fit: bool = True) -> None:
-        """Draw the jurisdiction from its pack: its frame, districts and communes (works offline)."""
+        """Draw the jurisdiction: its outline (its pack's frame cut by Natural Earth's coast), its
+        districts' and communes' names; the view fitted to it (works offline)."""
         names = Names(jurisdiction, self._lang)
+        places = [(u.lat, u.lon) for u in jurisdiction.units.values()]
+        outline = province_outline(jurisdiction.bbox, places)
         self._units = {
             "t": "units",
             "name": jurisdiction.name,
             "bbox": list(jurisdiction.bbox),
+            "outline": [[[list(p) for p in ring] for ring in polygon] for polygon in outline],
+            "fit_bbox": list(bounds_of(outline) or jurisdiction.bbox),
             "units": [
                 {"code": u.code, "name": u.name, "kind": u.kind, "lat": u.lat, "lon": u.lon}
                 for u in jurisdiction.units.values()
@@ -309,6 +325,26 @@ class MapWidget(QWidget):
 
     def fit_bounds(self, south: float, west: float, north: float, east: float) -> None:
         self._bridge.send({"t": "fit", "bbox": [south, west, north, east]})
+
+    def fit_province(self) -> None:
+        """Fit the view to the province given by :meth:`set_units` again."""
+        self._bridge.send({"t": "fit", "province": True})
+
+    def set_dark(self, dark: bool) -> None:
+        """Draw the map for a dark palette (or a light one). The widget follows its own palette by
+        itself; this is for a page that must differ from it."""
+        self._dark = dark
+        self._bridge.send({"t": "theme", "dark": dark})
+
+    def is_dark(self) -> bool:
+        return self._dark
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            dark = palette_is_dark(self.palette())
+            if dark != self._dark and not self._closed:
+                self.set_dark(dark)
+        super().changeEvent(event)
 
     def begin_move(self, number: str) -> None:
         """Move mode: the report's marker becomes draggable; each drop emits :attr:`marker_moved`."""
@@ -470,7 +506,13 @@ class MapWidget(QWidget):
                 "loading": self.tr("Đang tải…"),
                 "pending": self.tr("Thao tác đang chờ gửi lên máy chủ"),
                 "move_hint": self.tr("Kéo để dời vị trí phản ánh"),
+                "no_basemap": self.tr("Không tải được bản đồ nền"),
+                "no_basemap_detail": self.tr(
+                    "Bản đồ chỉ có bờ biển, biên giới (Natural Earth) và khung tỉnh (gần đúng)."
+                ),
             },
+            "controls": self._config.controls,
+            "label_scale": self._config.label_scale,
             "cluster_radius": self._config.cluster_radius,
             "cluster_max_zoom": self._config.cluster_max_zoom,
         }
@@ -478,6 +520,7 @@ class MapWidget(QWidget):
     def _replay(self) -> None:
         """A fresh page knows nothing: tell it everything the widget shows."""
         self._bridge.send(self._labels())
+        self._bridge.send({"t": "theme", "dark": self._dark})
         if self._units is not None:
             self._bridge.send({**self._units, "fit": False})
         self._start_load()
