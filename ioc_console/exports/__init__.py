@@ -1,15 +1,17 @@
-"""Exports of statistics, report lists, the monthly report and the shift handover: Excel and CSV.
+"""Exports of statistics, report lists, the monthly report and the shift handover: Excel, CSV, PDF.
 
-Pure Python (openpyxl, csv): no Qt, no hub. Every file is written atomically (a temporary file beside
+Pure Python (openpyxl, csv, fpdf2): no Qt, no hub. Every file is written atomically (a temporary file beside
 it, renamed over it) and a folder that refuses the file raises :class:`ExportError` with a Vietnamese
-and an English message. The format follows the file's suffix: ``.xlsx`` or ``.csv``.
+and an English message. The format follows the file's suffix: ``.xlsx``, ``.csv`` or (the monthly report and the
+handover) ``.pdf``, printed for A4 paper by :mod:`ioc_console.exports.pdf`.
 
 * :func:`export_statistics` — a table of :func:`ioc_console.store.statistics.grouped` rows.
 * :func:`export_league` — the agencies' league.
 * :func:`export_reports` — a list of the queue's :class:`~ioc_console.store.ReportRow`.
-* :func:`monthly_report` — a workbook of one month: summary, agencies ranked, by category, by
-  district, by channel and by day (``.xlsx`` only).
-* :func:`export_handover` — the shift handover: a workbook of four sheets, or CSV of what came in.
+* :func:`monthly_report` — one month: summary, agencies ranked, by category, by district, by
+  channel and by day (``.xlsx`` or ``.pdf``).
+* :func:`export_handover` — the shift handover: a workbook of five sheets, the same as a PDF, or CSV
+  of what came in.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ from pathlib import Path
 from ioc_console.exports.delimited import write_csv
 from ioc_console.exports.errors import ExportError
 from ioc_console.exports.excel import write_xlsx
+from ioc_console.exports.pdf import PrintedReport, write_pdf
+from ioc_console.exports.printed import (
+    handover_document,
+    handover_file_name,
+    monthly_document,
+    monthly_file_name,
+)
 from ioc_console.exports.tables import (
     Sheet,
     handover_sheets,
@@ -80,18 +89,29 @@ def monthly_sheets(store: LocalStore, year: int, month: int, now: datetime) -> l
     return sheets
 
 
-def monthly_report(path: Path | str, store: LocalStore, year: int, month: int, now: datetime) -> Path:
-    """The month's report (received, handled, on time, late, agencies ranked...) as a workbook."""
+def monthly_report(
+    path: Path | str, store: LocalStore, year: int, month: int, now: datetime, *, province: str = ""
+) -> Path:
+    """The month's report (received, handled, on time, late, agencies ranked...) as a workbook or a
+    PDF (``province`` is printed on every page)."""
     target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise ExportError(target, target.suffix or target.name, code="export.format")
+    suffix = target.suffix.lower()
+    if suffix == ".pdf":
+        sheets = monthly_sheets(store, year, month, now)
+        return write_pdf(target, monthly_document(sheets, year, month, now, province))
+    if suffix != ".xlsx":
+        raise ExportError(target, target.suffix or target.name, code="export.format_report")
     return write_xlsx(target, monthly_sheets(store, year, month, now))
 
 
-def export_handover(path: Path | str, handover: Handover) -> Path:
-    """The handover as a workbook (summary, came in, changes, late) or, as CSV, what came in."""
+def export_handover(path: Path | str, handover: Handover, *, province: str = "") -> Path:
+    """The handover as a workbook (summary, came in, changes, late, actions), the same printed as a
+    PDF (``province`` on every page), or, as CSV, what came in."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".pdf":
+        return write_pdf(path, handover_document(handover, province))
     sheets = handover_sheets(handover)
-    if Path(path).suffix.lower() == ".csv":
+    if suffix == ".csv":
         return write_csv(path, sheets[1])
     return _write(path, sheets)
 
@@ -99,13 +119,17 @@ def export_handover(path: Path | str, handover: Handover) -> Path:
 __all__ = [
     "SUFFIXES",
     "ExportError",
+    "PrintedReport",
     "Sheet",
     "export_handover",
     "export_league",
     "export_reports",
     "export_statistics",
+    "handover_file_name",
+    "monthly_file_name",
     "monthly_report",
     "monthly_sheets",
     "write_csv",
+    "write_pdf",
     "write_xlsx",
 ]

@@ -16,6 +16,10 @@ _MESSAGES: Mapping[str, tuple[str, str]] = {
         "Không hỗ trợ xuất ra định dạng «{detail}»; hãy chọn .xlsx hoặc .csv.",
         "Cannot export to the format “{detail}”; choose .xlsx or .csv.",
     ),
+    "export.format_report": (
+        "Không hỗ trợ xuất báo cáo ra định dạng «{detail}»; hãy chọn .pdf hoặc .xlsx.",
+        "Cannot write the report in the format “{detail}”; choose .pdf or .xlsx.",
+    ),
 }
 
 

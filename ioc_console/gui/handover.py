@@ -1,9 +1,10 @@
 """The shift handover report: what came in during the shift, what was done, what is late now.
 
 A supervisor opens it at the end of a shift (View › Shift handover): the shift is the last eight
-hours by default, or any start and end. The report is read on the database worker
-(:func:`ioc_console.store.statistics.handover`), shown as a preview, and saved as a PDF (printed
-by Qt from the same document) or as a spreadsheet (:mod:`ioc_console.exports`). Nothing of a
+hours by default, or any start and end (up to now). The report is read on the database worker
+(:func:`ioc_console.store.statistics.handover`), shown as a preview, and saved as an A4 PDF or as a
+spreadsheet by :mod:`ioc_console.exports` (the same files as ``ioc-hub report handover`` makes),
+named after the shift (``giao-ca-2026-12-05-1741-0141.pdf``) in the user's Documents folder. Nothing of a
 citizen's identity is in it, and every text from a report is escaped before it is put in the
 document's HTML.
 """
@@ -12,17 +13,15 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QMarginsF, QSizeF, Qt, QTime, Signal
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -36,6 +35,7 @@ from ioc_console.domain.lifecycle import Action, Status
 from ioc_console.store import LocalStore
 from ioc_console.store import statistics as st
 
+from ioc_console.gui.files import ask_save_path
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
 
@@ -47,33 +47,6 @@ SHIFT = timedelta(hours=8)
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
-
-
-def write_pdf(source: str, target: Path, title: str) -> Path:
-    """Print the HTML ``source`` to an A4 PDF at ``target``: written beside it, then renamed into
-    place. Runs on the database worker (the document and the writer are created there)."""
-    partial = target.with_name(target.name + ".partial")
-    # The folder is tried first: Qt's writer only warns when it cannot open its file.
-    with open(partial, "wb"):
-        pass
-    try:
-        writer = QPdfWriter(str(partial))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-        writer.setTitle(title)
-        writer.setCreator("IOC Console")
-        document = QTextDocument()
-        document.setHtml(source)
-        document.setPageSize(QSizeF(writer.width(), writer.height()))
-        document.print_(writer)
-        del writer  # finishes the file
-        if not partial.exists() or partial.stat().st_size == 0:
-            raise OSError(f"the PDF could not be written: {target}")
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return target
 
 
 class HandoverDialog(QDialog):
@@ -287,16 +260,26 @@ class HandoverDialog(QDialog):
 
     def save_pdf(self, path: Path | str) -> None:
         """Print the report to an A4 PDF at ``path``, on the worker: :attr:`saved` or :attr:`save_failed`."""
-        source, title = self.document.toHtml(), self.windowTitle()
-        self._save(lambda: write_pdf(source, Path(path), title))
+        self._export(Path(path).with_suffix(".pdf") if Path(path).suffix.lower() != ".pdf" else Path(path))
 
     def save_sheet(self, path: Path | str) -> None:
         """The spreadsheet (.xlsx, or .csv of what came in) at ``path``, on the worker."""
+        self._export(Path(path))
+
+    def _export(self, path: Path) -> None:
         from ioc_console.exports import export_handover
 
         handover = self.handover
         assert handover is not None
-        self._save(lambda: export_handover(path, handover))
+        province = self.names.jurisdiction.name
+        self._save(lambda: export_handover(path, handover, province=province))
+
+    def default_name(self, suffix: str) -> str:
+        """The file name offered: the shift's date and hours (one shift does not overwrite another)."""
+        from ioc_console.exports import handover_file_name
+
+        assert self.handover is not None
+        return handover_file_name(self.handover.period, suffix)
 
     def _save(self, write: Callable[[], Path]) -> None:
         self.message.setText(self.tr("Đang lưu…"))
@@ -327,17 +310,17 @@ class HandoverDialog(QDialog):
         QMessageBox.warning(self, self.tr("Không lưu được tệp"), text)
 
     def _ask_pdf(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Lưu báo cáo giao ca"), "giao-ca.pdf", self.tr("Tệp PDF (*.pdf)")
+        chosen = ask_save_path(
+            self, self.tr("Lưu báo cáo giao ca"), self.default_name(".pdf"), self.tr("Tệp PDF (*.pdf)")
         )
         if chosen:
             self.save_pdf(chosen)
 
     def _ask_sheet(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save_path(
             self,
             self.tr("Xuất báo cáo giao ca"),
-            "giao-ca.xlsx",
+            self.default_name(".xlsx"),
             self.tr("Bảng tính Excel (*.xlsx);;CSV (*.csv)"),
         )
         if chosen:

@@ -869,7 +869,12 @@ def handover(
 ) -> Handover:
     """What came in during the shift ``[start, end)``, which status changes happened in it (from the
     reports' histories, for the reports updated since its start) and what is late at ``now`` (the
-    ``late_limit`` most overdue, ``None`` for all; ``late_total`` counts them all)."""
+    ``late_limit`` most overdue, ``None`` for all; ``late_total`` counts them all).
+
+    A shift cannot be reported past the moment the report is made: an end after ``now`` is taken as
+    ``now`` (the report's period says so), so that a report is never "made" before its shift ends."""
+    if period.end > now:
+        period = Period(period.start, max(period.start, now))
     came = _Where(filters, period)
     late = _Where(filters).add("closed = 0 AND due_at < :now", now=to_us(now))
     touched = _Where(filters).add("updated_at >= :start", start=to_us(period.start))

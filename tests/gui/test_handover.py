@@ -47,6 +47,26 @@ def test_the_handover_holds_the_shifts_reports_in_preview_pdf_and_spreadsheet(
     # people by their names, as the hub names them
     assert any(a.actor_name and a.actor_name in text for a in expected.actions)
 
+    # The file offered is named after the shift, in the user's Documents folder.
+    from PySide6.QtWidgets import QFileDialog
+
+    from ioc_console.gui.files import documents_dir
+
+    offered: list[str] = []
+    original = QFileDialog.getSaveFileName
+    QFileDialog.getSaveFileName = staticmethod(  # type: ignore[method-assign]
+        lambda _parent, _caption, where, _filters: (offered.append(where), ("", ""))[1]
+    )
+    try:
+        dialog.pdf_button.click()
+        dialog.sheet_button.click()
+    finally:
+        QFileDialog.getSaveFileName = original  # type: ignore[method-assign]
+    assert offered == [
+        str(documents_dir() / "giao-ca-2026-11-23-1730-2026-11-27-1730.pdf"),
+        str(documents_dir() / "giao-ca-2026-11-23-1730-2026-11-27-1730.xlsx"),
+    ]
+
     with qtbot.waitSignal(dialog.saved, timeout=TIMEOUT) as saved:
         dialog.save_pdf(tmp_path / "giao-ca.pdf")
     pdf = Path(saved.args[0])
@@ -56,6 +76,7 @@ def test_the_handover_holds_the_shifts_reports_in_preview_pdf_and_spreadsheet(
     assert "BÁO CÁO GIAO CA" in printed
     for item in expected.came_in + expected.late:
         assert item.number in printed  # the shift's reports are in the printed report
+    assert "Tỉnh Ninh Thuận" in printed and "Lập lúc 27/11/2026 17:30" in printed
 
     with qtbot.waitSignal(dialog.saved, timeout=TIMEOUT) as saved:
         dialog.save_sheet(tmp_path / "giao-ca.xlsx")
