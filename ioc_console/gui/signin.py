@@ -3,8 +3,9 @@
 The form is ``ui/signin.ui`` (compiled to ``gui/forms/ui_signin.py``). Signing in runs on the
 application's asyncio loop (qasync): the dialog stays responsive, shows that it is working, and can
 be cancelled. The token goes to the credentials store it is given (the system keyring); when the
-machine has no usable keyring the dialog says so, and signing in needs the user to accept a
-session-only sign-in first.
+machine has no usable keyring the user is signed in for this session only (the token is kept in
+memory), and the dialog says so in plain words before they sign in. Why the keyring cannot be used
+(a backend's class name, a D-Bus error) goes to the log, never to the user.
 
 Signals:
     signed_in(object): a :class:`~ioc_console.sync.session.SignedIn` (the dialog then closes).
@@ -81,18 +82,15 @@ class SignInDialog(QDialog):
         ui.busy_bar.setVisible(False)
         ui.keyring_label.setStyleSheet(NOTICE_STYLE)
         if keyring_problem:
+            log.info("no usable keyring, the sign-in lasts for this session: %s", keyring_problem)
             ui.keyring_label.setText(
                 self.tr(
-                    "Máy này không có kho mật khẩu của hệ thống, nên không thể ghi nhớ đăng nhập; "
-                    "mật khẩu và phiên đăng nhập không bao giờ được ghi ra tệp."
+                    "Máy này không có nơi cất mật khẩu an toàn, nên bạn sẽ đăng nhập cho phiên làm việc "
+                    "này: khi mở lại chương trình, bạn cần đăng nhập lại. Mật khẩu và phiên đăng nhập "
+                    "không bao giờ được ghi ra tệp."
                 )
-                + "\n("
-                + keyring_problem
-                + ")"
             )
         ui.keyring_label.setVisible(bool(keyring_problem))
-        ui.session_only_check.setVisible(bool(keyring_problem))
-        ui.session_only_check.toggled.connect(self._on_session_only_toggled)
         ui.button_box.accepted.connect(self._on_button_box_accepted)
         ui.button_box.rejected.connect(self.reject)
         ui.ca_button.clicked.connect(self._on_ca_button_clicked)
@@ -112,14 +110,12 @@ class SignInDialog(QDialog):
 
     def _update_ok(self) -> None:
         ok = self.ui.button_box.button(QDialogButtonBox.StandardButton.Ok)
-        allowed = not self._keyring_problem or self.ui.session_only_check.isChecked()
-        ok.setEnabled(allowed and not self.busy)
+        ok.setEnabled(not self.busy)
 
     def _set_busy(self, busy: bool) -> None:
         ui = self.ui
         for widget in (ui.hub_edit, ui.user_edit, ui.password_edit, ui.ca_edit, ui.ca_button):
             widget.setEnabled(not busy)
-        ui.session_only_check.setEnabled(not busy)
         ui.busy_bar.setVisible(busy)
         self._update_ok()
 
@@ -157,10 +153,6 @@ class SignInDialog(QDialog):
         return HubAddress(url, ca), user, password
 
     # -- slots --------------------------------------------------------------------------------------
-
-    @Slot(bool)
-    def _on_session_only_toggled(self, _checked: bool) -> None:
-        self._update_ok()
 
     @Slot(str)
     def _on_field_edited(self, _text: str) -> None:

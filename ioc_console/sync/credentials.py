@@ -26,7 +26,8 @@ SERVICE: Final = "IOC Console"
 
 
 class CredentialsUnavailable(Exception):
-    """The password store cannot be used (none installed, locked, refused)."""
+    """The password store cannot be used (none installed, locked, refused). ``detail`` is the
+    technical reason, for the log; :meth:`message` is for the user and names no class or module."""
 
     def __init__(self, detail: str) -> None:
         self.detail = detail

@@ -103,10 +103,9 @@ _MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "Offline since {since}",
     ),
     "status.keyring_missing": (
-        "Máy này không có kho mật khẩu của hệ thống ({detail}); phiên đăng nhập chỉ được giữ đến khi đóng "
+        "Máy này không có kho mật khẩu của hệ thống; phiên đăng nhập chỉ được giữ đến khi đóng "
         "chương trình.",
-        "This computer has no system password store ({detail}); the sign-in lasts only until the program "
-        "is closed.",
+        "This computer has no system password store; the sign-in lasts only until the program is closed.",
     ),
 }
 

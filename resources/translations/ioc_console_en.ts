@@ -2038,8 +2038,8 @@
         <translation>Cancel</translation>
     </message>
     <message>
-        <source>Máy này không có kho mật khẩu của hệ thống, nên không thể ghi nhớ đăng nhập; mật khẩu và phiên đăng nhập không bao giờ được ghi ra tệp.</source>
-        <translation>This computer has no system password store, so the sign-in cannot be remembered; passwords and sessions are never written to a file.</translation>
+        <source>Máy này không có nơi cất mật khẩu an toàn, nên bạn sẽ đăng nhập cho phiên làm việc này: khi mở lại chương trình, bạn cần đăng nhập lại. Mật khẩu và phiên đăng nhập không bao giờ được ghi ra tệp.</source>
+        <translation>This computer has no safe place to keep passwords, so you will be signed in for this session: when you open the program again, you will need to sign in again. Your password and session are never written to a file.</translation>
     </message>
     <message>
         <source>Máy chủ phải được kết nối qua HTTPS (địa chỉ bắt đầu bằng https://).</source>
@@ -2096,10 +2096,6 @@
     <message>
         <source>Không bắt buộc: tệp .pem của cơ quan</source>
         <translation>Optional: your organisation&apos;s .pem file</translation>
-    </message>
-    <message>
-        <source>Đăng nhập &amp;chỉ cho phiên làm việc này (phải đăng nhập lại khi mở lại chương trình)</source>
-        <translation>Sign in for this &amp;session only (sign in again when the program is reopened)</translation>
     </message>
 </context>
 <context>

@@ -152,8 +152,6 @@ def test_the_production_console_signs_in_through_the_dialog_and_remembers_the_hu
         dialog = await _until(lambda: window.findChild(SignInDialog), 30, "the sign-in dialog")
         assert dialog.ui.hub_edit.text() == hub.url
         ui = dialog.ui
-        if ui.session_only_check.isVisible():  # no keyring on this machine: a session-only sign-in
-            ui.session_only_check.setChecked(True)
         ui.user_edit.setText(hub.operator_name)
         ui.password_edit.setText("sai mật khẩu")
         ok = ui.button_box.button(QDialogButtonBox.StandardButton.Ok)
@@ -256,8 +254,6 @@ def _sign_in_through_dialog(window, user: str, password: str):  # type: ignore[n
     async def go() -> None:
         dialog = await _until(lambda: window.findChild(SignInDialog), 30, "the sign-in dialog")
         ui = dialog.ui
-        if ui.session_only_check.isVisible():
-            ui.session_only_check.setChecked(True)
         ui.user_edit.setText(user)
         ui.password_edit.setText(password)
         ui.button_box.button(QDialogButtonBox.StandardButton.Ok).click()

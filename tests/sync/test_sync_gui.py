@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 from sync_support import AGENCY_A, AGENCY_B, PASSWORD, ThreadHub, make_console
 
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMainWindow, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialogButtonBox,
+    QLabel,
+    QMainWindow,
+    QWidget,
+)
 from qasync import QEventLoop
 
 from ioc_console.domain.lifecycle import Action
@@ -70,7 +79,7 @@ def test_signing_in_through_the_dialog(qtbot, loop: QEventLoop, hub: ThreadHub) 
     dialog.show()
     ok = dialog.ui.button_box.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.text() == "Đăng nhập" and ok.isEnabled()
-    assert not dialog.ui.keyring_label.isVisible() and not dialog.ui.session_only_check.isVisible()
+    assert not dialog.ui.keyring_label.isVisible()
 
     async def scenario() -> None:
         dialog.ui.password_edit.setText("sai mật khẩu")
@@ -99,18 +108,62 @@ def test_signing_in_through_the_dialog(qtbot, loop: QEventLoop, hub: ThreadHub) 
     loop.run_until_complete(scenario())
 
 
-def test_the_dialog_checks_its_fields_and_offers_a_session_only_sign_in(qtbot, loop: QEventLoop) -> None:  # type: ignore[no-untyped-def]
-    dialog = SignInDialog(
-        MemoryCredentials(), keyring_problem="không có kho mật khẩu / no keyring backend (fail.Keyring)"
-    )
+def test_without_a_keyring_the_user_signs_in_for_the_session_and_is_told_so(
+    qtbot, loop: QEventLoop, hub: ThreadHub
+) -> None:  # type: ignore[no-untyped-def]
+    credentials, problem = _no_keyring()
+    assert problem is not None and "keyring.backends.fail.Keyring" in problem  # for the log
+    dialog = SignInDialog(credentials, keyring_problem=problem, hub_url=hub.url, user="lan.nt")
     qtbot.addWidget(dialog)
     dialog.show()
     ui = dialog.ui
     ok = ui.button_box.button(QDialogButtonBox.StandardButton.Ok)
-    assert ui.keyring_label.isVisible() and "không thể ghi nhớ đăng nhập" in ui.keyring_label.text()
-    assert not ok.isEnabled(), "a session-only sign-in must be accepted first"
-    ui.session_only_check.setChecked(True)
-    assert ok.isEnabled()
+    words = ui.keyring_label.text()
+    assert ui.keyring_label.isVisible() and "đăng nhập cho phiên làm việc này" in words
+    assert "keyring" not in words.lower()
+    shown = " ".join(w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton))
+    assert "keyring" not in shown.lower() and "Keyring" not in shown and "backends" not in shown
+    ui.password_edit.setText(PASSWORD)
+    assert ok.isEnabled()  # nothing else to tick: every field filled is enough
+    _shoot(dialog, "signin-no-keyring-session")
+
+    async def scenario() -> None:
+        emitted: list[object] = []
+        dialog.signed_in.connect(emitted.append)
+        QTest.keyClick(ui.password_edit, Qt.Key.Key_Return)  # Enter signs in
+        assert dialog.busy
+        while dialog.busy:
+            await asyncio.sleep(0.02)
+        assert len(emitted) == 1 and not dialog.isVisible()
+        signed = emitted[0]
+        assert not signed.remembered  # kept in memory for this session only
+        assert credentials.get_token(hub.url, "lan.nt") == signed.client.token
+        await signed.client.aclose()
+
+    loop.run_until_complete(scenario())
+
+
+def _no_keyring():  # type: ignore[no-untyped-def]
+    """What the console gets on a machine without a keyring."""
+    import keyring
+    import keyring.backends.fail
+
+    from ioc_console.sync.credentials import system_credentials
+
+    original = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    try:
+        return system_credentials()
+    finally:
+        keyring.set_keyring(original)
+
+
+def test_the_dialog_checks_its_fields(qtbot, loop: QEventLoop) -> None:  # type: ignore[no-untyped-def]
+    dialog = SignInDialog(MemoryCredentials(), keyring_problem="no keyring backend (fail.Keyring)")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ui = dialog.ui
+    ok = ui.button_box.button(QDialogButtonBox.StandardButton.Ok)
 
     async def scenario() -> None:
         ui.hub_edit.setText("http://ioc.ninhthuan.gov.vn")

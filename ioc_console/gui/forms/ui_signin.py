@@ -3,7 +3,7 @@
 ################################################################################
 ## Form generated from reading UI file 'signin.ui'
 ##
-## Created by: Qt User Interface Compiler version 6.12.0
+## Created by: Qt User Interface Compiler version 6.11.3
 ##
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
@@ -15,10 +15,10 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QDialog,
-    QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-    QLineEdit, QProgressBar, QSizePolicy, QSpacerItem,
-    QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QDialog, QDialogButtonBox,
+    QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QProgressBar, QSizePolicy, QSpacerItem, QToolButton,
+    QVBoxLayout, QWidget)
 
 class Ui_SignInDialog(object):
     def setupUi(self, SignInDialog):
@@ -102,11 +102,6 @@ class Ui_SignInDialog(object):
 
         self.main_layout.addWidget(self.keyring_label)
 
-        self.session_only_check = QCheckBox(SignInDialog)
-        self.session_only_check.setObjectName(u"session_only_check")
-
-        self.main_layout.addWidget(self.session_only_check)
-
         self.error_label = QLabel(SignInDialog)
         self.error_label.setObjectName(u"error_label")
         self.error_label.setText(u"")
@@ -142,7 +137,6 @@ class Ui_SignInDialog(object):
         QWidget.setTabOrder(self.user_edit, self.password_edit)
         QWidget.setTabOrder(self.password_edit, self.ca_edit)
         QWidget.setTabOrder(self.ca_edit, self.ca_button)
-        QWidget.setTabOrder(self.ca_button, self.session_only_check)
 
         self.retranslateUi(SignInDialog)
 
@@ -160,6 +154,5 @@ class Ui_SignInDialog(object):
 #if QT_CONFIG(tooltip)
         self.ca_button.setToolTip(QCoreApplication.translate("SignInDialog", u"Ch\u1ecdn t\u1ec7p ch\u1ee9ng ch\u1ec9 (CA) c\u1ee7a c\u01a1 quan", None))
 #endif // QT_CONFIG(tooltip)
-        self.session_only_check.setText(QCoreApplication.translate("SignInDialog", u"\u0110\u0103ng nh\u1eadp &ch\u1ec9 cho phi\u00ean l\u00e0m vi\u1ec7c n\u00e0y (ph\u1ea3i \u0111\u0103ng nh\u1eadp l\u1ea1i khi m\u1edf l\u1ea1i ch\u01b0\u01a1ng tr\u00ecnh)", None))
     # retranslateUi
 
