@@ -50,7 +50,6 @@ from ioc_console.domain.text import fold
 
 #: Reports a year in the source province's first year of the service.
 PER_YEAR = 600
-NUMBER_PREFIX = "PA"
 #: URL scheme of demo photos in simulated Open311 posts: ``demo://photo/<seed>.png``.
 MEDIA_URL_PREFIX = "demo://photo/"
 
@@ -419,7 +418,7 @@ class _Generator:
         year = received.year
         seq = self.sequence.get(year, 0) + 1
         self.sequence[year] = seq
-        return f"{NUMBER_PREFIX}-{year}-{seq:06d}"
+        return self.setting.jurisdiction.numbers.format(year, seq)
 
     def pick_place(self, issue: Issue) -> Place:
         """A unit weighted by population, among those where the issue can happen."""

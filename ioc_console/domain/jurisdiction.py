@@ -8,6 +8,7 @@ Pack layout (format 1)::
     pack.json        {"format": 1, "id", "name", "timezone", "bbox": [south, west, north, east],
                       "deadline_policy": {...}, "office_hours": {"start": "07:30", "end": "17:00"},
                       "calendar_overrides": [{"day": "2025-05-02", "working": false, "note": ""}],
+                      "report_numbers": {"prefix": "PA", "digits": 6},
                       "source": "free text: where the data comes from"}
     units.json       [{"code", "name", "kind", "parent": code | null, "lat", "lon"}, ...]
     agencies.json    [{"code", "name", "short_name", "kind", "units": [codes], "phone", "email"}, ...]
@@ -31,6 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from ioc_console.domain.errors import DomainError
+from ioc_console.domain.numbering import MAX_DIGITS, MIN_DIGITS, PREFIX_PATTERN, NumberScheme
 
 #: The newest pack format this version reads.
 PACK_FORMAT = 1
@@ -130,6 +132,8 @@ class Jurisdiction:
     policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     overrides: tuple[CalendarOverride, ...] = ()
+    #: How report numbers are written (:mod:`ioc_console.domain.numbering`).
+    numbers: NumberScheme = field(default_factory=NumberScheme)
 
     # -- indexes -------------------------------------------------------------------------------------
 
@@ -329,6 +333,14 @@ _PACK_MESSAGES: dict[str, tuple[str, str]] = {
     "pack.required": ("thiếu trường bắt buộc", "required field is missing"),
     "pack.unknown_field": ("trường không được hỗ trợ (gõ sai tên?)", "unknown field (misspelt?)"),
     "pack.type": ("phải là {expected}", "must be {expected}"),
+    "pack.bad_number_prefix": (
+        "tiền tố số phản ánh «{value}» không hợp lệ: 1 đến 8 chữ in hoa không dấu hoặc chữ số, bắt đầu bằng chữ",
+        'invalid report number prefix "{value}": 1 to 8 capital ASCII letters or digits, starting with a letter',
+    ),
+    "pack.number_digits": (
+        "số chữ số của số phản ánh phải từ {low} đến {high}, không phải {value}",
+        "report number digits must be between {low} and {high}, not {value}",
+    ),
     "pack.empty": ("không được để trống", "must not be empty"),
     "pack.bad_code": (
         "mã «{value}» không hợp lệ: chỉ dùng chữ không dấu, chữ số, dấu chấm, gạch ngang và gạch dưới",
@@ -653,6 +665,7 @@ class _Meta:
     policy: DeadlinePolicy
     office_hours: OfficeHours
     overrides: tuple[CalendarOverride, ...]
+    numbers: NumberScheme
 
 
 class _PackReader:
@@ -696,6 +709,7 @@ class _PackReader:
             policy=meta.policy,
             office_hours=meta.office_hours,
             overrides=meta.overrides,
+            numbers=meta.numbers,
         )
 
     # pack.json ------------------------------------------------------------------------------------
@@ -707,7 +721,7 @@ class _PackReader:
             where,
             obj,
             ("id", "name", "timezone", "bbox", "deadline_policy", "office_hours"),
-            ("format", "source", "calendar_overrides"),
+            ("format", "source", "calendar_overrides", "report_numbers"),
         )
         pack_format = _integer(where, obj, "format", PACK_FORMAT)
         if pack_format < 1 or pack_format > PACK_FORMAT:
@@ -722,7 +736,21 @@ class _PackReader:
         hours = self._office_hours(_Where("pack.json", prefix="office_hours."), obj["office_hours"])
         policy = self._policy(_Where("pack.json", prefix="deadline_policy."), obj["deadline_policy"], hours)
         overrides = self._overrides(obj.get("calendar_overrides", []))
-        return _Meta(pack_id, name, timezone, bbox, policy, hours, overrides)
+        numbers = self._numbers(_Where("pack.json", prefix="report_numbers."), obj.get("report_numbers", {}))
+        return _Meta(pack_id, name, timezone, bbox, policy, hours, overrides, numbers)
+
+    @staticmethod
+    def _numbers(where: _Where, value: object) -> NumberScheme:
+        obj = _object(where, value)
+        _keys(where, obj, (), ("prefix", "digits"))
+        defaults = NumberScheme()
+        prefix = _str(where, obj, "prefix", defaults.prefix)
+        if not PREFIX_PATTERN.fullmatch(prefix):
+            raise where.fail("pack.bad_number_prefix", "prefix", value=prefix)
+        digits = _integer(where, obj, "digits", defaults.digits)
+        if not MIN_DIGITS <= digits <= MAX_DIGITS:
+            raise where.fail("pack.number_digits", "digits", value=digits, low=MIN_DIGITS, high=MAX_DIGITS)
+        return NumberScheme(prefix, digits)
 
     @staticmethod
     def _bbox(where: _Where, value: object) -> tuple[float, float, float, float]:

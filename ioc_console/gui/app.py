@@ -359,6 +359,7 @@ class Console(QObject):
         self.window.statusBar().addPermanentWidget(status)
         status.show_status(session.status)
         session.status_changed.connect(status.show_status)
+        session.status_changed.connect(self._tell_workspace_reachable)
         self.sync_status = status
 
         def refused(what: object) -> None:
@@ -380,11 +381,20 @@ class Console(QObject):
         self._refresh_timer.timeout.connect(self._on_hub_changes)
         session.changes_applied.connect(self._on_changes_applied)
 
+    def _tell_workspace_reachable(self, status: object = None) -> None:
+        session, workspace = self.session, self.workspace
+        if session is not None and workspace is not None:
+            from ioc_console.sync.status import SyncState
+
+            workspace.hub_reachable = session.status.state in (SyncState.ONLINE, SyncState.SYNCING)
+
     def _on_changes_applied(self, changes: object) -> None:
         for old, new in getattr(changes, "renamed", ()):
             # A call typed in offline got its real number from the hub: keep showing it.
             if self.window.wanted_report == old:
                 self.window.select_report(new)
+            if self.workspace is not None:
+                self.workspace.report_numbered(old, new)
         self._changed.update(getattr(changes, "upserted", ()) + getattr(changes, "removed", ()))
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
@@ -513,6 +523,7 @@ class Console(QObject):
             **extra,
         )
         self.hub_changes.connect(self.workspace.follow)
+        self._tell_workspace_reachable()
         if actor.role in (Role.SUPERVISOR, Role.ADMIN):
             self._open_desk(names)
         self._hold_for_undo()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ioc_console.domain.deadlines import DeadlineState, deadline_state
 from ioc_console.domain.report import Report
+from ioc_console.store import is_provisional
 
 from ioc_console.gui.history_model import HistoryModel
 from ioc_console.gui.history_view import HistoryView
@@ -225,10 +226,11 @@ class ReportDetailPane(QWidget):
     def show_report(self, report: Report) -> None:
         names, lang = self._names, self._names.lang
         self._report = report
+        # A call typed in here goes by a provisional number until the hub numbers it: that one is
+        # never shown as if it were the report's number (an operator could read it to a caller).
+        number = self.tr("(chờ máy chủ IOC cấp số)") if is_provisional(report.number) else report.number
         self.number.setText(
-            self.tr("Phản ánh %s") % report.number
-            if not report.title
-            else f"{report.number} · {report.title}"
+            self.tr("Phản ánh %s") % number if not report.title else f"{number} · {report.title}"
         )
         self.status.setText(report.status.label(lang))
         self.category.setText(names.category(report.category))

@@ -11,7 +11,9 @@ The console cannot number a report: the hub does. A saved call is a :class:`Repo
 provisional number (``TAM-`` and eight hex digits), the hotline channel, status "new", its receipt
 event and deadlines, written to the local store with a ``submit`` outbox entry in one transaction
 (:func:`save_hotline_report`). It shows at once as pending; the sync sends it to the hub's intake,
-which gives it its real number.
+which gives it its real number (the jurisdiction's scheme, :mod:`ioc_console.domain.numbering`). The
+provisional number is never shown as the report's: the workspace says the number will come from the
+hub, and shows it once it has (:meth:`Workspace.report_numbered`).
 
 While the operator types, once the category and the place are known, reports near in place and
 time with similar words are listed beside the form (:class:`~ioc_console.gui.duplicates.DuplicateFinder`).
@@ -41,7 +43,7 @@ from ioc_console.domain.jurisdiction import DeadlinePolicy, Jurisdiction
 from ioc_console.domain.lifecycle import Action, Actor, Channel, Priority, Status
 from ioc_console.domain.report import Contact, Event, Location, Report
 from ioc_console.domain.text import normalize_phone
-from ioc_console.store import LocalStore, OutboxEntry
+from ioc_console.store import PROVISIONAL_PREFIX, LocalStore, OutboxEntry, is_provisional
 
 from ioc_console.gui.duplicates import DuplicateFinder, DuplicatePanel, WrappedHeights, fit_wrapped
 from ioc_console.gui.forms.ui_intake import Ui_IntakeDialog
@@ -56,7 +58,6 @@ MAX_NAME = 100
 MAX_DESCRIPTION = 4000
 MAX_ADDRESS = 300
 MIN_DESCRIPTION = 10
-PROVISIONAL_PREFIX = "TAM-"
 
 #: Vietnamese numbers in national form: mobiles (03, 05, 07, 08, 09 + 8 digits) and landlines
 #: (02 + area code + subscriber: 11 digits in all).
@@ -83,10 +84,6 @@ def vn_phone(text: str) -> str | None:
 def provisional_number() -> str:
     """A number the report goes by until the hub gives it its own."""
     return PROVISIONAL_PREFIX + uuid.uuid4().hex[:8].upper()
-
-
-def is_provisional(number: str) -> bool:
-    return number.startswith(PROVISIONAL_PREFIX)
 
 
 @dataclass(frozen=True)

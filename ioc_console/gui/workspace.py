@@ -226,6 +226,11 @@ class Workspace(QObject):
         self._map_wanted = window.with_map if with_map is None else with_map
         self.map: MapWidget | None = None
         self.intake: IntakeDialog | None = None
+        #: Whether the hub answers now (None: no hub, the demo on this machine alone); said when a
+        #: call is saved, since its number comes from the hub.
+        self.hub_reachable: bool | None = None
+        #: Provisional numbers of calls typed in here that the hub has not numbered yet.
+        self._awaiting_numbers: set[str] = set()
 
         # 1. The queue and the details, over a source that marks pending actions.
         themes = window.themes
@@ -599,7 +604,26 @@ class Workspace(QObject):
         self.window.select_report(number)
         if self.map is not None:
             self.map.select(number)
-        self._show_status(self.tr("Đã ghi nhận phản ánh %1 (chờ gửi lên máy chủ).").replace("%1", number))
+        # The number read to the caller is the hub's; until it comes, say so (never the provisional one).
+        self._awaiting_numbers.add(number)
+        if self.hub_reachable:
+            text = self.tr("Đã ghi nhận cuộc gọi; đang chờ máy chủ IOC cấp số phản ánh…")
+        else:
+            text = self.tr(
+                "Đã ghi nhận cuộc gọi khi chưa kết nối được máy chủ IOC: số phản ánh sẽ có khi kết nối lại, "
+                "và sẽ hiện ở đây."
+            )
+        self.window.statusBar().showMessage(text)
+
+    def report_numbered(self, provisional: str, number: str) -> None:
+        """The hub took in a report typed in here and gave it ``number``: tell the operator, who may
+        still have the caller on the line or call them back with it."""
+        if provisional not in self._awaiting_numbers:
+            return
+        self._awaiting_numbers.discard(provisional)
+        self.window.statusBar().showMessage(
+            self.tr("Cuộc gọi đã có số phản ánh: %1 (đọc số này cho người gọi).").replace("%1", number)
+        )
 
     def _on_intake_finished(self, dialog: IntakeDialog) -> None:
         if self.intake is dialog:

@@ -23,10 +23,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, bindparam, create_engine, event, select, update
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from ioc_console.domain.numbering import NumberScheme
 from ioc_console.hub import schema
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -182,6 +185,57 @@ class Database:
             conn.execute(schema.counters.insert(), {"name": name, "value": 1})
             return 1
         return int(row[0])
+
+    @staticmethod
+    def take_report_number(conn: Connection, scheme: NumberScheme, year: int) -> str:
+        """The next report number of ``year`` in ``scheme``: one more than the last one handed out,
+        or, the first time, than the highest number of that year already stored (a demo history or
+        a restored database). The counter's row lock is held until the transaction ends; two
+        transactions that both find no counter yet agree through the row's primary key (the second
+        waits for the first, then takes the value after its)."""
+        name = f"number:{scheme.prefix}:{year}"
+        while True:
+            row = conn.execute(_NEXT_VALUE, {"counter_name": name}).first()
+            if row is not None:
+                return scheme.format(year, int(row[0]))
+            start = Database.highest_serial(conn, scheme, year) + 1
+            insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            created = conn.execute(
+                insert(schema.counters)
+                .values(name=name, value=start)
+                .on_conflict_do_nothing(index_elements=[schema.counters.c.name])
+                .returning(schema.counters.c.value)
+            ).first()
+            if created is not None:
+                return scheme.format(year, start)
+
+    @staticmethod
+    def highest_serial(conn: Connection, scheme: NumberScheme, year: int) -> int:
+        """The serial of the highest stored number of ``year`` in ``scheme`` (0 when none is)."""
+        start = scheme.year_prefix(year)
+        number = schema.reports.c.number
+        # The numbers of the year as an index range ("-" + 1 is "."); a longer number is a larger one.
+        rows = conn.execute(
+            select(number)
+            .where(number >= start, number < start[:-1] + ".")
+            .order_by(func.length(number).desc(), number.desc())
+            .limit(20)
+        ).scalars()
+        for found in rows:
+            parsed = scheme.parse(found)
+            if parsed is not None:
+                return parsed[1]
+        return 0
+
+    @staticmethod
+    def raise_report_counter(conn: Connection, scheme: NumberScheme, year: int, serial: int) -> None:
+        """Numbers up to ``serial`` of ``year`` are taken (reports stored with their own numbers)."""
+        counters = schema.counters
+        conn.execute(
+            update(counters)
+            .where(counters.c.name == f"number:{scheme.prefix}:{year}", counters.c.value < serial)
+            .values(value=serial)
+        )
 
     @staticmethod
     def counter(conn: Connection, name: str) -> int:

@@ -525,9 +525,9 @@ class HubService:
     ) -> int:
         """Number and store a new report; the counters are taken last (see the module docstring)."""
         # Numbered by the year it is stored in (an imported request may be years old).
-        year = self.now().astimezone(ZoneInfo(self.pack.jurisdiction.timezone)).year
-        n = Database.next_value(conn, f"number:{year}")
-        report.number = f"{year}-{n:06d}"
+        jurisdiction = self.pack.jurisdiction
+        year = self.now().astimezone(ZoneInfo(jurisdiction.timezone)).year
+        report.number = Database.take_report_number(conn, jurisdiction.numbers, year)
         seq = Database.next_value(conn, schema.SEQ)
         values = self._row_values(report, actor)
         source, external_id = external if external is not None else (None, None)
@@ -1406,7 +1406,10 @@ class HubService:
         count = 0
         rows: list[tuple[Report, dict[str, Any]]] = []
 
+        scheme = self.pack.jurisdiction.numbers
+
         def flush(conn: Connection) -> None:
+            highest: dict[int, int] = {}
             for report, values in rows:
                 values["seq"] = Database.next_value(conn, schema.SEQ)
                 report_id = conn.execute(_INSERT_REPORT, values).scalar_one()
@@ -1415,6 +1418,12 @@ class HubService:
                         _INSERT_EVENT,
                         [self._event_values(report_id, e, report.contact) for e in report.history],
                     )
+                parsed = scheme.parse(report.number)
+                if parsed is not None and parsed[1] > highest.get(parsed[0], 0):
+                    highest[parsed[0]] = parsed[1]
+            # New reports are numbered after these, whenever their counter was started.
+            for year, serial in highest.items():
+                Database.raise_report_counter(conn, scheme, year, serial)
             rows.clear()
 
         for report in reports:

@@ -12,6 +12,7 @@ is left as it was; the error (:mod:`ioc_console.store.errors`) says what happene
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import sqlite3
@@ -48,6 +49,7 @@ from sqlalchemy.pool import StaticPool
 from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import Action, Channel, Priority, Status
+from ioc_console.domain.numbering import NumberScheme
 from ioc_console.domain.report import Contact, Location, Report
 from ioc_console.store.compact import attachments_from, attachments_text, history_from, history_text
 from ioc_console.store.convert import (
@@ -119,6 +121,8 @@ _LOOKUP = 500
 
 _JURISDICTION_KEY = "jurisdiction.fingerprint"
 _NAMES_KEY = "jurisdiction.names"
+#: The jurisdiction's report number scheme: "<prefix> <digits>".
+_NUMBERS_KEY = "jurisdiction.numbers"
 
 
 class OutboxState(StrEnum):
@@ -584,6 +588,7 @@ class LocalStore:
         fingerprint = _fingerprint(_jurisdiction_data(j))
         names = _fingerprint(_names_data(j))
         with self._transaction(write=True) as conn:
+            self._set_meta(conn, _NUMBERS_KEY, f"{j.numbers.prefix} {j.numbers.digits}")
             if self._get_meta(conn, _JURISDICTION_KEY) == fingerprint:
                 self._reference = RowReference.of(j)
                 return
@@ -704,11 +709,18 @@ class LocalStore:
                 )
             ).all()
             agencies = conn.execute(select(AgencyRecord.code, AgencyRecord.rank)).all()
+            numbers = self._get_meta(conn, _NUMBERS_KEY)
+        scheme = NumberScheme()
+        if numbers is not None:
+            prefix, _, width = numbers.partition(" ")
+            with contextlib.suppress(ValueError):  # (unreadable: the default until the pack loads)
+                scheme = NumberScheme(prefix, int(width))
         return RowReference.build(
             {u.code: (u.name, u.parent) for u in units},
             {u.code: u.rank for u in units},
             {c.code: c.rank for c in categories},
             {a.code: a.rank for a in agencies},
+            scheme,
         )
 
     # -- reports ------------------------------------------------------------------------------------
@@ -981,8 +993,9 @@ class LocalStore:
 
     def _page(self, conn: Connection, q: ReportQuery) -> Sequence[Any]:
         filtered = has_filters(q)
-        search = Search.of(q.text, q.search_phone)
-        if not filtered and search is None:
+        search = Search.of(q.text, q.search_phone, self._reference.numbers)
+        if (not filtered and search is None) or (search is not None and search.exact is not None):
+            # (A whole report number: its index finds the one report.)
             return conn.execute(self._select(q, scan=False)).all()
         budget: float | None = SCAN_BUDGET
         expression: str | None = None
@@ -1106,7 +1119,7 @@ class LocalStore:
 
     def count(self, q: ReportQuery) -> int:
         """How many reports match ``q`` (its sort and page ignored)."""
-        search = Search.of(q.text, q.search_phone)
+        search = Search.of(q.text, q.search_phone, self._reference.numbers)
         with self._transaction(write=False) as conn:
             expression = None
             if search is not None and search.expression is not None:

@@ -20,6 +20,7 @@ from sqlalchemy.sql.operators import custom_op
 
 from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.lifecycle import Channel, Priority, Status
+from ioc_console.domain.numbering import NumberScheme
 from ioc_console.domain.text import digits, normalize_phone
 from ioc_console.store.convert import STATUS_RANK, to_micros
 from ioc_console.store.folding import match_expression
@@ -229,6 +230,9 @@ class Ranks(Protocol):
         """Each unit code with itself and every unit below it."""
         ...
 
+    @property
+    def numbers(self) -> NumberScheme: ...
+
 
 def _plain(column: Any) -> Any:
     return column
@@ -282,17 +286,25 @@ def fts_matches(expression: str) -> Select[Any]:
 
 @dataclass(frozen=True)
 class Search:
-    """What a search text asks for: folded words, a number prefix, a phone prefix (any may be None)."""
+    """What a search text asks for: folded words, a number prefix, a phone prefix (any may be None);
+    or one whole report number (``exact``), which then is all it asks for."""
 
     expression: str | None
     number: str | None
     phone: str | None
+    exact: str | None = None
 
     @classmethod
-    def of(cls, text: str, search_phone: bool) -> Search | None:
-        """None when there is nothing to search for yet (blank, or a single letter being typed)."""
+    def of(cls, text: str, search_phone: bool, numbers: NumberScheme | None = None) -> Search | None:
+        """None when there is nothing to search for yet (blank, or a single letter being typed).
+
+        A whole report number as the jurisdiction writes it, typed with or without its prefix
+        (:meth:`NumberScheme.read`), finds that report and no other."""
         if not text.strip():
             return None
+        whole = (numbers if numbers is not None else NumberScheme()).read(text)
+        if whole is not None:
+            return cls(None, None, None, whole)
         expression = match_expression(text)
         compact = "".join(text.split()).upper()
         number = compact if any(ch.isdigit() for ch in compact) else None
@@ -302,6 +314,8 @@ class Search:
         return cls(expression, number, phone)
 
     def condition(self, col: Callable[[Any], Any] = _plain) -> ColumnElement[bool]:
+        if self.exact is not None:
+            return R.number == self.exact  # (always by the number's index)
         alternatives: list[ColumnElement[bool]] = []
         if self.expression is not None:
             alternatives.append(col(R.id).in_(fts_matches(self.expression).scalar_subquery()))
@@ -375,7 +389,7 @@ def conditions(
         terms.append(unindexed(R.id) <= q.arrived_by)
     if q.arrived_after is not None:
         terms.append(R.id > q.arrived_after)  # a few: the row ids' own range
-    search = Search.of(q.text, q.search_phone)
+    search = Search.of(q.text, q.search_phone, ranks.numbers)
     if search is not None:
         if expression is not None and search.expression is not None:
             search = replace(search, expression=expression)  # (the same matches, found faster)

@@ -9,10 +9,11 @@ fraction of a second.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
+from ioc_console.domain.numbering import NumberScheme
 from ioc_console.domain.report import Report
 from ioc_console.domain.text import normalize_phone
 from ioc_console.store.convert import PRIORITY_RANK, STATUS_RANK, TERMINAL_VALUES
@@ -50,6 +51,8 @@ class RowReference:
     below: dict[str, frozenset[str]]
     #: Names of a unit and the units above it (the top-level unit left out): ``units.place_names``.
     place_names: dict[str, str]
+    #: How the jurisdiction writes report numbers (a search for one finds that report only).
+    numbers: NumberScheme = field(default_factory=NumberScheme)
 
     @classmethod
     def empty(cls) -> RowReference:
@@ -62,6 +65,7 @@ class RowReference:
         unit_rank: dict[str, int],
         category_rank: dict[str, int],
         agency_rank: dict[str, int],
+        numbers: NumberScheme | None = None,
     ) -> RowReference:
         """From units (code -> name, parent) in pack order."""
         district: dict[str, str | None] = {}
@@ -80,6 +84,7 @@ class RowReference:
             district=district,
             below={code: frozenset(codes) for code, codes in below.items()},
             place_names=place,
+            numbers=numbers if numbers is not None else NumberScheme(),
         )
 
     @classmethod
@@ -89,6 +94,7 @@ class RowReference:
             _unit_ranks(j),
             {code: rank for rank, code in enumerate(j.categories)},
             {code: rank for rank, code in enumerate(j.agencies)},
+            j.numbers,
         )
 
     def row(self, report_id: int, r: Report) -> tuple[tuple[Any, ...], tuple[Any, ...]]:

@@ -1858,6 +1858,10 @@
         <translation>History</translation>
     </message>
     <message>
+        <source>(chờ máy chủ IOC cấp số)</source>
+        <translation>(number to come from the IOC hub)</translation>
+    </message>
+    <message>
         <source>Phản ánh %s</source>
         <translation>Report %s</translation>
     </message>
@@ -2580,7 +2584,7 @@
     <name>Workspace</name>
     <message>
         <source>chờ gửi</source>
-        <extracomment>More changed reports than this at once are shown by reading the whole set again. The agency counts are taken again this long after the last of a run of changes. The hotline intake&apos;s shortcut.</extracomment>
+        <extracomment>More changed reports than this at once are shown by reading the whole set again. The agency counts are taken again this long after the last of a run of changes. The hotline intake&apos;s shortcut. Whether the hub answers now (None: no hub, the demo on this machine alone); said when a call is saved, since its number comes from the hub. Provisional numbers of calls typed in here that the hub has not numbered yet.</extracomment>
         <translation>waiting to send</translation>
     </message>
     <message>
@@ -2616,8 +2620,16 @@
         <translation>The action could not be saved</translation>
     </message>
     <message>
-        <source>Đã ghi nhận phản ánh %1 (chờ gửi lên máy chủ).</source>
-        <translation>Report %1 recorded (waiting to be sent to the hub).</translation>
+        <source>Đã ghi nhận cuộc gọi; đang chờ máy chủ IOC cấp số phản ánh…</source>
+        <translation>Call recorded; waiting for the IOC hub to give its report number…</translation>
+    </message>
+    <message>
+        <source>Đã ghi nhận cuộc gọi khi chưa kết nối được máy chủ IOC: số phản ánh sẽ có khi kết nối lại, và sẽ hiện ở đây.</source>
+        <translation>Call recorded while the IOC hub cannot be reached: its report number will come when the hub is reached again, and will show here.</translation>
+    </message>
+    <message>
+        <source>Cuộc gọi đã có số phản ánh: %1 (đọc số này cho người gọi).</source>
+        <translation>The call now has its report number: %1 (read this number to the caller).</translation>
     </message>
 </context>
 </TS>

@@ -356,34 +356,34 @@ def test_the_hubs_number_replaces_the_provisional_one_everywhere_in_one_go(
     try:
         call = hotline_report("Nắp hố ga bị vỡ giữa đường Trần Quang Diệu, xe máy dễ sụp")
         other = hotline_report("Hố ga thứ hai cùng đoạn đường, người dân gọi báo lại")
-        other = replace(other, number="2025-000007")
+        other = replace(other, number="PA-2025-000007")
         store.upsert_reports([other])
         submit = save_hotline_report(store, call)
         logged = store.enqueue_action(call.number, Action.LOG_CALL, {"outcome": "Gọi lại"}, 1)
         duplicate = store.enqueue_action(other.number, Action.MARK_DUPLICATE, {"original": call.number}, 1)
         store.set_drafts({call.number: {"note_progress": {"payload": {"note": "nháp"}}}})
-        hub_copy = replace(call, number="2025-000042", history=list(call.history))
+        hub_copy = replace(call, number="PA-2025-000042", history=list(call.history))
         if pulled_first:
             store.upsert_reports([hub_copy])
 
         assert store.resolve_provisional(submit.id, hub_copy) == call.number
 
         assert store.get_report(call.number) is None
-        renamed = store.get_report("2025-000042")
+        renamed = store.get_report("PA-2025-000042")
         assert renamed is not None and [e.action for e in renamed.history] == [Action.SUBMIT]
         assert renamed.description == call.description
         assert store.count(ReportQuery(text="Trần Quang Diệu")) == 1
-        assert [r.number for r in store.query(ReportQuery(text="2025-000042", limit=None))] == ["2025-000042"]
+        assert [r.number for r in store.query(ReportQuery(text="PA-2025-000042", limit=None))] == ["PA-2025-000042"]
         entries = {
             e.id: e for e in (store.outbox_entry(i) for i in (submit.id, logged.id, duplicate.id)) if e
         }
         assert entries[submit.id].state is OutboxState.ACKNOWLEDGED
-        assert entries[submit.id].report_number == entries[logged.id].report_number == "2025-000042"
+        assert entries[submit.id].report_number == entries[logged.id].report_number == "PA-2025-000042"
         assert entries[logged.id].state is OutboxState.PENDING
-        assert entries[duplicate.id].payload == {"original": "2025-000042"}
-        assert set(store.drafts()) == {"2025-000042"}
+        assert entries[duplicate.id].payload == {"original": "PA-2025-000042"}
+        assert set(store.drafts()) == {"PA-2025-000042"}
         rows = {r.number: r for r in store.query(ReportQuery(limit=None))}
-        assert rows["2025-000042"].pending  # the call logged after it still waits
+        assert rows["PA-2025-000042"].pending  # the call logged after it still waits
     finally:
         store.close()
     with contextlib.closing(sqlite3.connect(tmp_path / "rename.sqlite3")) as db:
