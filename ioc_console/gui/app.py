@@ -37,6 +37,7 @@ from qasync import QEventLoop
 
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.lifecycle import Actor, Role
+from ioc_console.private_files import private_folder
 
 from ioc_console.gui import i18n
 from ioc_console.gui.look import DeadlineLook
@@ -165,7 +166,7 @@ class Console(QObject):
 
         self._log_step("data folder and settings")
         self.data_dir = (options.data_dir or default_data_dir()).expanduser().resolve()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.data_dir)  # local copies, photos and settings: this user's alone
         self.settings = QSettings(str(self.data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
 
         self._log_step("language")
@@ -442,7 +443,10 @@ class Console(QObject):
             return
         credentials = self._credentials or MemoryCredentials()
         await session.close()
-        await sign_out(session.signed_in, credentials, session.store)
+        # The downloaded photos go too: they are citizens' (the cache is the data folder's, not the user's).
+        await sign_out(
+            session.signed_in, credentials, session.store, caches=[self.data_dir / "cache" / "photos"]
+        )
         self.settings.remove(HUB_USER_KEY)
         log.info("signed out; the local copy is forgotten")
         self.window.close()

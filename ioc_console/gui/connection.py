@@ -26,6 +26,7 @@ import httpx
 from PySide6.QtCore import QObject, Signal
 
 from ioc_console.domain.jurisdiction import Jurisdiction
+from ioc_console.private_files import private_folder
 from ioc_console.store import LocalStore
 from ioc_console.sync import apply
 from ioc_console.sync.client import tls_context
@@ -196,7 +197,7 @@ async def connect(
     path = folder / STORE_NAME
     try:
         if store is None:
-            await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+            await asyncio.to_thread(private_folder, folder)
             say("open")
             store = await asyncio.to_thread(LocalStore.open, path, check=False)
         say("pack")

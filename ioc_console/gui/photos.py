@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from ioc_console.domain.report import Attachment
+from ioc_console.private_files import private_folder
 
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import Names
@@ -98,7 +99,8 @@ class PhotoCache:
 
     def put(self, attachment_id: str, data: bytes) -> None:
         path = self.path(attachment_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
+        private_folder(path.parent)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
         try:
             with os.fdopen(fd, "wb") as f:

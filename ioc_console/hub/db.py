@@ -31,6 +31,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from ioc_console.domain.numbering import NumberScheme
 from ioc_console.hub import schema
+from ioc_console.private_files import private_file, private_folder
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Files of a pack folder that are stored with it.
@@ -113,7 +114,9 @@ class Database:
         self.url = url
         path = _sqlite_file(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # The file holds citizens' names and phone numbers: its user's alone (0600, in a folder
+            # made 0700 when the hub creates it; an existing folder is left as it is).
+            private_file(private_folder(path.parent, ours=False) / path.name)
         self.is_sqlite = path is not None
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self.writer = _make_engine(url, immediate=True, pool_size=pool_size)

@@ -51,6 +51,7 @@ from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import Action, Channel, Priority, Status
 from ioc_console.domain.numbering import NumberScheme
 from ioc_console.domain.report import Contact, Location, Report
+from ioc_console.private_files import private_file, private_folder
 from ioc_console.store.compact import attachments_from, attachments_text, history_from, history_text
 from ioc_console.store.convert import (
     STATUS_RANK,
@@ -261,6 +262,9 @@ def _configure(raw: sqlite3.Connection) -> None:
     if mode is None or str(mode[0]).lower() != "wal":
         raise sqlite3.OperationalError("database is locked (cannot switch to WAL)")
     raw.execute("PRAGMA synchronous = NORMAL")
+    # Deleted rows are overwritten with zeros, not left in free pages: a signed-out user's
+    # citizens' names and phone numbers must not stay readable in the file.
+    raw.execute("PRAGMA secure_delete = ON")
     raw.execute("PRAGMA temp_store = MEMORY")
     raw.execute("PRAGMA cache_size = -65536")
     raw.execute("PRAGMA mmap_size = 268435456")
@@ -476,7 +480,8 @@ class LocalStore:
         path = Path(path)
         _check_header(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Citizens' names and phone numbers: the file (and so its WAL) is its user's alone.
+            private_file(private_folder(path.parent, ours=False) / path.name)
         except OSError as error:
             raise StoreIOError(path, error.strerror or str(error)) from error
         raw: sqlite3.Connection | None = None
@@ -516,6 +521,22 @@ class LocalStore:
                 config = alembic_config()
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
+
+    def scrub(self) -> None:
+        """Leave nothing of deleted rows in the files: rebuild the database (``VACUUM``) and empty
+        the WAL into it (the WAL would still hold the pages as they were before the deletion)."""
+        with self._lock:
+            raw = self._raw
+            if raw is None:
+                raise StoreClosed(self.path)
+            try:
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as error:
+                translated = _translate(self.path, error)
+                if translated is None:
+                    raise
+                raise translated from error
 
     def check(self) -> None:
         """SQLite's quick integrity check of the whole file; raises :class:`StoreCorrupt`.

@@ -19,6 +19,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from ioc_console.private_files import private_folder
+
 if TYPE_CHECKING:
     from ioc_console.store.local import LocalStore
 
@@ -82,8 +84,7 @@ def spool_photos(store_path: Path, sources: Iterable[Path], stage: str) -> list[
     """Copy ``sources`` into the spool (each written, flushed to disk, then renamed); the payload's
     :data:`PHOTOS` list. Raises :class:`ValueError` for a file that is not an acceptable photo and
     :class:`OSError` when copying fails; either way nothing is left behind."""
-    folder = spool_folder(store_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(spool_folder(store_path))
     done: list[dict[str, Any]] = []
     try:
         for source in sources:

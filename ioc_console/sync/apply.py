@@ -17,6 +17,7 @@ The outbox's writes are the store's own (:meth:`LocalStore.acknowledge`, :meth:`
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,7 @@ from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxState
 from ioc_console.store.local import index_search
 from ioc_console.store.models import FTS_TABLE
+from ioc_console.store.photos import spool_folder
 from ioc_console.store.rows import PreparedReport, RowReference
 
 #: The change feed's cursor (the last sequence number applied) in the store's meta table.
@@ -269,7 +271,9 @@ def claim(store: LocalStore, who: str) -> str | None:
 
 def forget_local_copy(store: LocalStore) -> int:
     """Delete the signed-in user's local copy: reports, outbox, drafts, cursor and owner (the
-    jurisdiction's reference data stays). Returns how many actions were still waiting."""
+    jurisdiction's reference data stays), with nothing of them left in the files (the deleted pages
+    are zeroed, the database rebuilt and its WAL emptied) and the photos spooled for the outbox.
+    Returns how many actions were still waiting."""
     with store._transaction(write=True) as conn:
         raw = _raw(store, conn)
         waiting = int(raw.execute("SELECT count(*) FROM outbox WHERE state = ?", (_PENDING,)).fetchone()[0])
@@ -278,6 +282,8 @@ def forget_local_copy(store: LocalStore) -> int:
         raw.execute("DELETE FROM outbox")
         for key in (CURSOR_KEY, IDENTITY_KEY, DRAFTS_KEY, USER_KEY):
             store._set_meta(conn, key, None)
+    store.scrub()
+    shutil.rmtree(spool_folder(store.path), ignore_errors=True)
     return waiting
 
 

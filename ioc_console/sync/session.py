@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import shutil
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,8 +176,15 @@ def remembered_user(store: LocalStore, name: str) -> UserInfo | None:
         return None
 
 
-async def sign_out(signed_in: SignedIn, credentials: Credentials, store: LocalStore | None) -> int:
-    """End the session, forget the token and the local copy; the actions still waiting (dropped)."""
+async def sign_out(
+    signed_in: SignedIn,
+    credentials: Credentials,
+    store: LocalStore | None,
+    *,
+    caches: Sequence[Path] = (),
+) -> int:
+    """End the session, forget the token and the local copy (nothing of it left in the files), and
+    remove the ``caches`` folders (downloaded photos); the actions still waiting (dropped)."""
     client = signed_in.client
     url, name = client.base_url, signed_in.user.name
     try:
@@ -186,6 +195,8 @@ async def sign_out(signed_in: SignedIn, credentials: Credentials, store: LocalSt
         await client.aclose()
     with contextlib.suppress(CredentialsUnavailable):
         await asyncio.to_thread(credentials.delete_token, url, name)
+    for folder in caches:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
     if store is None:
         return 0
     return await asyncio.to_thread(apply.forget_local_copy, store)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -207,6 +209,20 @@ def test_load_photo_without_qt_widgets(tmp_path) -> None:
     assert fetched == ["X-1"]
     assert not load_photo("X-2", lambda _i: b"", cache).ok
     assert not load_photo("X-3", lambda _i: "text, not bytes", cache).ok  # type: ignore[arg-type,return-value]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_cached_photos_are_the_users_alone(tmp_path) -> None:
+    before = os.umask(0o022)
+    try:
+        cache = PhotoCache(tmp_path / "cache" / "photos")
+        cache.put("PA-1-1", b"\xff\xd8\xff photo")
+    finally:
+        os.umask(before)
+    stored = cache.path("PA-1-1")
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache.folder.stat().st_mode) == 0o700
 
 
 def test_the_cache_keeps_ids_out_of_paths_and_trims_the_oldest(tmp_path) -> None:

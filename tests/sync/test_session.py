@@ -10,7 +10,7 @@ from faults import FaultyTransport
 from sync_support import PASSWORD, DictKeyring, ThreadHub, eventually, open_store
 
 from ioc_console.domain.lifecycle import Action, Role
-from ioc_console.store import ReportQuery
+from ioc_console.store import LocalStore, ReportQuery
 from ioc_console.sync import apply
 from ioc_console.sync.client import HubClient
 from ioc_console.sync.credentials import KeyringCredentials, MemoryCredentials
@@ -128,3 +128,56 @@ def test_signing_out_forgets_the_token_the_session_and_the_local_copy(hub: Threa
         asyncio.run(scenario())
     finally:
         store.close()
+
+
+def _files_holding(folder: Path, needles: list[bytes]) -> dict[str, list[bytes]]:
+    found: dict[str, list[bytes]] = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            hits = [n for n in needles if n in data]
+            if hits:
+                found[path.name] = hits
+    return found
+
+
+def test_signing_out_leaves_no_citizen_data_in_the_files(hub: ThreadHub, tmp_path: Path) -> None:
+    description = "Cống thoát nước hẻm 42 vỡ, nước tràn ra đường"
+    # Enough reports that deleting them frees whole pages (a lone row is rewritten in place anyway).
+    for n in range(40):
+        hub.submit(f"Đèn đường số {n} ở khu phố 3 không sáng, cả đoạn đường tối om vào ban đêm")
+    number = hub.submit(
+        description,
+        first_name="Quýnh",
+        last_name="Hoàng Khắc",
+        phone="0912 468 357",
+        email="quynh.hk@example.vn",
+    )
+    needles = ["Quýnh".encode(), b"0912468357", b"quynh.hk@example.vn", description.encode()]
+    path = tmp_path / "copy" / "console.sqlite3"
+    photos = tmp_path / "cache" / "photos"
+    (photos / "ab").mkdir(parents=True)
+    (photos / "ab" / "ab12.img").write_bytes(b"\xff\xd8\xff a citizen's photo")
+    credentials = MemoryCredentials()
+    stores = [open_store(path)]
+
+    async def scenario() -> None:
+        signed = await sign_in(HubAddress(hub.url), "lan.nt", PASSWORD, credentials, store=stores[0])
+        engine = SyncEngine(signed.client, stores[0], identity=signed.identity)
+        await engine.start()
+        report = await eventually(lambda: stores[0].get_report(number), what="the first sync")
+        assert "Quýnh" in (report.contact.name or "")
+        await engine.close()
+        stores[0].close()  # (the WAL is written into the file, as after a day's work)
+        # The citizen is in the database file now: what this test looks for can be found...
+        assert set(_files_holding(path.parent, needles)) == {path.name}
+        stores[0] = LocalStore.open(path)
+        await sign_out(signed, credentials, stores[0], caches=[photos])
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        stores[0].close()
+    # ... and after signing out, not a byte of them is left, and the downloaded photos are gone.
+    assert _files_holding(path.parent, needles) == {}
+    assert not photos.exists()
