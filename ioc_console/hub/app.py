@@ -121,7 +121,9 @@ def create_app(settings: HubSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.pool_size)
     packs = PackHolder()
     service = HubService(settings, db, packs)
-    broadcaster = Broadcaster(service, settings.poll_interval)
+    broadcaster = Broadcaster(
+        service, settings.poll_interval, listen_url=None if db.is_sqlite else db.libpq_url
+    )
     service.notify = broadcaster.poke
 
     def start() -> None:

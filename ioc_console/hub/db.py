@@ -24,6 +24,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -46,6 +47,9 @@ _NEXT_VALUE = (
     .values(value=schema.counters.c.value + 1)
     .returning(schema.counters.c.value)
 )
+_NOTIFY = sql_text("SELECT pg_notify(:channel, :payload)")
+#: The PostgreSQL notification channel on which a committed change is announced to every hub process.
+NOTIFY_CHANNEL = "ioc_hub_changes"
 _COUNTER = select(schema.counters.c.value).where(schema.counters.c.name == bindparam("counter_name"))
 
 
@@ -175,6 +179,11 @@ class Database:
             )
 
     @property
+    def libpq_url(self) -> str:
+        """The PostgreSQL URL as libpq (psycopg) takes it, for a connection of its own."""
+        return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    @property
     def safe_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
 
@@ -182,8 +191,13 @@ class Database:
 
     @staticmethod
     def next_value(conn: Connection, name: str) -> int:
-        """Take the next value of a counter row; its row lock is held until the transaction ends."""
+        """Take the next value of a counter row; its row lock is held until the transaction ends.
+
+        On PostgreSQL this also queues a ``NOTIFY`` on :data:`NOTIFY_CHANNEL` with the counter's name:
+        every hub process listening hears of it when (and only if) the transaction commits."""
         row = conn.execute(_NEXT_VALUE, {"counter_name": name}).first()
+        if conn.dialect.name == "postgresql":
+            conn.execute(_NOTIFY, {"channel": NOTIFY_CHANNEL, "payload": name})
         if row is None:
             conn.execute(schema.counters.insert(), {"name": name, "value": 1})
             return 1

@@ -1,9 +1,14 @@
 """Live events: every committed change announced to every connected console that may see it.
 
-Each hub process runs one poller that reads the change sequence counter every ``poll_interval``
-(250 ms by default): a change committed by any process sharing the database is found within that
-time, so several processes on one PostgreSQL announce the same changes. A write in this process also
-wakes the poller at once. Each console's stream gets only the changes its user may see: a liaison
+Each hub process runs one reader of the change sequence. On PostgreSQL every write queues a
+``NOTIFY`` (see :meth:`ioc_console.hub.db.Database.next_value`) that PostgreSQL delivers to every
+listening process when the write commits: each process ``LISTEN``s on a connection of its own and
+reads the new changes when told, so several processes behind a load balancer announce every change
+at once without polling (a safety round every 30 s covers a lost connection; after reconnecting a
+process catches up at once). On SQLite, which has no notifications, each process reads the counter
+every ``poll_interval`` (250 ms by default) instead. A write in this process always wakes the reader
+at once. What each stream announces is read from the database, never from another process's
+memory, so a console reconnecting to another process misses nothing. Each console's stream gets only the changes its user may see: a liaison
 hears of their agency's reports and of reports that left their agency (``remove``), nothing else.
 """
 
@@ -13,11 +18,14 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 
 from anyio import to_thread
 
 from ioc_console.domain.lifecycle import Role
+from ioc_console.hub.db import NOTIFY_CHANNEL
+from ioc_console.hub.schema import PACK_REVISION
 from ioc_console.hub.service import HubService, Principal
 
 log = logging.getLogger(__name__)
@@ -29,8 +37,12 @@ COALESCE = 200
 QUEUE_SIZE = 1000
 #: After a local write wakes the poller, it waits this long for others to batch them.
 COALESCE_SECONDS = 0.02
-#: Every this many rounds (about 5 s) the process checks whether another one stored a newer pack.
-PACK_CHECK_ROUNDS = 20
+#: Without notifications, the process checks this often whether another one stored a newer pack.
+PACK_CHECK_SECONDS = 5.0
+#: With notifications, the process still reads the sequence this often (a lost notification).
+SAFETY_INTERVAL = 30.0
+#: Wait before listening again after the notification connection failed.
+RELISTEN_SECONDS = 1.0
 
 
 @dataclass(eq=False)
@@ -58,10 +70,16 @@ def sse(event: str, data: object, ident: int | None = None) -> str:
 
 
 class Broadcaster:
-    def __init__(self, service: HubService, interval: float) -> None:
+    def __init__(self, service: HubService, interval: float, listen_url: str | None = None) -> None:
         self.service = service
         self.interval = interval
-        self._rounds = 0
+        #: A PostgreSQL (libpq) URL to LISTEN on; None polls every ``interval`` (SQLite).
+        self.listen_url = listen_url
+        #: True while notifications arrive (the LISTEN connection is up).
+        self.listening = False
+        self._pack_due = False
+        self._pack_checked = 0.0
+        self._listener: asyncio.Task[None] | None = None
         self._stale = False
         self.subscribers: set[Subscriber] = set()
         self.last = 0
@@ -73,12 +91,16 @@ class Broadcaster:
         self._loop = asyncio.get_running_loop()
         self.last = await to_thread.run_sync(self.service.head)
         self._task = asyncio.create_task(self._run(), name="ioc-hub-events")
+        if self.listen_url is not None:
+            self._listener = asyncio.create_task(self._listen(self.listen_url), name="ioc-hub-listen")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._listener, self._task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._listener = self._task = None
         for sub in list(self.subscribers):
             with contextlib.suppress(asyncio.QueueFull):
                 sub.queue.put_nowait(None)
@@ -107,22 +129,53 @@ class Broadcaster:
     def unsubscribe(self, sub: Subscriber) -> None:
         self.subscribers.discard(sub)
 
+    async def _listen(self, url: str) -> None:
+        """Hold a LISTEN connection; each notification wakes the reader (a pack's, a pack check)."""
+        import psycopg
+
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self.listening = True
+                    self._pack_due = True
+                    self._wake.set()  # catch up with what was committed while nobody listened
+                    async for note in conn.notifies():
+                        if note.payload == PACK_REVISION:
+                            self._pack_due = True
+                        self._wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # the database restarted or the network failed: listen again
+                log.warning(
+                    "live events: the notification connection failed (%s); polling until it is back", error
+                )
+            self.listening = False
+            self._wake.set()
+            await asyncio.sleep(RELISTEN_SECONDS)
+
     async def _run(self) -> None:
         while True:
+            timeout = SAFETY_INTERVAL if self.listening else self.interval
+            woken = False
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-                # Woken by a write here: let a burst of writes finish, then read them in one go.
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+                woken = True
+                # Let a burst of writes finish, then read them in one go.
                 await asyncio.sleep(COALESCE_SECONDS)
             self._wake.clear()
             try:
                 await self.round()
-                self._rounds += 1
-                if self._rounds % PACK_CHECK_ROUNDS == 0:
+                now = time.monotonic()
+                due = self._pack_due or (not woken and self.listening)
+                if due or (not self.listening and now - self._pack_checked >= PACK_CHECK_SECONDS):
+                    self._pack_due = False
+                    self._pack_checked = now
                     await to_thread.run_sync(self.service.refresh_pack)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the database may be briefly unreachable: keep polling
-                log.exception("live events: polling the change sequence failed")
+            except Exception:  # the database may be briefly unreachable: keep going
+                log.exception("live events: reading the change sequence failed")
 
     async def round(self) -> None:
         if not self.subscribers:
