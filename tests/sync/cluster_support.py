@@ -72,6 +72,8 @@ frontend hub
 backend hubs
     balance roundrobin
     option httpchk GET /api/v1/health
+    # Which process answered (the load benchmark tells deliveries across processes by it).
+    http-response set-header X-Hub-Server %s
 {servers}
 """
 
