@@ -567,7 +567,11 @@ class Console(QObject):
         """An agency liaison's workspace: their agency's inbox by deadline, and its actions."""
         from ioc_console.gui.liaison import LiaisonWorkspace
 
-        liaison = LiaisonWorkspace(data.store, data.jurisdiction, names, clock, self.executor, actor)
+        session = self.session
+        reader = session.signed_in.client.contact if session is not None else None
+        liaison = LiaisonWorkspace(
+            data.store, data.jurisdiction, names, clock, self.executor, actor, contact_reader=reader
+        )
         self.liaison = liaison
         self.hub_changes.connect(liaison.refresh)
         liaison.actions.actions_performed.connect(lambda _n: self._request_push())

@@ -11,7 +11,9 @@ when something new has been forwarded to the agency since the last read.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +43,7 @@ from PySide6.QtWidgets import (
 from ioc_console.domain.deadlines import DeadlineState, deadline_state
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import AT_AGENCY, MAX_TEXT, Action, Actor, Priority, Status
-from ioc_console.domain.report import Report
+from ioc_console.domain.report import Contact, Report
 from ioc_console.store import LocalStore, ReportQuery, ReportRow
 from ioc_console.store.photos import (
     EXTENSIONS,
@@ -53,6 +55,7 @@ from ioc_console.store.photos import (
     discard,
     spool_photos,
 )
+from ioc_console.sync.errors import SyncError
 
 from ioc_console.gui.actions import ActionService, PerformResult
 from ioc_console.gui.look import DeadlineLook
@@ -377,10 +380,14 @@ class LiaisonWorkspace(QWidget):
         *,
         actions: ActionService | None = None,
         look: DeadlineLook | None = None,
+        contact_reader: Callable[[str], Awaitable[Contact]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("liaison_workspace")
+        # Reads a report's citizen contact from the hub when the liaison chooses to call (the hub
+        # audits the read); the local copy holds no contact. None: not connected to a hub.
+        self.contact_reader = contact_reader
         self.store = store
         self.names = names
         self.clock = clock
@@ -400,6 +407,7 @@ class LiaisonWorkspace(QWidget):
         self._busy = False
         self._again = False
         self._report: Report | None = None
+        self._contact_task: asyncio.Future[None] | None = None
 
         agency_name = names.agency_full(self.agency) if self.agency else ""
         self.title = QLabel(self)
@@ -453,6 +461,18 @@ class LiaisonWorkspace(QWidget):
             ("resolve_button", self.resolve_button),
         ):
             button.setObjectName(name)
+        self.contact_button = QPushButton(self.tr("&Gọi người phản ánh…"), self)
+        self.contact_button.setObjectName("contact_button")
+        self.contact_button.setToolTip(
+            self.tr("Lấy họ tên và số điện thoại của người phản ánh từ máy chủ. Việc xem được ghi lại.")
+        )
+        self.contact_button.clicked.connect(self.read_contact)
+        self.contact_label = QLabel(self)
+        self.contact_label.setObjectName("contact_label")
+        self.contact_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.contact_label.setWordWrap(True)
+        self.contact_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.contact_label.hide()
         self.export_button = QPushButton(self.tr("&Xuất danh sách…"), self)
         self.export_button.setObjectName("export_button")
         self.export_button.setToolTip(self.tr("Xuất các phản ánh trong danh sách ra tệp Excel hoặc CSV"))
@@ -472,6 +492,8 @@ class LiaisonWorkspace(QWidget):
         side = QVBoxLayout(right)
         side.setContentsMargins(0, 0, 0, 0)
         side.addLayout(buttons)
+        side.addWidget(self.contact_button)
+        side.addWidget(self.contact_label)
         side.addWidget(self.problem)
         side.addWidget(self.details, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -559,6 +581,8 @@ class LiaisonWorkspace(QWidget):
 
     def _on_view_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.problem.hide()
+        self.contact_label.clear()  # a contact read for one report is not kept on screen for another
+        self.contact_label.hide()
         self._enable_actions()
         number = self.selected_number()
         if number is None:
@@ -602,6 +626,48 @@ class LiaisonWorkspace(QWidget):
         self.return_button.setEnabled(status in AT_AGENCY and not pending)
         self.note_button.setEnabled(status is Status.IN_PROGRESS and not pending)
         self.resolve_button.setEnabled(status is Status.IN_PROGRESS and not pending)
+        self.contact_button.setEnabled(item is not None and self.contact_reader is not None)
+        if self.contact_reader is None:
+            self.contact_button.setToolTip(
+                self.tr("Cần kết nối máy chủ IOC để lấy số điện thoại người phản ánh.")
+            )
+
+    # -- the citizen's contact, on demand ---------------------------------------------------------------
+
+    def read_contact(self) -> None:
+        """Ask the hub for the selected report's citizen contact (on the event loop) and show it."""
+        number = self.selected_number()
+        if number is None or self.contact_reader is None:
+            return
+        self.contact_button.setEnabled(False)
+        self.contact_label.setText(self.tr("Đang lấy thông tin liên hệ…"))
+        self.contact_label.show()
+        self._contact_task = asyncio.ensure_future(self._read_contact(number))
+
+    async def _read_contact(self, number: str) -> None:
+        assert self.contact_reader is not None
+        try:
+            contact = await self.contact_reader(number)
+        except SyncError as error:
+            if number == self.selected_number():
+                self.contact_label.hide()
+                self._show_problem(error.message(self.names.lang))
+            return
+        finally:
+            self._enable_actions()
+        if number != self.selected_number():
+            return  # another report was chosen meanwhile: this one's contact is not shown
+        self.contact_label.setText(self.contact_words(contact))
+
+    def contact_words(self, contact: Contact) -> str:
+        parts = []
+        if contact.name:
+            parts.append(self.tr("Người phản ánh: %1").replace("%1", contact.name))
+        if contact.phone:
+            parts.append(self.tr("Điện thoại: %1").replace("%1", contact.phone))
+        if contact.email:
+            parts.append(self.tr("Thư điện tử: %1").replace("%1", contact.email))
+        return "\n".join(parts) or self.tr("Người phản ánh không để lại thông tin liên hệ.")
 
     # -- acting --------------------------------------------------------------------------------------------
 

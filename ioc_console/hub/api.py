@@ -262,6 +262,13 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
     def report(principal: Auth, number: str) -> Response:
         return _json(service.report_json(principal, number))
 
+    @router.get("/reports/{number}/contact")
+    def contact(principal: Auth, number: str) -> Response:
+        """The citizen's contact, for a call: read on purpose, audited, never cached."""
+        response = _json(service.contact(principal, number))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     @router.post("/reports")
     def intake(principal: Auth, body: IntakeIn) -> Response:
         principal.require(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)

@@ -158,6 +158,15 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+_NO_CONTACT = {"name": "", "phone": "", "email": ""}
+
+
+def without_contact(doc: dict[str, Any]) -> dict[str, Any]:
+    """A report document as an agency's liaison gets it: the citizen's contact withheld. The agency
+    reads it when it chooses to call (:meth:`HubService.contact`), and that read is audited."""
+    return {**doc, "contact": dict(_NO_CONTACT)} if doc.get("contact") else doc
+
+
 @dataclass(frozen=True)
 class Principal:
     """The signed-in user of a request."""
@@ -702,7 +711,29 @@ class HubService:
     def report_json(self, principal: Principal, number: str) -> str:
         with self.db.read() as conn:
             row = self._visible_row(conn, principal, number)
+        if not principal.sees_province:
+            return _dumps(without_contact(json.loads(row.doc)))
         return str(row.doc)
+
+    def contact(self, principal: Principal, number: str) -> dict[str, str]:
+        """A report's citizen contact, read on purpose (a liaison about to call): the audit log keeps
+        who read it and when."""
+        with self.db.read() as conn:
+            row = self._visible_row(conn, principal, number)
+        contact = json.loads(row.doc).get("contact") or {}
+        answer = {k: str(contact.get(k) or "") for k in ("name", "phone", "email")}
+        with self.db.write() as conn:
+            self.audit(
+                conn,
+                who=principal.name,
+                role=principal.role,
+                console=principal.console_id,
+                action="contact.read",
+                target=number,
+                outcome=200,
+                detail={"fields": [k for k, v in answer.items() if v]},
+            )
+        return {"number": number, **answer}
 
     # -- actions ---------------------------------------------------------------------------------------
 
@@ -811,7 +842,7 @@ class HubService:
             doc = json.loads(row.doc)
             last = (doc.get("history") or [{}])[-1]
             current = {
-                "report": doc,
+                "report": doc if principal.sees_province else without_contact(doc),
                 "changed_by": {
                     "name": row.last_actor,
                     "display_name": str((last.get("data") or {}).get(ACTOR_NAME) or ""),
@@ -834,7 +865,14 @@ class HubService:
             report, event, seq = self._apply_locked(
                 conn, row, principal.actor, action, data, now, current, principal.display_name
             )
-            body = _dumps({"report": report_to_wire(report), "event": event_to_wire(event), "seq": seq})
+            wire = report_to_wire(report)
+            body = _dumps(
+                {
+                    "report": wire if principal.sees_province else without_contact(wire),
+                    "event": event_to_wire(event),
+                    "seq": seq,
+                }
+            )
             self._store_answer(conn, principal, key, fp, 200, body)
             self.audit(
                 conn,
@@ -1039,6 +1077,8 @@ class HubService:
             if doc is None:
                 pieces.append(b'%s{"seq":%d,"kind":"remove","number":%s}' % (separator, seq, quoted))
             else:
+                if liaison:  # the contact withheld (an agency's pages are small: decoding costs little)
+                    doc = _dumps(without_contact(json.loads(doc)))
                 pieces.append(b'%s{"seq":%d,"kind":"upsert","number":%s,"report":' % (separator, seq, quoted))
                 pieces.append(doc if isinstance(doc, bytes) else doc.encode())
                 pieces.append(b"}")

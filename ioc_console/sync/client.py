@@ -24,7 +24,7 @@ from urllib.parse import quote
 import httpx
 
 from ioc_console.domain.lifecycle import Action
-from ioc_console.domain.report import Report
+from ioc_console.domain.report import Contact, Report
 from ioc_console.sync.errors import (
     CertificateError,
     HubBusy,
@@ -41,6 +41,7 @@ from ioc_console.sync.wire import (
     UserInfo,
     WireError,
     decode_action_result,
+    decode_contact,
     decode_event_data,
     decode_feed_page,
     decode_refusal,
@@ -233,6 +234,13 @@ class HubClient:
         response = await self._request("GET", "/auth/me")
         user: UserInfo = await self._decode(decode_user, response.content)
         return user
+
+    async def contact(self, number: str) -> Contact:
+        """A report's citizen contact, for a call. The hub keeps who read it and when; the console
+        shows it and keeps it nowhere."""
+        response = await self._request("GET", f"/reports/{quote(number, safe='')}/contact")
+        contact: Contact = await self._decode(decode_contact, response.content)
+        return contact
 
     async def jurisdiction(self) -> tuple[int, str, dict[str, str]]:
         """The hub's jurisdiction pack: (revision, sha256, {file name: text})."""

@@ -514,6 +514,15 @@ def decode_session(body: bytes | str) -> Session:
         raise WireError(error.where, error.problem) from None
 
 
+def decode_contact(body: bytes | str) -> Contact:
+    """The citizen's contact of a report, as the hub answers a liaison's deliberate read."""
+    doc = _parse(body, "the contact answer")
+    try:
+        return _contact(_obj(doc, ""))
+    except _Bad as error:
+        raise WireError(error.where, error.problem) from None
+
+
 def decode_user(body: bytes | str) -> UserInfo:
     doc = _parse(body, "the user answer")
     try:
@@ -653,6 +662,7 @@ __all__ = [
     "UserInfo",
     "WireError",
     "decode_action_result",
+    "decode_contact",
     "decode_event_data",
     "decode_feed_page",
     "decode_refusal",

@@ -1052,6 +1052,14 @@
         <translation>Report the &amp;result…</translation>
     </message>
     <message>
+        <source>&amp;Gọi người phản ánh…</source>
+        <translation>&amp;Call the citizen…</translation>
+    </message>
+    <message>
+        <source>Lấy họ tên và số điện thoại của người phản ánh từ máy chủ. Việc xem được ghi lại.</source>
+        <translation>Get the citizen&apos;s name and phone number from the hub. The read is recorded.</translation>
+    </message>
+    <message>
         <source>&amp;Xuất danh sách…</source>
         <translation>E&amp;xport list…</translation>
     </message>
@@ -1094,6 +1102,30 @@
     <message>
         <source>Diễn biến:</source>
         <translation>History:</translation>
+    </message>
+    <message>
+        <source>Cần kết nối máy chủ IOC để lấy số điện thoại người phản ánh.</source>
+        <translation>The citizen&apos;s phone number comes from the IOC hub: connect to it first.</translation>
+    </message>
+    <message>
+        <source>Đang lấy thông tin liên hệ…</source>
+        <translation>Getting the contact…</translation>
+    </message>
+    <message>
+        <source>Người phản ánh: %1</source>
+        <translation>Citizen: %1</translation>
+    </message>
+    <message>
+        <source>Điện thoại: %1</source>
+        <translation>Phone: %1</translation>
+    </message>
+    <message>
+        <source>Thư điện tử: %1</source>
+        <translation>E-mail: %1</translation>
+    </message>
+    <message>
+        <source>Người phản ánh không để lại thông tin liên hệ.</source>
+        <translation>The citizen left no contact.</translation>
     </message>
     <message>
         <source>Trả lại phản ánh %1 cho IOC</source>

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
-from sync_support import AGENCY_A, AGENCY_B, PASSWORD, ThreadHub, make_console
+from sync_support import AGENCY_A, AGENCY_B, PASSWORD, ThreadHub, make_console, pack
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -24,11 +25,14 @@ from PySide6.QtWidgets import (
 )
 from qasync import QEventLoop
 
-from ioc_console.domain.lifecycle import Action
+from ioc_console.domain.lifecycle import Action, Actor, Role
 from ioc_console.sync.credentials import MemoryCredentials
 from ioc_console.sync.engine import RefusedAction
 from ioc_console.sync.status import SyncState, SyncStatus
 
+from ioc_console.gui.liaison import LiaisonWorkspace
+from ioc_console.gui.operations import DatabaseExecutor
+from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.qt_compat import GuiThreadCollector, protect_bool_singletons
 from ioc_console.gui.signin import SignInDialog
 from ioc_console.gui.sync_status import SyncStatusWidget, refusal_box
@@ -244,3 +248,66 @@ def test_a_conflict_is_told_in_words(qtbot, loop: QEventLoop, hub: ThreadHub, tm
     assert "đã được chuyển cho Sở Xây dựng tỉnh Ninh Thuận bởi Trần Văn Hùng lúc" in words, words
     assert "Bản trên máy đã được cập nhật theo máy chủ." in words
     _shoot(box, "conflict-message")
+
+
+def test_a_liaison_reads_the_citizens_contact_from_the_hub_when_calling(  # type: ignore[no-untyped-def]
+    qtbot, loop: QEventLoop, hub: ThreadHub, tmp_path: Path
+) -> None:
+    number = hub.submit(
+        "Cống thoát nước bị tắc trước nhà số 17 đường Lê Hồng Phong",
+        first_name="Văn Tâm",
+        last_name="Lê",
+        phone="0903 222 333",
+    )
+    hub.act("lan.nt", number, "forward", {"agency": AGENCY_A})
+    console = make_console(hub, tmp_path, "lia.a", "lia-gui")
+    executor = DatabaseExecutor()
+    jurisdiction = pack()
+    workspace = LiaisonWorkspace(
+        console.store,
+        jurisdiction,
+        Names(jurisdiction, "vi"),
+        DeadlineClock(jurisdiction),
+        executor,
+        Actor("lia.a", Role.LIAISON, AGENCY_A),
+        contact_reader=console.client.contact,
+    )
+    qtbot.addWidget(workspace)
+    workspace.resize(1366, 768)
+    workspace.show()
+    try:
+        loop.run_until_complete(console.engine.pull())
+        # The local copy holds the report without the citizen's contact.
+        kept = console.store.get_report(number)
+        assert kept is not None and kept.contact.phone == "" and kept.contact.name == ""
+        workspace.refresh()
+        qtbot.waitUntil(lambda: workspace.select(number), timeout=10_000)
+        button = workspace.contact_button
+        assert button.isEnabled() and button.text() == "&Gọi người phản ánh…"
+        assert not workspace.contact_label.isVisible()
+
+        async def call() -> None:
+            button.click()
+            while not workspace.contact_button.isEnabled():
+                await asyncio.sleep(0.02)
+
+        loop.run_until_complete(call())
+        shown = workspace.contact_label.text()
+        assert workspace.contact_label.isVisible()
+        assert "Người phản ánh: " in shown and "Tâm" in shown
+        assert "Điện thoại: 0903222333" in shown.replace(" 0903 222 333", " 0903222333")
+        _shoot(workspace, "liaison-contact-on-demand")
+        # Shown, never kept: the local copy still has no contact, and the hub logged the read.
+        kept = console.store.get_report(number)
+        assert kept is not None and kept.contact.phone == ""
+        with httpx.Client(base_url=hub.url, timeout=30, trust_env=False) as c:
+            log = c.get(
+                "/api/v1/audit",
+                params={"limit": 5000},
+                headers={"Authorization": f"Bearer {hub.token('admin')}"},
+            ).json()
+        reads = [e for e in log if e["action"] == "contact.read" and e["target"] == number]
+        assert [(e["user"], e["console"]) for e in reads] == [("lia.a", "lia-gui")]
+    finally:
+        loop.run_until_complete(console.close())
+        executor.shutdown()
