@@ -3,7 +3,8 @@
 ``ioc-console --demo`` needs no server of its own: :class:`EmbeddedHub` keeps a hub database in
 the user's data folder (``demo-hub.sqlite3``) and serves it with uvicorn on a thread of the
 console's process, on ``127.0.0.1`` and a free port. The first run builds the database: the schema
-(the hub's migrations), the demo jurisdiction pack, a year of generated history, the demo staff (an
+(the hub's migrations), the demo jurisdiction pack, a year of generated history with the pictures
+of its photos (stored and served as any hub stores uploads), the demo staff (an
 operator, a shift supervisor, a few agency liaisons and a switchboard operator for hotline calls)
 and one channel adapter per citizen channel. It is built in a file beside the final one and renamed
 into place only when complete, so an interrupted first run leaves nothing half-made. The staff's
@@ -36,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ioc_console.demo.generator import demo_staff, generate
+from ioc_console.demo.photos import demo_photo_for
 from ioc_console.domain.lifecycle import Channel, Role
 from ioc_console.domain.messages import render
 from ioc_console.hub.db import Database, DatabaseError
@@ -175,7 +177,7 @@ def _build(partial: Path, *, seed: int, count: int | None, now: datetime | None)
         packs = PackHolder()
         with db.read() as conn:
             packs.load(conn)
-        service = HubService(HubSettings(database_url=url), db, packs)
+        service = HubService(HubSettings(database_url=url, demo_photos=demo_photo_for), db, packs)
         password = secrets.token_urlsafe(12)
         service.add_user(OPERATOR[0], Role.OPERATOR, None, password, display_name=OPERATOR[1])
         service.add_user(SUPERVISOR[0], Role.SUPERVISOR, None, password, display_name=SUPERVISOR[1])
@@ -310,7 +312,8 @@ class EmbeddedHub:
                 return self
             self.created = self.prepare()
             server = BackgroundHub(
-                HubSettings(database_url=_sqlite_url(self.path), demo_media=True), port=self.port
+                HubSettings(database_url=_sqlite_url(self.path), demo_media=True, demo_photos=demo_photo_for),
+                port=self.port,
             )
             where = f"127.0.0.1:{server.port}"
             try:

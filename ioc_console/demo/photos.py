@@ -7,6 +7,7 @@ of the dimensions, so a report's attachment metadata can carry the exact size wi
 
 from __future__ import annotations
 
+import math
 import random
 import struct
 import zlib
@@ -82,20 +83,33 @@ def demo_photo(seed: int) -> bytes:
     blob_x, blob_y = rng.randrange(width), rng.randrange(horizon, height)
     blob_r2 = rng.randint(6, 16) ** 2
     rows = bytearray()
+    lower = (ground[0] * 7 // 8, ground[1] * 7 // 8, ground[2] * 7 // 8)
+    ground_px, lower_px, accent_px = bytes(ground), bytes(lower), bytes(accent)
     for y in range(height):
         rows.append(0)  # filter: none
-        shade = y * 40 // height
-        for x in range(width):
-            if (x - blob_x) ** 2 + (y - blob_y) ** 2 <= blob_r2:
-                r, g, b = accent
-            elif y < horizon:
-                r, g, b = upper
-                r, g, b = min(255, r + shade), min(255, g + shade), min(255, b + shade)
-            elif ((x + slope * y) // stripe) % 2:
-                r, g, b = ground
-            else:
-                r, g, b = (ground[0] * 7 // 8, ground[1] * 7 // 8, ground[2] * 7 // 8)
-            rows += bytes((r, g, b))
+        if y < horizon:
+            shade = y * 40 // height
+            line = bytearray(
+                bytes((min(255, upper[0] + shade), min(255, upper[1] + shade), min(255, upper[2] + shade)))
+                * width
+            )
+        else:
+            # Stripes: runs of ``stripe`` pixels, alternating, shifted by the slope on each row.
+            line = bytearray()
+            x = 0
+            while x < width:
+                band = (x + slope * y) // stripe
+                end = min(width, (band + 1) * stripe - slope * y)
+                line += (ground_px if band % 2 else lower_px) * (end - x)
+                x = end
+        # The accent: a disc, one run of pixels on each row it crosses.
+        dy2 = (y - blob_y) ** 2
+        if dy2 <= blob_r2:
+            half = math.isqrt(blob_r2 - dy2)
+            first, last = max(0, blob_x - half), min(width - 1, blob_x + half)
+            if first <= last:
+                line[3 * first : 3 * (last + 1)] = accent_px * (last - first + 1)
+        rows += line
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         _PNG_SIGNATURE

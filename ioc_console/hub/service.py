@@ -16,7 +16,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -65,6 +65,7 @@ from ioc_console.hub.security import hash_password, new_secret, secret_hash, ver
 from ioc_console.hub.settings import HubSettings
 from ioc_console.hub.throttle import FailureLog, SignInThrottle
 from ioc_console.hub.validate import (
+    DEMO_MEDIA,
     MAX_NAME,
     check_payload_text,
     plain_text,
@@ -304,6 +305,48 @@ class HubService:
             "doc": _dumps(report_to_wire(report)),
         }
 
+    def _draw_demo_photos(self, report: Report) -> list[tuple[Attachment, bytes]]:
+        """On the demo hub: the pictures behind ``report``'s photos that carry no upload (the demo
+        history's, and the demo citizens' ``demo://`` links), drawn now to be stored like uploads
+        and served at ``/api/v1/attachments/<id>`` as they are (their links are kept)."""
+        draw = self.settings.demo_photos
+        if draw is None:
+            return []
+        drawn: list[tuple[Attachment, bytes]] = []
+        kept: list[Attachment] = []
+        for a in report.attachments:
+            if a.kind == "photo" and (not a.url or DEMO_MEDIA.fullmatch(a.url)):
+                data = draw(a.id)
+                a = replace(a, content_type="image/png", size=len(data))
+                drawn.append((a, data))
+            kept.append(a)
+        report.attachments = kept
+        return drawn
+
+    def _store_photos(
+        self, conn: Connection, report_id: int, photos: Sequence[tuple[Attachment, bytes]], by: str
+    ) -> None:
+        if not photos:
+            return
+        conn.execute(
+            insert(schema.attachments),
+            [
+                {
+                    "id": a.id,
+                    "report_id": report_id,
+                    "attached": True,
+                    "stage": a.stage,
+                    "content_type": a.content_type,
+                    "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "data": data,
+                    "uploaded_by": by,
+                    "uploaded_at": a.added_at or self.now(),
+                }
+                for a, data in photos
+            ],
+        )
+
     @staticmethod
     def _event_values(report_id: int, event: Event, contact: Contact) -> dict[str, Any]:
         public = ""
@@ -537,6 +580,7 @@ class HubService:
         jurisdiction = self.pack.jurisdiction
         year = self.now().astimezone(ZoneInfo(jurisdiction.timezone)).year
         report.number = Database.take_report_number(conn, jurisdiction.numbers, year)
+        photos = self._draw_demo_photos(report)
         seq = Database.next_value(conn, schema.SEQ)
         values = self._row_values(report, actor)
         source, external_id = external if external is not None else (None, None)
@@ -553,6 +597,7 @@ class HubService:
             },
         ).scalar_one()
         conn.execute(_INSERT_EVENT, self._event_values(report_id, report.history[0], report.contact))
+        self._store_photos(conn, report_id, photos, actor.name)
         self.audit(
             conn,
             who=actor.name,
@@ -1441,16 +1486,16 @@ class HubService:
 
     def load_history(self, reports: Iterable[Report], *, by: str, batch: int = 500) -> int:
         """Store whole reports with their histories as they are (numbers, versions, events): the
-        demo hub's first run. Each report takes the next change number, so consoles get them in the
-        feed; nothing is audited per report (one audit line says who loaded how many)."""
+        demo hub's first run (with the pictures of their photos, see :meth:`_draw_demo_photos`).
+        Each report takes the next change number, so consoles get them in the feed; nothing is audited per report (one audit line says who loaded how many)."""
         count = 0
-        rows: list[tuple[Report, dict[str, Any]]] = []
+        rows: list[tuple[Report, dict[str, Any], list[tuple[Attachment, bytes]]]] = []
 
         scheme = self.pack.jurisdiction.numbers
 
         def flush(conn: Connection) -> None:
             highest: dict[int, int] = {}
-            for report, values in rows:
+            for report, values, photos in rows:
                 values["seq"] = Database.next_value(conn, schema.SEQ)
                 report_id = conn.execute(_INSERT_REPORT, values).scalar_one()
                 if report.history:
@@ -1458,6 +1503,7 @@ class HubService:
                         _INSERT_EVENT,
                         [self._event_values(report_id, e, report.contact) for e in report.history],
                     )
+                self._store_photos(conn, report_id, photos, by)
                 parsed = scheme.parse(report.number)
                 if parsed is not None and parsed[1] > highest.get(parsed[0], 0):
                     highest[parsed[0]] = parsed[1]
@@ -1467,6 +1513,7 @@ class HubService:
             rows.clear()
 
         for report in reports:
+            photos = self._draw_demo_photos(report)
             last = report.history[-1] if report.history else None
             actor = Actor(last.actor, last.role) if last is not None else Actor(by, Role.SYSTEM)
             values = {
@@ -1477,7 +1524,7 @@ class HubService:
                 "external_source": None,
                 "external_id": None,
             }
-            rows.append((report, values))
+            rows.append((report, values, photos))
             count += 1
             if len(rows) >= batch:
                 with self.db.write() as conn:

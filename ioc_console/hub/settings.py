@@ -66,6 +66,9 @@ class HubSettings:
     open311_default_page_size: int = 200
     #: The demo hub takes the demo's own photo links (``demo://photo/<seed>.png``) as media URLs.
     demo_media: bool = False
+    #: The demo hub draws the picture behind each of its photos (by attachment id) to store it as an
+    #: upload, so that it serves them as any hub serves photos (None: a real hub).
+    demo_photos: Callable[[str], bytes] | None = None
     #: Public base URL used in the discovery document (empty: taken from the request).
     public_url: str = ""
     contact: str = ""
@@ -106,7 +109,7 @@ CONFIG_ENV = "IOC_HUB_CONFIG"
 #: Older name of ``IOC_HUB_DATABASE_URL``, still read.
 LEGACY_DB_ENV = "IOC_HUB_DB"
 #: Fields that only code sets (tests inject a clock).
-NOT_CONFIGURABLE = frozenset({"clock"})
+NOT_CONFIGURABLE = frozenset({"clock", "demo_photos"})
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 LOG_FORMATS = ("text", "json")
 
