@@ -41,7 +41,7 @@ COALESCE_SECONDS = 0.02
 PACK_CHECK_SECONDS = 5.0
 #: With notifications, the process still reads the sequence this often (a lost notification).
 SAFETY_INTERVAL = 30.0
-#: Wait before listening again after the notification connection failed.
+#: Wait before listening again after the notification connection failed (doubling while it fails).
 RELISTEN_SECONDS = 1.0
 
 
@@ -133,11 +133,13 @@ class Broadcaster:
         """Hold a LISTEN connection; each notification wakes the reader (a pack's, a pack check)."""
         import psycopg
 
+        failures = 0
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     self.listening = True
+                    failures = 0
                     self._pack_due = True
                     self._wake.set()  # catch up with what was committed while nobody listened
                     async for note in conn.notifies():
@@ -147,12 +149,14 @@ class Broadcaster:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the database restarted or the network failed: listen again
-                log.warning(
-                    "live events: the notification connection failed (%s); polling until it is back", error
-                )
+                if failures == 0:
+                    log.warning("live events: no notifications (%s); polling until they are back", error)
+                failures += 1
             self.listening = False
             self._wake.set()
-            await asyncio.sleep(RELISTEN_SECONDS)
+            # Sooner after a connection that worked; up to 30 s apart where LISTEN never works (a
+            # connection pooler in transaction mode), polling meanwhile.
+            await asyncio.sleep(min(RELISTEN_SECONDS * 2 ** min(failures, 5), 30.0))
 
     async def _run(self) -> None:
         while True:

@@ -78,6 +78,47 @@ def test_a_change_through_one_process_is_announced_by_the_other_at_once(
     asyncio.run(scenario())
 
 
+def test_a_process_whose_notification_connection_was_cut_listens_again(
+    cluster: tuple[HubCluster, str],
+) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    hubs, key = cluster
+    one, other = HubAccess(hubs.urls[0], key), HubAccess(hubs.urls[1], key)
+    database = make_url(hubs.db_url).database
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
+        cut = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND query LIKE 'LISTEN%%'",
+            (database,),
+        ).fetchall()
+    assert len(cut) == 2  # one LISTEN connection per process
+
+    async def scenario() -> None:
+        ready = asyncio.Event()
+        box: dict[str, str] = {}
+
+        async def listen() -> None:
+            headers = {"Authorization": f"Bearer {one.token('sup')}"}
+            async with (
+                httpx.AsyncClient(timeout=30, trust_env=False) as c,
+                c.stream("GET", f"{one.url}/api/v1/events", headers=headers) as r,
+            ):
+                async for line in r.aiter_lines():
+                    if line.startswith("event: hello"):
+                        ready.set()
+                    if "number" in box and box["number"] in line:
+                        return
+
+        heard = asyncio.create_task(listen())
+        await asyncio.wait_for(ready.wait(), 10)
+        box["number"] = await asyncio.to_thread(other.submit, "Sau khi mất kết nối thông báo")
+        # Heard within seconds although the processes would poll only once a minute.
+        await asyncio.wait_for(heard, 10)
+
+    asyncio.run(scenario())
+
+
 def test_consoles_through_haproxy_lose_nothing_when_a_hub_process_dies(
     cluster: tuple[HubCluster, str], tmp_path: Path
 ) -> None:
