@@ -17,7 +17,6 @@ on its own.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import uuid
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ioc_console.aio import settle
 from ioc_console.demo.generator import new_report
 from ioc_console.domain.jurisdiction import Jurisdiction, load_pack
 from ioc_console.domain.lifecycle import Channel
@@ -155,9 +155,7 @@ class CitizenFeed:
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await settle((task,))
 
     # -- posting ------------------------------------------------------------------------------------
 

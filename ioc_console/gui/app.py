@@ -35,6 +35,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from qasync import QEventLoop
 
+from ioc_console.aio import settle
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.lifecycle import Actor, Role
 from ioc_console.private_files import private_folder
@@ -452,10 +453,8 @@ class Console(QObject):
         self.window.close()
 
     async def _close_hub(self) -> None:
-        if self._hub_task is not None and not self._hub_task.done():
-            self._hub_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._hub_task
+        if self._hub_task is not None:
+            await settle((self._hub_task,))
         if self.simulator is not None:
             with contextlib.suppress(Exception):
                 await self.simulator.stop()

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from anyio import to_thread
 
+from ioc_console.aio import settle
 from ioc_console.domain.lifecycle import Role
 from ioc_console.hub.db import NOTIFY_CHANNEL
 from ioc_console.hub.schema import PACK_REVISION
@@ -95,11 +96,7 @@ class Broadcaster:
             self._listener = asyncio.create_task(self._listen(self.listen_url), name="ioc-hub-listen")
 
     async def stop(self) -> None:
-        for task in (self._listener, self._task):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await settle([task for task in (self._listener, self._task) if task is not None])
         self._listener = self._task = None
         for sub in list(self.subscribers):
             with contextlib.suppress(asyncio.QueueFull):

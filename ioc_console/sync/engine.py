@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from ioc_console.aio import settle
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxEntry, is_provisional
@@ -103,6 +104,10 @@ class SyncSettings:
     #: thread instead: decoding a page there holds up the console's event loop for a tenth of a
     #: second or more (the parser keeps the interpreter lock for the whole page).
     first_sync_process_wait: float = 5.0
+    #: Seconds :meth:`SyncEngine.stop` waits for its loops to end once asked to.
+    stop_timeout: float = 10.0
+    #: Seconds :meth:`SyncEngine.wait_for` waits when no timeout is given.
+    wait_timeout: float = 60.0
 
 
 class _Preparer:
@@ -293,7 +298,10 @@ class SyncEngine:
     async def wait_for(
         self, predicate: Callable[[SyncStatus], bool], timeout: float | None = None
     ) -> SyncStatus:
-        """Wait until the status satisfies ``predicate`` (raises ``TimeoutError`` after ``timeout``)."""
+        """Wait until the status satisfies ``predicate``; raises ``TimeoutError`` after ``timeout``
+        seconds (``SyncSettings.wait_timeout`` when not given: a wait is never unbounded)."""
+        if timeout is None:
+            timeout = self.settings.wait_timeout
         condition = self._condition()
 
         async def wait() -> SyncStatus:
@@ -442,11 +450,9 @@ class SyncEngine:
         if self._push_timer is not None:
             self._push_timer.cancel()
             self._push_timer = None
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # (a loop that does not end when asked is logged with its stack and left behind: closing
+        # the console must not wait for it forever)
+        await settle(tasks, timeout=self.settings.stop_timeout)
         self._running = False
         self._publish(live=False)
 
@@ -591,9 +597,9 @@ class SyncEngine:
                         body, decoding = await fetching
                     else:
                         if fetching is not None:
-                            fetching.cancel()
-                            with contextlib.suppress(BaseException):
-                                (await fetching)[1].cancel()
+                            await settle((fetching,))
+                            if not fetching.cancelled() and fetching.exception() is None:
+                                fetching.result()[1].cancel()
                         body = await self.client.feed_bytes(page.cursor, size)
                         decoding = asyncio.ensure_future(self._decode(body, page.cursor, preparer))
                         pending.append(decoding)
@@ -605,27 +611,25 @@ class SyncEngine:
                 self._went_wrong(error)
                 raise
             finally:
-                if writing is not None and written is not None:
-                    # The pull ends early (a bad page, a failed fetch): the page before is finished
-                    # rather than dropped, and stays applied with its cursor.
-                    with contextlib.suppress(BaseException):
-                        await writing
-                        self._page_written(written)
-                for future in pending:
-                    if not future.done():
-                        future.cancel()
-                    with contextlib.suppress(BaseException):
-                        await future
-                if preparer is not None:
-                    await asyncio.to_thread(preparer.close)
-                if bulk or self.store.bulk_loading:
-                    # Also when the sync stopped half-way: what arrived is searchable and indexed.
-                    try:
-                        await self._db(self.store.end_bulk_load)
-                    except Exception:
-                        log.exception("building the local indexes after a first sync failed")
-                self._busy -= 1
-                self._publish(first_sync_received=None)
+                try:
+                    if writing is not None and written is not None:
+                        # The pull ends early (a bad page, a failed fetch): the page before is
+                        # finished rather than dropped, and stays applied with its cursor.
+                        await settle((writing,), cancel=False)
+                        if not writing.cancelled() and writing.exception() is None:
+                            self._page_written(written)
+                    await settle(pending)
+                    if preparer is not None:
+                        await asyncio.to_thread(preparer.close)
+                    if bulk or self.store.bulk_loading:
+                        # Also when the sync stopped half-way: what arrived is searchable and indexed.
+                        try:
+                            await self._db(self.store.end_bulk_load)
+                        except Exception:
+                            log.exception("building the local indexes after a first sync failed")
+                finally:
+                    self._busy -= 1
+                    self._publish(first_sync_received=None)
 
     def _page_written(self, page: wire.FeedPage) -> int:
         """A page is in the store: tell the views (and, in a first sync, the status how far it has
