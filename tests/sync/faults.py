@@ -9,10 +9,11 @@ action, the console never heard); ``latency`` delays each action request.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
+
+from ioc_console.aio import settle
 
 
 class FaultyTransport(httpx.AsyncBaseTransport):
@@ -73,28 +74,28 @@ class _Guarded(httpx.AsyncByteStream):
         self.request = request
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        # The helper futures are ended with ``settle`` (asyncio.wait), never awaited inside a
+        # ``suppress(CancelledError)``: that would swallow a cancellation of the reader itself (a
+        # console being closed), which then read on forever and could never be stopped.
         chunks = self.inner.__aiter__()
-        while True:
-            if self.cut.is_set():
-                raise httpx.ReadError("network cut by the test", request=self.request)
-            following = asyncio.ensure_future(chunks.__anext__())
-            cutting = asyncio.ensure_future(self.cut.wait())
-            try:
+        cutting = asyncio.ensure_future(self.cut.wait())
+        following: asyncio.Future[bytes] | None = None
+        try:
+            while True:
+                if self.cut.is_set():
+                    raise httpx.ReadError("network cut by the test", request=self.request)
+                following = asyncio.ensure_future(chunks.__anext__())
                 await asyncio.wait({following, cutting}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                cutting.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await cutting
-            if not following.done():
-                following.cancel()
-                with contextlib.suppress(BaseException):
-                    await following
-                raise httpx.ReadError("network cut by the test", request=self.request)
-            try:
-                chunk = following.result()
-            except StopAsyncIteration:
-                return
-            yield chunk
+                if not following.done():
+                    raise httpx.ReadError("network cut by the test", request=self.request)
+                try:
+                    chunk = following.result()
+                except StopAsyncIteration:
+                    return
+                following = None
+                yield chunk
+        finally:
+            await settle([f for f in (following, cutting) if f is not None])
 
     async def aclose(self) -> None:
         await self.inner.aclose()
