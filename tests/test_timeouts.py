@@ -35,12 +35,17 @@ def test_a_hung_async_test_fails_and_names_the_await_it_was_stuck_in(tmp_path: P
 
         async def wait_for_a_wake_up_that_never_comes(event):
             await event.wait()
+            yield 1
+
+        async def read(event):
+            async for _ in wait_for_a_wake_up_that_never_comes(event):
+                pass
 
         @pytest.mark.timeout(2)
         def test_hangs():
             async def scenario():
                 event = asyncio.Event()
-                task = asyncio.create_task(wait_for_a_wake_up_that_never_comes(event), name="stuck-waiter")
+                task = asyncio.create_task(read(event), name="stuck-waiter")
                 await task
             asyncio.run(scenario())
 
@@ -54,7 +59,8 @@ def test_a_hung_async_test_fails_and_names_the_await_it_was_stuck_in(tmp_path: P
     assert "ran past its limit of 2 s" in out
     assert "--- thread MainThread" in out
     assert "task stuck-waiter" in out
-    assert "in wait_for_a_wake_up_that_never_comes" in out
+    assert "in read" in out
+    assert "in wait_for_a_wake_up_that_never_comes" in out  # inside the async generator it drives
 
 
 def test_a_hang_the_handler_cannot_reach_ends_the_process_with_every_stack(tmp_path: Path) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import faulthandler
+import gc
+import inspect
 import os
 import signal
 import sys
@@ -38,6 +40,14 @@ def pytest_configure(config: pytest.Config) -> None:
         _stderr = os.fdopen(os.dup(sys.__stderr__.fileno()), "w")
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _stderr
+    faulthandler.cancel_dump_traceback_later()
+    if _stderr is not None:
+        _stderr.close()
+        _stderr = None
+
+
 def _frame_of(awaitable: Any) -> FrameType | None:
     for name in ("cr_frame", "ag_frame", "gi_frame"):
         frame = getattr(awaitable, name, None)
@@ -51,6 +61,12 @@ def _awaited_by(awaitable: Any) -> Any:
         inner = getattr(awaitable, name, None)
         if inner is not None:
             return inner
+    if _frame_of(awaitable) is None:
+        # ``async for`` awaits an ``async_generator_asend``, which names no frame: the generator it
+        # drives is among the objects it refers to.
+        for referent in gc.get_referents(awaitable):
+            if inspect.isasyncgen(referent):
+                return referent
     return None
 
 
