@@ -64,6 +64,10 @@ TERMINAL = frozenset({Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
 AT_IOC = frozenset({Status.NEW, Status.NEEDS_INFO, Status.RETURNED, Status.REOPENED})
 #: Statuses in which an agency holds the report.
 AT_AGENCY = frozenset({Status.FORWARDED, Status.IN_PROGRESS})
+#: Statuses in which the next step is the IOC's: triage (or waiting for the citizen's information)
+#: and the published reply to a resolved report. The operator's "needs action" list holds these,
+#: and every open report past a deadline wherever it is.
+IOC_TURN = AT_IOC | {Status.RESOLVED}
 
 
 class Role(Labelled):
@@ -342,6 +346,7 @@ def is_open(status: Status) -> bool:
 __all__ = [
     "AT_AGENCY",
     "AT_IOC",
+    "IOC_TURN",
     "RULES",
     "TERMINAL",
     "Action",

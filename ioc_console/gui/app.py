@@ -484,7 +484,13 @@ class Console(QObject):
         from ioc_console.gui.store_source import QueueWords
         from ioc_console.gui.workspace import build_workspace
 
-        words = QueueWords(paused=QCoreApplication.translate("Console", "Tạm dừng (chờ bổ sung)"))
+        words = QueueWords(
+            paused=QCoreApplication.translate("Console", "Tạm dừng (chờ bổ sung)"),
+            triage=QCoreApplication.translate("Console", "Hạn phân loại tại IOC"),
+            acceptance=QCoreApplication.translate("Console", "Hạn tiếp nhận của đơn vị"),
+            resolution=QCoreApplication.translate("Console", "Hạn xử lý của đơn vị"),
+            reply=QCoreApplication.translate("Console", "Hạn trả lời công dân"),
+        )
         self.window.queue_ready.connect(self._on_first_queue_ready)
         session = self.session
         user = session.user if session is not None else self._kept_user

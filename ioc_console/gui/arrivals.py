@@ -150,6 +150,7 @@ class QueueAnchor(QObject):
             selection.blockSignals(False)
             view.viewport().update()
         anchor, self._anchor = self._anchor, None
+        view.doItemsLayout()  # the scroll range of the new rows (else laid out later)
         if self._to_top:
             self._to_top = False
             view.scrollToTop()

@@ -11,6 +11,7 @@ the palette follows the system unless the user chose light or dark in the View m
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -53,12 +54,12 @@ from ioc_console.domain.report import Report
 from ioc_console.gui.agency_panel import DraggableQueueModel
 from ioc_console.gui.arrivals import ArrivalsBar, QueueAnchor
 from ioc_console.gui.detail_pane import ReportDetailPane
-from ioc_console.gui.filter_bar import QueueFilterBar
+from ioc_console.gui.filter_bar import NEEDS_ACTION_VIEW, QueueFilterBar, filter_from_data, filter_to_data
 from ioc_console.gui.look import ICON_SIZE, DeadlineLook
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.queue_model import NumberRole, ReportQueueModel
-from ioc_console.gui.queue_source import COLUMNS, QueueSource
+from ioc_console.gui.queue_source import COLUMNS, QueueFilter, QueueSource
 from ioc_console.gui.theme import DARK, LIGHT, SYSTEM, THEME_KEY, ThemeManager
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,10 @@ SPLITTER_KEY = "main_window/splitter"
 HEADER_KEY = "main_window/queue_header"
 HEADER_COLUMNS_KEY = "main_window/queue_columns"
 LANGUAGE_KEY = "ui/language"
+#: Whether a new or newly overdue report sounds ("on"/"off"; off until the user turns it on).
+SOUND_KEY = "alerts/sound"
+#: The operator's saved views of the queue (JSON: name -> filter).
+VIEWS_KEY = "queue/views"
 #: The docks' places and sizes (QMainWindow.saveState), with its version below.
 STATE_KEY = "main_window/state"
 STATE_VERSION = 1
@@ -217,6 +222,14 @@ class MainWindow(QMainWindow):
             self.theme_actions[code] = action
         theme_group.triggered.connect(self._on_theme_triggered)
         self.view_menu.addMenu(theme_menu)
+        self.sound_action = QAction(self.tr("Â&m báo phản ánh mới và vừa quá hạn"), self)
+        self.sound_action.setObjectName("sound_action")
+        self.sound_action.setCheckable(True)
+        self.sound_action.setChecked(str(self._settings.value(SOUND_KEY) or "") == "on")
+        self.sound_action.toggled.connect(
+            lambda on: self._settings.setValue(SOUND_KEY, "on" if on else "off")
+        )
+        self.view_menu.addAction(self.sound_action)
         self.view_menu.addSeparator()
         self.reset_layout_action = QAction(self.tr("&Đặt lại bố cục"), self)
         self.reset_layout_action.triggered.connect(self.reset_layout)
@@ -379,11 +392,6 @@ class MainWindow(QMainWindow):
             header.restoreState(header_state)
         view.setSortingEnabled(False)
         header.setSortIndicatorShown(True)
-        current = self.queue_model.filter
-        header.setSortIndicator(
-            COLUMNS.index(current.sort),
-            Qt.SortOrder.DescendingOrder if current.descending else Qt.SortOrder.AscendingOrder,
-        )
         header.sortIndicatorChanged.connect(self._on_queue_sort_indicator_changed)
         header.setSectionsClickable(True)
 
@@ -425,9 +433,53 @@ class MainWindow(QMainWindow):
         self._pages.setCurrentWidget(workspace)
         self.refresh_action.setEnabled(True)
         self.find_action.setEnabled(True)
-        self.queue_model.set_filter(self.filter_bar.apply_to(self.queue_model.filter))
+        self.filter_bar.set_saved_views(self._saved_views())
+        self.filter_bar.current_filter = lambda: (
+            self.queue_model.filter if self.queue_model else NEEDS_ACTION_VIEW
+        )
+        self.filter_bar.view_chosen.connect(self._on_view_chosen)
+        self.filter_bar.views_changed.connect(self._on_views_changed)
+        # The console opens on what needs action, nearest deadline first.
+        self._on_view_chosen(self.filter_bar.apply_to(NEEDS_ACTION_VIEW))
         self._refresh_counters()
         self._refresh_timer.start()
+
+    def _saved_views(self) -> dict[str, QueueFilter]:
+        try:
+            kept = json.loads(str(self._settings.value(VIEWS_KEY) or "{}"))
+        except ValueError:
+            kept = {}
+        views = {}
+        for name, data in kept.items() if isinstance(kept, dict) else ():
+            found = filter_from_data(data)
+            if isinstance(name, str) and found is not None:
+                views[name] = found
+        return views
+
+    @Slot(object)
+    def _on_views_changed(self, views: dict[str, QueueFilter]) -> None:
+        data = {name: filter_to_data(f) for name, f in views.items()}
+        self._settings.setValue(VIEWS_KEY, json.dumps(data, ensure_ascii=False))
+
+    @Slot(object)
+    def _on_view_chosen(self, chosen: QueueFilter) -> None:
+        if self.queue_model is None:
+            return
+        self.queue_model.set_filter(chosen)
+        self._show_sort_indicator()
+
+    def _show_sort_indicator(self) -> None:
+        if self.queue_view is None or self.queue_model is None:
+            return
+        header = self.queue_view.horizontalHeader()
+        current = self.queue_model.filter
+        header.blockSignals(True)
+        header.setSortIndicator(
+            COLUMNS.index(current.sort),
+            Qt.SortOrder.DescendingOrder if current.descending else Qt.SortOrder.AscendingOrder,
+        )
+        header.blockSignals(False)
+        header.viewport().update()
 
     def _fit_filter_scroll(self) -> None:
         scroll, bar = self._filter_scroll, self.filter_bar
@@ -583,6 +635,8 @@ class MainWindow(QMainWindow):
             "received": "00/00/0000 00:00",
             "deadline": "00/00/0000 00:00 · Sắp đến hạn",
             "status": "Đã chuyển xử lý",
+            "priority": "Khẩn cấp",
+            "summary": "Đèn đường hỏng trước nhà số 12 đường",
             "category": "Vệ sinh môi trường",
             "unit": "Phường Phước Mỹ – Phan Rang",
             "agency": "UBND huyện Ninh Phước",
@@ -624,6 +678,8 @@ class MainWindow(QMainWindow):
     def _show_deadline_state(self, state: DeadlineState) -> None:
         if self.filter_bar is None:
             return
+        if self.queue_model is not None and self.queue_model.filter.needs_action:
+            self.filter_bar.choose_view("all")  # the counts are of every report
         combo = self.filter_bar.deadline
         index = combo.findData(state)
         if index >= 0:
@@ -666,6 +722,7 @@ class MainWindow(QMainWindow):
     def _on_queue_sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
         if self.queue_model is not None:
             self.queue_model.sort(column, order)
+            self._show_sort_indicator()  # (a column without an order keeps the last one)
 
     @Slot()
     def _on_queue_loading_started(self) -> None:

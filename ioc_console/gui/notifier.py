@@ -14,10 +14,16 @@ The clock of both is injectable, so that the tests move time past a deadline.
 
 from __future__ import annotations
 
+import io
 import logging
+import math
+import struct
 import time
+import wave
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPixmap
@@ -68,12 +74,14 @@ def take_snapshot(store: LocalStore, clock: DeadlineClock) -> FlagSnapshot:
     """On the worker: the store as the flags see it at the clock's now."""
     now, boundary = clock.now_and_boundary()
     new = store.numbers(ReportQuery(statuses={Status.NEW}))
-    # In deadline order: the store reads the overdue ones off its deadline index. Their number is
-    # the overdue count (open and past the reply deadline, as the queue's counters count them).
+    # Their number is the overdue count: open and past the nearer of the stage's and the reply's
+    # deadlines, as the queue's counters count them (a report not triaged in time is overdue).
     overdue = store.numbers(
-        ReportQuery(deadline_states={DeadlineState.OVERDUE}, now=now, boundary=boundary, sort="due_at")
+        ReportQuery(deadline_states={DeadlineState.OVERDUE}, now=now, boundary=boundary, stage=True)
     )
-    due_soon = store.count(ReportQuery(deadline_states={DeadlineState.DUE_SOON}, now=now, boundary=boundary))
+    due_soon = store.count(
+        ReportQuery(deadline_states={DeadlineState.DUE_SOON}, now=now, boundary=boundary, stage=True)
+    )
     return FlagSnapshot(frozenset(new), frozenset(overdue), len(overdue), due_soon)
 
 
@@ -332,6 +340,85 @@ class TrayPresenter(QObject):
             self.tray.hide()
 
 
+# -- the sound -----------------------------------------------------------------------------------------
+
+
+def chime_wav(rate: int = 22_050) -> bytes:
+    """A short two-note chime as a WAV file (16-bit mono), made here rather than shipped."""
+    frames = bytearray()
+    for freq, seconds in ((880.0, 0.12), (1320.0, 0.18)):
+        count = int(rate * seconds)
+        for i in range(count):
+            fade = min(1.0, i / (rate * 0.01), (count - i) / (rate * 0.04))
+            value = int(0.35 * 32767 * fade * math.sin(2 * math.pi * freq * i / rate))
+            frames += struct.pack("<h", value)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(bytes(frames))
+    return out.getvalue()
+
+
+class SoundAlert(QObject):
+    """A sound for a new or newly overdue report, heard without any system tray.
+
+    Plays a chime through Qt Multimedia (``QSoundEffect``) when its libraries and an audio output
+    are there, else the system's bell (``QApplication.beep``). Whether to sound at all is the
+    user's setting (View menu); the window keeps it.
+
+    Signals:
+        played(str): a sound was made ("chime" or "beep").
+    """
+
+    played = Signal(str)
+
+    def __init__(self, folder: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._folder = folder
+        self._effect: Any = None
+        self._tried = False
+
+    def _chime(self) -> Any:
+        if self._tried:
+            return self._effect
+        self._tried = True
+        if self._folder is None:
+            return None
+        try:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+        except (ImportError, OSError) as error:  # no Qt Multimedia, or its libraries (libpulse)
+            log.info("no chime, the system bell instead: %s", error)
+            return None
+        if not QMediaDevices.audioOutputs():
+            return None
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            path = self._folder / "chime.wav"
+            if not path.exists():
+                path.write_bytes(chime_wav())
+        except OSError as error:
+            log.info("the chime could not be written: %s", error)
+            return None
+        effect = QSoundEffect(self)
+        effect.setSource(QUrl.fromLocalFile(str(path)))
+        effect.setVolume(0.6)
+        self._effect = effect
+        return effect
+
+    @Slot()
+    def play(self) -> None:
+        effect = self._chime()
+        if effect is not None:
+            effect.play()
+            self.played.emit("chime")
+        else:
+            QApplication.beep()
+            self.played.emit("beep")
+
+
 __all__ = [
     "MIN_INTERVAL_S",
     "WATCH_MS",
@@ -340,8 +427,10 @@ __all__ = [
     "FlagWatcher",
     "FlagWords",
     "Notifier",
+    "SoundAlert",
     "TrayPresenter",
     "app_icon",
+    "chime_wav",
     "compose_message",
     "compose_title",
     "flag_change",

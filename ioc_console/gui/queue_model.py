@@ -26,15 +26,21 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRectF,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from ioc_console.gui.look import DeadlineLook
+from ioc_console.domain.deadlines import DeadlineState
+
+from ioc_console.gui.look import ICON_SIZE, DeadlineLook
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.queue_source import (
     COLUMNS,
     DEADLINE_COLUMN,
+    PRIORITY_COLUMN,
+    SORTABLE,
     QueueFilter,
     QueuePage,
     QueueRow,
@@ -48,6 +54,25 @@ Index = QModelIndex | QPersistentModelIndex
 #: Custom roles: the report number of a row, and its deadline state (a DeadlineState or None).
 NumberRole = Qt.ItemDataRole.UserRole + 1
 DeadlineStateRole = Qt.ItemDataRole.UserRole + 2
+
+
+def _untriaged_icon() -> QIcon:
+    """The mark of a new report not triaged yet: a small filled blue disc."""
+    icon = QIcon()
+    for scale in (1, 2):
+        size = ICON_SIZE * scale
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#1565c0"))
+        margin = size * 0.28
+        painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin))
+        painter.end()
+        pixmap.setDevicePixelRatio(scale)
+        icon.addPixmap(pixmap)
+    return icon
 
 
 class ReportQueueModel(QAbstractTableModel):
@@ -102,9 +127,19 @@ class ReportQueueModel(QAbstractTableModel):
             "unit": self.tr("Địa bàn"),
             "channel": self.tr("Kênh"),
             "status": self.tr("Trạng thái"),
+            "priority": self.tr("Ưu tiên"),
+            "summary": self.tr("Nội dung"),
             "agency": self.tr("Đơn vị xử lý"),
-            "deadline": self.tr("Hạn trả lời"),
+            "deadline": self.tr("Hạn gần nhất"),
         }
+        self._header_tips = {
+            "deadline": self.tr(
+                "Hạn đến sớm nhất của phản ánh: hạn của giai đoạn hiện tại (phân loại tại IOC, tiếp nhận "
+                "hoặc xử lý của đơn vị) hoặc hạn trả lời công dân"
+            ),
+        }
+        self._untriaged_tip = self.tr("Mới, chưa phân loại")
+        self._untriaged_icon = _untriaged_icon()
         self._headers = tuple(titles[key] for key in COLUMNS)
 
     # -- the query -------------------------------------------------------------------------------
@@ -258,6 +293,8 @@ class ReportQueueModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self._headers[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._header_tips.get(COLUMNS[section])
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
@@ -283,20 +320,29 @@ class ReportQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return row.cells[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            # Only pack names and computed text: citizen text never reaches a (rich text) tooltip.
+            # Pack names, computed text, and citizens' words escaped (tooltips are rich text).
+            if column == 0 and row.untriaged:
+                return "<br>".join(t for t in (self._untriaged_tip, row.tooltips[0]) if t)
             return row.tooltips[column] or None
         if role == Qt.ItemDataRole.DecorationRole:
             if column == DEADLINE_COLUMN:
                 return self._look.icon(state)
+            if column == 0 and row.untriaged:
+                return self._untriaged_icon
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._look.background(state)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == DEADLINE_COLUMN:
                 return self._look.foreground(state)
+            if column == PRIORITY_COLUMN and row.urgent:
+                return self._look.foreground(DeadlineState.OVERDUE)
             return None
         if role == Qt.ItemDataRole.FontRole:
-            if column == DEADLINE_COLUMN and self._look.is_flagged(state):
+            # New reports not triaged yet stand out in bold, as do flagged deadlines and urgency.
+            if row.untriaged or (column == DEADLINE_COLUMN and self._look.is_flagged(state)):
+                return self._look.bold
+            if column == PRIORITY_COLUMN and row.urgent:
                 return self._look.bold
             return None
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -308,7 +354,7 @@ class ReportQueueModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column] not in SORTABLE:
             return
         wanted = replace(self._filter, sort=COLUMNS[column], descending=order == Qt.SortOrder.DescendingOrder)
         if wanted != self._filter:

@@ -15,10 +15,27 @@ from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.lifecycle import Channel, Status
 from ioc_console.domain.report import Report
 
-#: The queue's columns, left to right. The deadline comes early so that its state (icon and words)
-#: stays in sight on a narrow screen; the columns after it may scroll.
-COLUMNS = ("number", "received", "deadline", "status", "category", "unit", "agency", "channel")
+#: The queue's columns, left to right. The deadline (the nearer of the stage's and the reply's)
+#: comes early so that its state (icon and words) stays in sight on a narrow screen; the columns
+#: after it may scroll.
+COLUMNS = (
+    "number",
+    "received",
+    "deadline",
+    "status",
+    "priority",
+    "summary",
+    "category",
+    "unit",
+    "agency",
+    "channel",
+)
 DEADLINE_COLUMN = COLUMNS.index("deadline")
+PRIORITY_COLUMN = COLUMNS.index("priority")
+#: Columns the queue can be sorted by (the store has an order for each).
+SORTABLE = frozenset(COLUMNS) - {"summary"}
+#: Characters of a report's content the summary column shows.
+SUMMARY_CHARS = 90
 
 #: Periods of receipt the queue can be limited to.
 PERIODS = ("all", "today", "7d", "30d", "month", "year")
@@ -26,8 +43,13 @@ PERIODS = ("all", "today", "7d", "30d", "month", "year")
 
 @dataclass(frozen=True)
 class QueueFilter:
-    """The queue's filter, search text and sort order."""
+    """The queue's filter, search text and sort order.
 
+    ``needs_action``: only the reports whose next step is the IOC's, and those past a deadline
+    wherever they are (the operator's default list).
+    """
+
+    needs_action: bool = False
     statuses: frozenset[Status] = frozenset()
     category: str | None = None
     agency: str | None = None
@@ -46,6 +68,9 @@ class QueueRow:
     cells: tuple[str, ...]
     tooltips: tuple[str, ...]
     deadline_state: DeadlineState | None
+    #: New and not yet triaged by the IOC (shown bold, with a mark).
+    untriaged: bool = False
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +121,7 @@ class QueueSource(Protocol):
     ) -> list[QueueRow]: ...
 
     def counters(self) -> tuple[int, int]:
-        """Open reports overdue, and due soon, by their reply deadline."""
+        """Open reports overdue, and due soon, by the nearer of their stage and reply deadlines."""
         ...
 
     def report(self, number: str) -> Report | None: ...

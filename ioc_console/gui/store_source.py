@@ -12,11 +12,19 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ioc_console.domain.deadlines import DeadlineState, deadline_state
+from ioc_console.domain.lifecycle import Priority, Status
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, ReportQuery, ReportRow, SortKey
 
 from ioc_console.gui.present import DeadlineClock, Names
-from ioc_console.gui.queue_source import COLUMNS, QueueFilter, QueuePage, QueueRow, period_start
+from ioc_console.gui.queue_source import (
+    COLUMNS,
+    SUMMARY_CHARS,
+    QueueFilter,
+    QueuePage,
+    QueueRow,
+    period_start,
+)
 
 #: The store's sort key for each of the queue's columns.
 SORT_KEYS: dict[str, SortKey] = {
@@ -28,7 +36,11 @@ SORT_KEYS: dict[str, SortKey] = {
     "status": "status",
     "agency": "agency",
     "deadline": "due_at",
+    "priority": "priority",
 }
+
+#: Statuses of a report the IOC has not triaged yet.
+UNTRIAGED = frozenset({Status.NEW, Status.REOPENED, Status.RETURNED})
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,11 @@ class QueueWords:
     """Words of the queue that are the GUI's own (translated on the GUI thread, used here)."""
 
     paused: str = "Tạm dừng (chờ bổ sung)"
+    #: Tooltip lines of the deadline column: the stage's deadline, by stage, and the reply's.
+    triage: str = "Hạn phân loại tại IOC"
+    acceptance: str = "Hạn tiếp nhận của đơn vị"
+    resolution: str = "Hạn xử lý của đơn vị"
+    reply: str = "Hạn trả lời công dân"
 
 
 class StoreQueueSource:
@@ -52,6 +69,8 @@ class StoreQueueSource:
     def query_for(self, f: QueueFilter, now: datetime, boundary: datetime) -> ReportQuery:
         start = period_start(f.period, now)
         return ReportQuery(
+            stage=True,
+            needs_action=f.needs_action,
             statuses=f.statuses,
             categories=frozenset({f.category}) if f.category else frozenset(),
             agencies=frozenset({f.agency}) if f.agency else frozenset(),
@@ -101,34 +120,66 @@ class StoreQueueSource:
 
     def counters(self) -> tuple[int, int]:
         now, boundary = self._clock.now_and_boundary()
-        counts = self._store.deadline_counts(ReportQuery(), now, boundary)
+        counts = self._store.deadline_counts(ReportQuery(stage=True), now, boundary)
         return counts[DeadlineState.OVERDUE], counts[DeadlineState.DUE_SOON]
 
     def report(self, number: str) -> Report | None:
         return self._store.get_report(number)
 
+    def _stage_word(self, status: Status) -> str:
+        words = self._words
+        if status in UNTRIAGED:
+            return words.triage
+        if status is Status.FORWARDED:
+            return words.acceptance
+        return words.resolution
+
     def _row(self, r: ReportRow, now: datetime, boundary: datetime) -> QueueRow:
         names, lang = self._names, self._names.lang
-        state = deadline_state(r.due_at, now, boundary, r.closed)
-        if r.due_at is None:
+        # The deadline the report meets first: the stage's (triage by the IOC, acceptance or
+        # resolution by the agency) or the citizen's reply.
+        due = r.due_at
+        if r.stage_due_at is not None and not r.closed and (due is None or r.stage_due_at < due):
+            due = r.stage_due_at
+        state = deadline_state(due, now, boundary, r.closed)
+        if due is None:
             deadline = "" if r.closed else self._words.paused
         elif state is DeadlineState.NONE:
-            deadline = names.when(r.due_at)
+            deadline = names.when(due)
         else:
-            deadline = f"{names.when(r.due_at)} · {state.label(lang)}"
+            deadline = f"{names.when(due)} · {state.label(lang)}"
+        due_lines = []
+        if r.stage_due_at is not None and not r.closed:
+            stage_state = deadline_state(r.stage_due_at, now, boundary)
+            due_lines.append(
+                f"{self._stage_word(r.status)}: {names.when(r.stage_due_at)} · {stage_state.label(lang)}"
+            )
+        if r.due_at is not None:
+            reply_state = deadline_state(r.due_at, now, boundary, r.closed)
+            reply = f"{self._words.reply}: {names.when(r.due_at)}"
+            due_lines.append(
+                reply if reply_state is DeadlineState.NONE else f"{reply} · {reply_state.label(lang)}"
+            )
+        summary = " ".join((r.title or r.description).split())
+        if len(summary) > SUMMARY_CHARS:
+            summary = summary[: SUMMARY_CHARS - 1].rstrip() + "…"
         cells = {
             "number": r.number,
             "received": names.when(r.received_at),
             "deadline": deadline,
             "status": r.status.label(lang),
+            "priority": r.priority.label(lang),
+            "summary": summary,
             "category": names.category(r.category),
             "unit": names.unit(r.unit_code),
             "agency": names.agency(r.agency),
             "channel": r.channel.label(lang),
         }
-        # Tooltips are rich text: the citizen's title is escaped, the rest are names from the pack.
+        # Tooltips are rich text: the citizen's words are escaped, the rest are names from the pack.
         tooltips = {
             "number": f"<p>{html.escape(r.title)}</p>" if r.title else "",
+            "deadline": "<br>".join(html.escape(line) for line in due_lines),
+            "summary": f"<p>{html.escape(r.description)}</p>" if r.description else "",
             "unit": names.unit_path(r.unit_code),
             "agency": names.agency_full(r.agency),
         }
@@ -137,6 +188,8 @@ class StoreQueueSource:
             cells=tuple(cells[key] for key in COLUMNS),
             tooltips=tuple(tooltips.get(key, "") for key in COLUMNS),
             deadline_state=state,
+            untriaged=r.status in UNTRIAGED,
+            urgent=r.priority is Priority.URGENT,
         )
 
 

@@ -49,7 +49,15 @@ from ioc_console.gui.agency_panel import AgencyPanel, enable_report_drag, select
 from ioc_console.gui.assign_dialog import AssignController
 from ioc_console.gui.duplicates import DuplicateFinder
 from ioc_console.gui.intake import IntakeDialog
-from ioc_console.gui.notifier import WATCH_MS, FlagChange, FlagSnapshot, FlagWatcher, Notifier, TrayPresenter
+from ioc_console.gui.notifier import (
+    WATCH_MS,
+    FlagChange,
+    FlagSnapshot,
+    FlagWatcher,
+    Notifier,
+    SoundAlert,
+    TrayPresenter,
+)
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.photos import PhotoCache, PhotoLoader, PhotoSource
 from ioc_console.gui.present import DeadlineClock, Names
@@ -306,6 +314,7 @@ class Workspace(QObject):
         # 7. Flags: the title's counts, notifications, restyling when deadlines pass.
         self.watcher = FlagWatcher(store, clock, executor, watch_ms, self)
         self.notifier = Notifier(notify if notify is not None else TrayPresenter(window), parent=self)
+        self.sound = SoundAlert(cache_dir / "sounds" if cache_dir is not None else None, parent=self)
 
         # 8. The wiring.
         window.report_displayed.connect(self.workbench.show_report)
@@ -641,6 +650,8 @@ class Workspace(QObject):
     @Slot(object)
     def _on_watcher_flags_raised(self, change: FlagChange) -> None:
         self.notifier.add(change)
+        if self.window.sound_action.isChecked():
+            self.sound.play()
         if change.overdue:
             # The clock passed their deadlines: the queue, the map and the counts say so now.
             self.window.refresh()

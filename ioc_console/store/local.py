@@ -91,6 +91,7 @@ from ioc_console.store.queries import (
     conditions,
     fts_matches,
     has_filters,
+    next_due,
     order_by,
     unindexed,
 )
@@ -1004,7 +1005,7 @@ class LocalStore:
         statement = (
             select(*ROW_COLUMNS)
             .where(*conditions(q, self._reference, scan=scan, expression=expression))
-            .order_by(*order_by(q.sort, q.descending))
+            .order_by(*order_by(q.sort, q.descending, q.stage))
         )
         if q.limit is not None:
             statement = statement.limit(q.limit)
@@ -1068,7 +1069,10 @@ class LocalStore:
         probe = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid BETWEEN ? AND ?"
         for _round in range(_WINDOW_ROUNDS):
             window = (
-                select(ReportRecord.id).order_by(*order_by(q.sort, q.descending)).limit(size).offset(start)
+                select(ReportRecord.id)
+                .order_by(*order_by(q.sort, q.descending, q.stage))
+                .limit(size)
+                .offset(start)
             )
             if q.arrived_by is not None:
                 window = window.where(unindexed(ReportRecord.id) <= q.arrived_by)
@@ -1172,17 +1176,19 @@ class LocalStore:
             return int(conn.execute(statement).scalar_one())
 
     def deadline_counts(self, q: ReportQuery, now: datetime, boundary: datetime) -> dict[DeadlineState, int]:
-        """Reports matching ``q`` by the state of their reply deadline at ``now``; every state present.
+        """Reports matching ``q`` by the state of their reply deadline (with ``q.stage``, of the nearer
+        deadline) at ``now``; every state present.
 
         The query's own deadline filter, sort and page are ignored.
         """
         R = ReportRecord
         now_us, boundary_us = to_micros(now), to_micros(boundary)
+        due = next_due() if q.stage else R.due_at
         state = case(
             (R.closed.is_(True), DeadlineState.NONE.value),
-            (R.due_at.is_(None), DeadlineState.NONE.value),
-            (R.due_at < now_us, DeadlineState.OVERDUE.value),
-            (R.due_at <= boundary_us, DeadlineState.DUE_SOON.value),
+            (due.is_(None), DeadlineState.NONE.value),
+            (due < now_us, DeadlineState.OVERDUE.value),
+            (due <= boundary_us, DeadlineState.DUE_SOON.value),
             else_=DeadlineState.ON_TRACK.value,
         ).label("state")
         statement = (

@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from ioc_console.domain.deadlines import DeadlineState
-from ioc_console.domain.lifecycle import Channel, Priority, Status
+from ioc_console.domain.lifecycle import IOC_TURN, Channel, Priority, Status
 from ioc_console.domain.numbering import NumberScheme
 from ioc_console.domain.text import digits, normalize_phone
 from ioc_console.store.convert import STATUS_RANK, to_micros
@@ -82,6 +82,11 @@ class ReportQuery:
     * ``offset``, ``limit``: the page; ``limit=None`` is everything from ``offset`` on.
     * ``number_after``: only reports numbered after this one (with ``sort="number"``, ascending:
       the next page after a known last number, in constant time however deep the page).
+    * ``stage``: deadline states (and the ``due_at`` sort) by the nearer of the stage deadline
+      and the reply deadline (the deadline the report meets first), not by the reply deadline
+      alone: a report due for triage within the hour is due soon.
+    * ``needs_action``: only reports whose next step is the IOC's (:data:`IOC_TURN`) or that are
+      open and past either deadline at ``now`` (required with this filter).
     * ``arrived_by``: only reports the store held when :meth:`LocalStore.last_arrival` said this
       (their row id is at most this); ``arrived_after``: only those that arrived since. A list
       that must not move under its reader keeps its rows to the first, and counts the second.
@@ -106,6 +111,8 @@ class ReportQuery:
     number_after: str | None = None
     arrived_by: int | None = None
     arrived_after: int | None = None
+    stage: bool = False
+    needs_action: bool = False
 
     def __post_init__(self) -> None:
         # Stored as frozensets (the query is hashable). Accept any iterable (lists, sets, a single string) and values as enums or their strings.
@@ -121,6 +128,8 @@ class ReportQuery:
             raise ValueError("offset and limit cannot be negative")
         if self.deadline_states and (self.now is None or self.boundary is None):
             raise ValueError("a deadline filter needs now and boundary")
+        if self.needs_action and self.now is None:
+            raise ValueError("the needs-action filter needs now")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +221,16 @@ _SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
 }
 
 
-def order_by(sort: str, descending: bool) -> list[UnaryExpression[Any]]:
-    return [column.desc() if descending else column.asc() for column in _SORT_COLUMNS[sort]]
+def next_due(col: Callable[[Any], Any] | None = None) -> Any:
+    """The nearer of the stage deadline and the reply deadline (NULL when neither runs)."""
+    col = col or _plain
+    stage, due = col(R.stage_due_at), col(R.due_at)
+    return func.min(func.coalesce(stage, due), func.coalesce(due, stage))
+
+
+def order_by(sort: str, descending: bool, stage: bool = False) -> list[UnaryExpression[Any]]:
+    columns = (next_due(), R.id) if stage and sort == "due_at" else _SORT_COLUMNS[sort]
+    return [column.desc() if descending else column.asc() for column in columns]
 
 
 class Ranks(Protocol):
@@ -244,10 +261,11 @@ def unindexed(column: Any) -> Any:
 
 
 def deadline_condition(
-    state: DeadlineState, now: int, boundary: int, col: Callable[[Any], Any] = _plain
+    state: DeadlineState, now: int, boundary: int, col: Callable[[Any], Any] = _plain, stage: bool = False
 ) -> ColumnElement[bool]:
-    """``state`` of the reply deadline in SQL, with ``now`` and ``boundary`` in microseconds."""
-    closed, due = col(R.closed), col(R.due_at)
+    """``state`` of the reply deadline (with ``stage``, of the nearer deadline, see
+    :func:`next_due`) in SQL, with ``now`` and ``boundary`` in microseconds."""
+    closed, due = col(R.closed), next_due(col) if stage else col(R.due_at)
     if state is DeadlineState.NONE:
         return or_(closed.is_(True), due.is_(None))
     open_ = closed.is_(False)
@@ -377,7 +395,12 @@ def conditions(
         assert q.now is not None and q.boundary is not None
         now, boundary = to_micros(q.now), to_micros(q.boundary)
         states = sorted(q.deadline_states, key=_order)
-        terms.append(or_(*(deadline_condition(s, now, boundary, col) for s in states)))
+        terms.append(or_(*(deadline_condition(s, now, boundary, col, q.stage) for s in states)))
+    if q.needs_action:
+        assert q.now is not None
+        turn = sorted(STATUS_RANK[s] for s in IOC_TURN)
+        late = deadline_condition(DeadlineState.OVERDUE, to_micros(q.now), to_micros(q.now), col, stage=True)
+        terms.append(or_(col(R.status_rank).in_(turn), late))
     if q.received_from is not None:
         terms.append(col(R.received_at) >= to_micros(q.received_from))
     if q.received_to is not None:
@@ -409,6 +432,7 @@ def has_filters(q: ReportQuery) -> bool:
         or q.received_from is not None
         or q.received_to is not None
         or q.arrived_after is not None
+        or q.needs_action
     )
 
 

@@ -450,6 +450,22 @@
         <translation>Paused (waiting for information)</translation>
     </message>
     <message>
+        <source>Hạn phân loại tại IOC</source>
+        <translation>IOC triage deadline</translation>
+    </message>
+    <message>
+        <source>Hạn tiếp nhận của đơn vị</source>
+        <translation>Agency acceptance deadline</translation>
+    </message>
+    <message>
+        <source>Hạn xử lý của đơn vị</source>
+        <translation>Agency resolution deadline</translation>
+    </message>
+    <message>
+        <source>Hạn trả lời công dân</source>
+        <translation>Citizen reply deadline</translation>
+    </message>
+    <message>
         <source>Máy chủ IOC: %s</source>
         <translation>IOC hub: %s</translation>
     </message>
@@ -1247,7 +1263,7 @@
     <name>MainWindow</name>
     <message>
         <source>IOC Console — Phản ánh hiện trường</source>
-        <extracomment>Keys of the window&apos;s own geometry in QSettings (nothing else of the window is kept there). The docks&apos; places and sizes (QMainWindow.saveState), with its version below. Refresh the queue this often so that deadline states move on without anyone asking. Whether the workspace docks the live map (QtWebEngine); the console always does, tests that run without QtWebEngine turn it off before the data opens.</extracomment>
+        <extracomment>Keys of the window&apos;s own geometry in QSettings (nothing else of the window is kept there). Whether a new or newly overdue report sounds (&quot;on&quot;/&quot;off&quot;; off until the user turns it on). The operator&apos;s saved views of the queue (JSON: name -&gt; filter). The docks&apos; places and sizes (QMainWindow.saveState), with its version below. Refresh the queue this often so that deadline states move on without anyone asking. Whether the workspace docks the live map (QtWebEngine); the console always does, tests that run without QtWebEngine turn it off before the data opens.</extracomment>
         <translation>IOC Console — Field reports</translation>
     </message>
     <message>
@@ -1297,6 +1313,10 @@
     <message>
         <source>&amp;Tối</source>
         <translation>&amp;Dark</translation>
+    </message>
+    <message>
+        <source>Â&amp;m báo phản ánh mới và vừa quá hạn</source>
+        <translation>&amp;Sound on new and newly overdue reports</translation>
     </message>
     <message>
         <source>&amp;Đặt lại bố cục</source>
@@ -1571,7 +1591,29 @@
 <context>
     <name>QueueFilterBar</name>
     <message>
+        <source>Danh sách đang xem; lưu bộ lọc hiện tại thành một danh sách có tên</source>
+        <extracomment>The built-in views.</extracomment>
+        <translation>The list shown; save the current filter as a named list</translation>
+    </message>
+    <message>
+        <source>Lưu…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <source>Lưu bộ lọc và thứ tự hiện tại thành một danh sách có tên</source>
+        <translation>Save the current filter and order as a named list</translation>
+    </message>
+    <message>
+        <source>Xóa</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Xóa danh sách đã lưu đang chọn</source>
+        <translation>Delete the chosen saved list</translation>
+    </message>
+    <message>
         <source>Tìm theo số phản ánh, địa chỉ, nội dung, số điện thoại…</source>
+        <extracomment>The queue&apos;s whole filter now (set by the window), kept by &quot;Lưu…&quot;.</extracomment>
         <translation>Search by report number, address, text, phone number…</translation>
     </message>
     <message>
@@ -1637,6 +1679,34 @@
     <message>
         <source>Bỏ mọi bộ lọc và nội dung tìm kiếm</source>
         <translation>Clear every filter and the search text</translation>
+    </message>
+    <message>
+        <source>Cần xử lý</source>
+        <translation>Needs action</translation>
+    </message>
+    <message>
+        <source>Phản ánh đang chờ IOC và mọi phản ánh quá hạn, hạn gần nhất trước</source>
+        <translation>Reports waiting for the IOC and every overdue report, nearest deadline first</translation>
+    </message>
+    <message>
+        <source>Tất cả phản ánh</source>
+        <translation>All reports</translation>
+    </message>
+    <message>
+        <source>Lưu danh sách</source>
+        <translation>Save list</translation>
+    </message>
+    <message>
+        <source>Tên danh sách (bộ lọc và thứ tự hiện tại):</source>
+        <translation>List name (current filter and order):</translation>
+    </message>
+    <message>
+        <source>Lưu</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Đang đếm…</source>
@@ -1965,12 +2035,28 @@
         <translation>Status</translation>
     </message>
     <message>
+        <source>Ưu tiên</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <source>Nội dung</source>
+        <translation>Content</translation>
+    </message>
+    <message>
         <source>Đơn vị xử lý</source>
         <translation>Agency</translation>
     </message>
     <message>
-        <source>Hạn trả lời</source>
-        <translation>Reply deadline</translation>
+        <source>Hạn gần nhất</source>
+        <translation>Next deadline</translation>
+    </message>
+    <message>
+        <source>Hạn đến sớm nhất của phản ánh: hạn của giai đoạn hiện tại (phân loại tại IOC, tiếp nhận hoặc xử lý của đơn vị) hoặc hạn trả lời công dân</source>
+        <translation>The report&apos;s nearest deadline: the current stage&apos;s (triage at the IOC, acceptance or resolution by the agency) or the citizen&apos;s reply deadline</translation>
+    </message>
+    <message>
+        <source>Mới, chưa phân loại</source>
+        <translation>New, not triaged yet</translation>
     </message>
     <message>
         <source>Không đọc được danh sách phản ánh: %s</source>

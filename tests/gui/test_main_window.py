@@ -87,20 +87,27 @@ def _select_row(qtbot, window, row: int) -> str:
     return shown.args[0]
 
 
-def test_the_window_opens_on_the_demo_with_rows(qtbot, running, demo_data_dir, tmp_path, store) -> None:
+def test_the_window_opens_on_the_demo_with_rows(
+    qtbot, running, demo_data_dir, tmp_path, store, jurisdiction
+) -> None:
     console = running(demo_data_dir).open(qtbot)
     window = console.window
     # The flags' counts come first in the title once they are known.
     assert window.windowTitle().endswith("IOC Console — Phản ánh hiện trường")
-    total = store.count(ReportQuery())
+    # It opens on what needs action: the reports whose next step is the IOC's, and the overdue.
+    assert window.filter_bar.view.currentText() == "Cần xử lý"
+    now, boundary = DeadlineClock(jurisdiction).now_and_boundary()
+    total = store.count(ReportQuery(needs_action=True, stage=True, now=now, boundary=boundary))
     assert window.queue_model.rowCount() == total > 0
     assert window.filter_bar.count.text() == f"{total} phản ánh"
     headers = [window.queue_model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))]
     assert headers == [
         "Số",
         "Tiếp nhận",
-        "Hạn trả lời",
+        "Hạn gần nhất",
         "Trạng thái",
+        "Ưu tiên",
+        "Nội dung",
         "Lĩnh vực",
         "Địa bàn",
         "Đơn vị xử lý",
@@ -125,11 +132,11 @@ def test_a_wide_screen_shows_the_key_columns_beside_the_docks(
     _select_row(qtbot, window, 0)
     view = window.queue_view
     header = view.horizontalHeader()
-    # The queue shares the screen with the details and the docks: number to category in full,
-    # the rest a scroll away.
-    category = COLUMNS.index("category")
-    right = header.sectionViewportPosition(category) + header.sectionSize(category)
-    assert right <= view.viewport().width()
+    # The queue shares the screen with the details and the docks: number to priority in full,
+    # the content begun, the rest a scroll away.
+    priority = COLUMNS.index("priority")
+    right = header.sectionViewportPosition(priority) + header.sectionSize(priority)
+    assert right <= view.viewport().width() - 100
     _shot(window, tmp_path, "main-window-vi-1920x1080.png")
 
 
@@ -166,6 +173,8 @@ def test_citizen_markup_stays_text_in_the_window(
 
 def test_typing_a_search_queries_once_it_settles(qtbot, running, demo_data_dir, store) -> None:
     window = running(demo_data_dir).open(qtbot).window
+    with qtbot.waitSignal(window.queue_ready, timeout=TIMEOUT):
+        window.filter_bar.choose_view("all")
     queries: list[str] = []
     window.queue_model.loading_started.connect(lambda: queries.append(window.queue_model.filter.text))
     with qtbot.waitSignal(window.queue_ready, timeout=TIMEOUT):
@@ -179,6 +188,8 @@ def test_typing_a_search_queries_once_it_settles(qtbot, running, demo_data_dir, 
 def test_filter_choices_and_clearing_them(qtbot, running, demo_data_dir, store) -> None:
     window = running(demo_data_dir).open(qtbot).window
     bar = window.filter_bar
+    with qtbot.waitSignal(window.queue_ready, timeout=TIMEOUT):
+        bar.choose_view("all")
     total = window.queue_model.rowCount()
     with qtbot.waitSignal(window.queue_ready, timeout=TIMEOUT):
         bar.status.setCurrentIndex(bar.status.findText("Từ chối"))
@@ -275,6 +286,8 @@ def test_the_first_run_builds_the_demo_store(qtbot, running, tmp_path) -> None:
         _shot(console.window, tmp_path, "first-run-loading.png")
     assert (data_dir / DEMO_STORE_NAME).exists()
     assert not list(data_dir.glob("*.partial*"))
+    with qtbot.waitSignal(console.window.queue_ready, timeout=TIMEOUT):
+        console.window.filter_bar.choose_view("all")
     assert console.window.queue_model.rowCount() > 300
 
 

@@ -159,7 +159,9 @@ def test_the_overdue_flag_appears_when_the_clock_passes_the_deadline(
     # The report is forwarded, so that the agency panel carries the flag too.
     operator = Actor("Trần Thị Bình", Role.OPERATOR)
     service = ActionService(data_store, jurisdiction, worker, operator, clock, names, undo_seconds=0)
-    fake.now = NOW
+    # Forwarded an hour before the reply is due, so that the agency's acceptance deadline (the
+    # stage's, counted from the forwarding) comes after it: the reply deadline is the one passed.
+    fake.now = due - timedelta(hours=1)
     with qtbot.waitSignal(service.request_finished, timeout=TIMEOUT):
         service.perform(["PA-F-1"], Action.FORWARD, {"agency": "so-gtvt"})
     assert data_store.get_report("PA-F-1").due_at == report.due_at  # the reply deadline holds
@@ -222,8 +224,11 @@ def test_a_new_report_arriving_raises_a_flag(qtbot, data_store, jurisdiction, wo
     with qtbot.waitSignal(watcher.flags_raised, timeout=TIMEOUT):
         watcher.check()
     assert raised == [FlagChange(new=("PA-F-2",))]
+    # Overdue by the nearer of the stage's and the reply's deadlines, as the queue counts them.
     assert watcher.last.overdue_count == data_store.count(
-        ReportQuery(deadline_states={DeadlineState.OVERDUE}, now=NOW, boundary=clock.now_and_boundary()[1])
+        ReportQuery(
+            deadline_states={DeadlineState.OVERDUE}, now=NOW, boundary=clock.now_and_boundary()[1], stage=True
+        )
     )
 
 

@@ -53,6 +53,7 @@ def test_arrivals_wait_behind_the_bar_and_nothing_moves_under_the_pointer(
 ) -> None:
     w = live
     model, view = w.window.queue_model, w.window.queue_view
+    w.show_queue(qtbot)  # every report, newest first: where arrivals would land
     total = model.total
     # The operator points at the fourth row and clicks it (newest first, where arrivals would land).
     point = view.visualRect(model.index(3, 1)).center()

@@ -87,11 +87,14 @@ def test_sorting_requeries_the_store(qtbot, model, store, column, store_key) -> 
         model.sort(COLUMNS.index(column), Qt.SortOrder.AscendingOrder)
     assert model.filter.sort == column and not model.filter.descending
     after = _loaded_numbers(qtbot, model, 0, 200)
-    assert after == _store_numbers(store, ReportQuery(sort=store_key, descending=False, limit=200))
+    # The queue's deadline is the nearer of the stage's and the reply's (stage=True).
+    assert after == _store_numbers(
+        store, ReportQuery(sort=store_key, descending=False, limit=200, stage=True)
+    )
     assert after != before
     # Further pages come in the same order.
     assert _loaded_numbers(qtbot, model, 400, 50) == _store_numbers(
-        store, ReportQuery(sort=store_key, descending=False, offset=400, limit=50)
+        store, ReportQuery(sort=store_key, descending=False, offset=400, limit=50, stage=True)
     )
 
 
@@ -139,8 +142,15 @@ def test_filters_narrow_the_rows_as_the_store_counts_them(qtbot, model, store, c
 
     now, boundary = clock.now_and_boundary()
     _apply(qtbot, model, QueueFilter(deadline=DeadlineState.OVERDUE))
-    overdue = store.count(ReportQuery(deadline_states={DeadlineState.OVERDUE}, now=now, boundary=boundary))
+    # Overdue by the nearer deadline: a report not triaged in time is overdue too.
+    overdue = store.count(
+        ReportQuery(deadline_states={DeadlineState.OVERDUE}, now=now, boundary=boundary, stage=True)
+    )
     assert 0 < model.rowCount() == overdue
+    reply_overdue = store.count(
+        ReportQuery(deadline_states={DeadlineState.OVERDUE}, now=now, boundary=boundary)
+    )
+    assert overdue > reply_overdue
 
 
 def test_search_folds_vietnamese_and_finds_numbers(qtbot, model, store) -> None:
