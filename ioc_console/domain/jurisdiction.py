@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
+from enum import Enum
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,22 @@ class Unit:
     parent: str | None
     lat: float
     lon: float
+
+
+#: Agency kinds that act only within the units they serve (a district's or commune's committee).
+LOCAL_KINDS = frozenset({"district_committee", "commune_committee"})
+
+
+class Reach(Enum):
+    """Where a report lies for an agency, by the units the pack says it serves."""
+
+    SERVES = "serves"
+    #: Outside the agency's units; allowed with a warning.
+    OUTSIDE_WARN = "outside_warn"
+    #: Outside a committee's units: refused.
+    OUTSIDE_REFUSED = "outside_refused"
+    #: The report has no known unit, so the agency's area cannot be checked; allowed with a warning.
+    UNKNOWN_UNIT = "unknown_unit"
 
 
 @dataclass(frozen=True)
@@ -271,6 +288,40 @@ class Jurisdiction:
                 ranked.append((min(levels), order, agency))
         ranked.sort(key=lambda item: (item[0], item[1]))
         return [agency for _, _, agency in ranked]
+
+    def unit_path(self, code: str) -> str:
+        """The unit and every unit above it: ``"Xã Phước Hữu, Huyện Ninh Phước, Tỉnh Ninh Thuận"``."""
+        names: list[str] = []
+        seen: set[str] = set()
+        current = self.units.get(code)
+        while current is not None and current.code not in seen:
+            seen.add(current.code)
+            names.append(current.name)
+            current = self.units.get(current.parent) if current.parent else None
+        return ", ".join(names) if names else code
+
+    def reach(self, agency_code: str, unit_code: str | None) -> Reach:
+        """Whether ``agency_code`` may take a report located in ``unit_code``: a committee acts only
+        within the units it serves; any other agency may be sent a report from outside them (a
+        province-wide company, say), which the console warns about."""
+        agency = self.agency(agency_code)
+        if not unit_code or unit_code not in self.units:
+            return Reach.UNKNOWN_UNIT
+        if any(a.code == agency.code for a in self.agencies_for_unit(unit_code)):
+            return Reach.SERVES
+        return Reach.OUTSIDE_REFUSED if agency.kind in LOCAL_KINDS else Reach.OUTSIDE_WARN
+
+    def check_reach(self, agency_code: str, unit_code: str | None) -> None:
+        """Raise ``DomainError("forward.outside_area")`` when the agency may not take a report from
+        ``unit_code`` (a committee outside its own area). The hub applies it to every forward, the
+        console before it asks the hub."""
+        if self.reach(agency_code, unit_code) is Reach.OUTSIDE_REFUSED:
+            raise DomainError(
+                "forward.outside_area",
+                field="agency",
+                agency=self.agencies[agency_code].name,
+                unit=self.unit_path(str(unit_code)),
+            )
 
     # -- routing -------------------------------------------------------------------------------------
 

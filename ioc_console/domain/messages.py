@@ -63,6 +63,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Phản ánh đã được chuyển cho đơn vị này rồi.",
         "en": "The report is already forwarded to this agency.",
     },
+    "forward.outside_area": {
+        "vi": "{agency} chỉ xử lý phản ánh trên địa bàn của mình; phản ánh này ở {unit}.",
+        "en": "{agency} handles only reports in its own area; this report is in {unit}.",
+    },
     "forward.unknown_agency": {
         "vi": "Không có đơn vị xử lý mã «{agency}» trong danh mục.",
         "en": "There is no agency with the code “{agency}”.",

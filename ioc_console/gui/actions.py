@@ -33,14 +33,13 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from ioc_console.domain.deadlines import apply_action
 from ioc_console.domain.errors import DomainError
-from ioc_console.domain.jurisdiction import Jurisdiction
+from ioc_console.domain.jurisdiction import LOCAL_KINDS, Jurisdiction, Reach
 from ioc_console.domain.lifecycle import Action, Actor, Status, check
 from ioc_console.domain.report import Report
 from ioc_console.store import LocalStore, OutboxState
@@ -55,8 +54,6 @@ log = logging.getLogger(__name__)
 UNDO_SECONDS = 8.0
 #: The reason kept on an outbox entry the operator took back (stored text, not shown in the GUI).
 UNDONE_REASON = "Đã hoàn tác trên máy này trước khi gửi."
-#: Agency kinds that act only within the units they serve.
-LOCAL_KINDS = frozenset({"district_committee", "commune_committee"})
 #: The most reports one request may act on (a drag of a whole queue is a mistake, not a plan).
 MAX_REPORTS = 500
 
@@ -98,26 +95,9 @@ def read_briefs(store: LocalStore, numbers: Iterable[str]) -> list[ReportBrief]:
     return briefs
 
 
-class Reach(Enum):
-    """Where a report lies for an agency, by the units the pack says it serves."""
-
-    SERVES = "serves"
-    #: Outside the agency's units; allowed with a warning.
-    OUTSIDE_WARN = "outside_warn"
-    #: Outside a committee's units: refused.
-    OUTSIDE_REFUSED = "outside_refused"
-    #: The report has no known unit, so the agency's area cannot be checked; allowed with a warning.
-    UNKNOWN_UNIT = "unknown_unit"
-
-
 def agency_reach(j: Jurisdiction, agency_code: str, unit_code: str | None) -> Reach:
-    """Whether ``agency_code`` may take a report located in ``unit_code`` (see the module's notes)."""
-    agency = j.agency(agency_code)
-    if not unit_code or unit_code not in j.units:
-        return Reach.UNKNOWN_UNIT
-    if any(a.code == agency.code for a in j.agencies_for_unit(unit_code)):
-        return Reach.SERVES
-    return Reach.OUTSIDE_REFUSED if agency.kind in LOCAL_KINDS else Reach.OUTSIDE_WARN
+    """Whether ``agency_code`` may take a report located in ``unit_code`` (the domain's rule)."""
+    return j.reach(agency_code, unit_code)
 
 
 def suggested_agencies(j: Jurisdiction, briefs: Iterable[ReportBrief]) -> dict[str, list[str]]:

@@ -976,6 +976,9 @@ class HubService:
             )
 
         try:
+            if action is Action.FORWARD and data.get("agency"):
+                # A committee takes only reports in its own area, whichever client forwards.
+                pack.jurisdiction.check_reach(str(data["agency"]), report.location.unit_code)
             event = apply_action(
                 report,
                 action,

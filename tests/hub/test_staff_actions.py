@@ -340,3 +340,29 @@ def test_the_audit_log_is_append_only_in_the_database(hub: Hub) -> None:
             assert conn.execute(sa.text("SELECT count(*) FROM audit")).scalar_one() > 0
     finally:
         db.dispose()
+
+
+def test_a_committee_is_forwarded_only_reports_in_its_own_area_whatever_client_asks(hub: Hub) -> None:
+    from ioc_console.domain.jurisdiction import LOCAL_KINDS, Reach, load_pack
+    from ioc_console.resources import default_pack_path
+
+    j = load_pack(default_pack_path())
+    number = hub.submit(description="Nắp cống bị vỡ trên vỉa hè, người đi bộ dễ sụp chân")
+    unit = hub.report(number)["location"]["unit_code"]
+    committees = [a for a in j.agencies.values() if a.kind in LOCAL_KINDS]
+    outside = next(a for a in committees if j.reach(a.code, unit) is Reach.OUTSIDE_REFUSED)
+    own = next(a for a in committees if j.reach(a.code, unit) is Reach.SERVES)
+    version = hub.report(number)["version"]
+
+    r = hub.act("op", number, "forward", {"agency": outside.code})
+    assert r.status_code == 422, r.text
+    body = r.json()
+    assert (body["error"], body["field"]) == ("forward.outside_area", "agency")
+    assert body["message"]["vi"] == (
+        f"{outside.name} chỉ xử lý phản ánh trên địa bàn của mình; phản ánh này ở {j.unit_path(unit)}."
+    )
+    assert outside.name in body["message"]["en"] and "its own area" in body["message"]["en"]
+    after = hub.report(number)
+    assert (after["version"], after["status"], after.get("agency")) == (version, "new", None)
+
+    assert hub.ok("op", number, "forward", {"agency": own.code})["report"]["agency"] == own.code
