@@ -7,6 +7,13 @@ stand out). Type is sized from the window's height, so the same layout reads at 
 3840×2160; the palette is dark with high contrast; an alert is always a shape and a word as well as
 a colour.
 
+The figures of a period (on time, the medians, the agencies' league) are those of the statistics
+view's default period, this month, computed by the same functions, and the wall says which month.
+The league puts the agencies that need attention first: the lowest on-time share, then the most
+overdue reports. A tile counts the supervisor's main backlog: the reports waiting for the IOC
+(new, returned or reopened, and resolved ones awaiting the IOC's reply). Esc or Ctrl+Q closes the
+wall.
+
 Every figure is read on the database worker by one ``reader`` call (a :class:`WallFigures`), on a
 timer and whenever :meth:`WallWindow.refresh` is called (after sync applied changes). Panels with
 more rows than fit turn their pages on a timer. Only the last figures are kept: the wall runs for
@@ -22,15 +29,24 @@ import argparse
 import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPainter, QPainterPath, QPen, QScreen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QScreen,
+)
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from ioc_console.domain.lifecycle import TERMINAL, Channel, Status
+from ioc_console.domain.lifecycle import AT_IOC, TERMINAL, Channel, Status
 from ioc_console.store import LocalStore, ReportQuery
 
 from ioc_console.gui.operations import DatabaseExecutor, Op
@@ -98,6 +114,10 @@ class WallFigures:
     league: tuple[LeagueLine, ...] = ()
     ticker: tuple[TickerLine, ...] = ()
     taken_at: datetime | None = None
+    #: Reports waiting for the IOC: to triage (new, returned, reopened) or to answer (resolved).
+    waiting_ioc: int = 0
+    #: The period of the on-time share, the medians and the league (``statistics.Period``).
+    period: Any = None
     #: Optional map rows of the open reports (``MapRow``-shaped), read every :data:`MAP_EVERY` refreshes.
     map_rows: tuple[Any, ...] | None = field(default=None, compare=False)
 
@@ -106,26 +126,27 @@ WallReader = Callable[[bool], WallFigures]
 """Runs on the database worker; the argument says whether the map's rows are wanted this time."""
 
 
-#: The league, the on-time share and the medians are taken over this many days up to now.
-WINDOW_DAYS = 30
+#: Statuses in which a report waits for the IOC: triage (not waiting for the citizen) or its reply.
+WAITING_FOR_IOC = (AT_IOC - {Status.NEEDS_INFO}) | {Status.RESOLVED}
+#: Names of districts and communes on the wall's map, so many times their usual size: 2 % of the
+#: screen's height or more (the map's type follows the wall's, like the rest of it).
+WALL_LABEL_SCALE = 1.9
 #: Reports in the ticker.
 TICKER_LIMIT = 30
 
 
 def statistics_reader(
-    store: LocalStore,
-    clock: DeadlineClock,
-    *,
-    window_days: int = WINDOW_DAYS,
-    ticker_limit: int = TICKER_LIMIT,
+    store: LocalStore, clock: DeadlineClock, *, ticker_limit: int = TICKER_LIMIT
 ) -> WallReader:
-    """The wall's figures from the local store's statistics (the reader runs on the database worker)."""
+    """The wall's figures from the local store's statistics (the reader runs on the database worker):
+    those of a period over this month, as the statistics view shows them by default."""
 
     def read(with_map: bool) -> WallFigures:
         from ioc_console.store import statistics as st
 
         now = clock.now()
-        window = st.Period(now - timedelta(days=window_days), now + timedelta(microseconds=1))
+        local = now.astimezone(st.TZ)
+        window = st.Period.month(local.year, local.month)
         summary = st.summary(store, window, now)
         today = st.figures(store, st.Period.today(now), now)
         week = st.figures(store, st.Period.this_week(now), now)
@@ -138,8 +159,9 @@ def statistics_reader(
                 overdue=row.overdue_now,
                 satisfaction_pct=_pct(row.figures.satisfaction_rate),
             )
-            for row in st.league(store, window, now)
+            for row in sorted(st.league(store, window, now), key=_attention)
         )
+        waiting = store.count(ReportQuery(statuses=WAITING_FOR_IOC))
         ticker = []
         for item in st.ticker(store, limit=ticker_limit):
             # Only structured fields: never the citizen's words, names or numbers.
@@ -166,10 +188,19 @@ def statistics_reader(
             league=league,
             ticker=tuple(ticker),
             taken_at=now,
+            waiting_ioc=waiting,
+            period=window,
             map_rows=rows,
         )
 
     return read
+
+
+def _attention(row: Any) -> tuple[Any, ...]:
+    """The league worst first: the lowest on-time share (agencies with nothing judged yet last),
+    then the most reports overdue now, then the statistics' own order."""
+    rate = row.figures.on_time_rate
+    return (rate is None, rate if rate is not None else 0.0, -row.overdue_now, row.rank)
 
 
 def _pct(rate: float | None) -> float | None:
@@ -198,9 +229,13 @@ _SHORT_WORDS = (
     ("thành phố ", "TP "),
     ("Thành phố ", "TP "),
     ("thị trấn ", "TT "),
+    ("Thị trấn ", "TT "),
     ("huyện ", "H. "),
+    ("Huyện ", "H. "),
     ("phường ", "P. "),
+    ("Phường ", "P. "),
     ("xã ", "X. "),
+    ("Xã ", "X. "),
 )
 
 
@@ -285,6 +320,19 @@ def draw_alert_mark(painter: QPainter, rect: QRectF, colour: QColor = ALERT) -> 
     painter.restore()
 
 
+def fitted_font(text: str, room: QRectF, largest: float, smallest: float, flags: Any = 0) -> QFont:
+    """Bold type as large as lets ``text`` fit ``room`` (wrapped as ``flags`` say), down to
+    ``smallest``: a name is set smaller before it is ever cut."""
+    size = largest
+    while size > smallest:
+        font = _font(size, bold=True)
+        used = QFontMetricsF(font).boundingRect(room, int(flags), text)
+        if used.width() <= room.width() + 0.5 and used.height() <= room.height() + 0.5:
+            return font
+        size -= max(0.5, largest / 40)
+    return _font(smallest, bold=True)
+
+
 class _Scaled(QWidget):
     """A painted part whose type follows the wall's unit (pixels of a 1080-line screen)."""
 
@@ -328,13 +376,11 @@ class FigureTile(_Scaled):
         p.drawRoundedRect(rect, u * 12, u * 12)
         inner = rect.adjusted(u * 18, u * 12, -u * 18, -u * 12)
         p.setPen(TEXT if self.alert else MUTED)
-        p.setFont(_font(u * 28, bold=True))
         label_h = u * 76
-        p.drawText(
-            QRectF(inner.x(), inner.y(), inner.width(), label_h),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-            self.label,
-        )
+        label_rect = QRectF(inner.x(), inner.y(), inner.width(), label_h)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        p.setFont(fitted_font(self.label, label_rect, u * 28, u * 20, flags))
+        p.drawText(label_rect, flags, self.label)
         value_font = _font(u * 80, bold=True)
         # Long values (durations) are set smaller so that they fit the tile.
         metrics = QFontMetricsF(value_font)
@@ -351,11 +397,14 @@ class FigureTile(_Scaled):
         p.setFont(value_font)
         p.drawText(value_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.value)
         if self.note:
-            p.setFont(_font(u * 24, bold=self.alert))
+            note_rect = QRectF(inner.x(), inner.bottom() - u * 34, inner.width(), u * 34)
+            note_font = fitted_font(self.note, note_rect, u * 24, u * 18)
+            note_font.setBold(self.alert)
+            p.setFont(note_font)
             p.setPen(TEXT if self.alert else MUTED)
             metrics = QFontMetricsF(p.font())
             p.drawText(
-                QRectF(inner.x(), inner.bottom() - u * 34, inner.width(), u * 34),
+                note_rect,
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 metrics.elidedText(self.note, Qt.TextElideMode.ElideRight, inner.width()),
             )
@@ -458,15 +507,18 @@ class RotatingBoard(_Scaled):
         p.drawRoundedRect(rect, u * 12, u * 12)
         inner = rect.adjusted(u * 20, u * 10, -u * 20, -u * 8)
         # title and page indicator
-        p.setPen(TEXT)
-        p.setFont(_font(u * 38, bold=True))
         title_rect = QRectF(inner.x(), inner.y(), inner.width(), u * 52)
-        p.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
+        pages_w = 0.0
         if self.page_count() > 1:
             p.setPen(MUTED)
             p.setFont(_font(u * 28))
             pages = _tr("Trang %1/%2").replace("%1", str(self.page + 1)).replace("%2", str(self.page_count()))
             p.drawText(title_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, pages)
+            pages_w = QFontMetricsF(p.font()).horizontalAdvance(pages) + u * 20
+        p.setPen(TEXT)
+        title_room = title_rect.adjusted(0, 0, -pages_w, 0)
+        p.setFont(fitted_font(self.title, title_room, u * 38, u * 24))
+        p.drawText(title_room, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
         # column heads
         mark_w = u * 40
         lefts, widths = self._columns_x(inner.x() + mark_w, inner.width() - mark_w)
@@ -515,6 +567,15 @@ class RotatingBoard(_Scaled):
                 p.setPen(ALERT if alert and not row.flagged else TEXT)
                 metrics = QFontMetricsF(p.font())
                 room = w - u * 12
+                if j == 0 and metrics.horizontalAdvance(text) > room and not self.two_lines:
+                    # A name is never cut: set smaller, on two lines if it must be.
+                    whole = QRectF(x, y - u * 2, room, row_h - u * 2)
+                    wrap = (
+                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+                    )
+                    p.setFont(fitted_font(text, whole, u * 34, u * 19, wrap))
+                    p.drawText(whole, wrap, text)
+                    continue
                 shown_text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
                 cell = QRectF(x, y, w - u * 10, line_h)
                 if alert:
@@ -532,7 +593,11 @@ class RotatingBoard(_Scaled):
                 p.setPen(TEXT if row.flagged else MUTED)
                 sub_x = lefts[1] if len(lefts) > 1 else lefts[0]
                 room = inner.right() - sub_x
-                metrics = QFontMetricsF(small)
+                sub_room = QRectF(sub_x, y + line_h - u * 6, room, row_h - line_h)
+                if QFontMetricsF(small).horizontalAdvance(row.subline) > room:
+                    p.setFont(fitted_font(row.subline, sub_room, u * 27, u * 21))
+                    p.setFont(_font(p.font().pixelSize(), bold=False))
+                metrics = QFontMetricsF(p.font())
                 p.drawText(
                     QRectF(sub_x, y + line_h - u * 6, room, row_h - line_h),
                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
@@ -623,10 +688,13 @@ class WallHeader(_Scaled):
         r = QRectF(self.rect()).adjusted(u * 8, 0, -u * 8, 0)
         p.setPen(TEXT)
         p.setFont(_font(u * 46, bold=True))
-        p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
-        p.setFont(_font(u * 46, bold=True))
         metrics = QFontMetricsF(p.font())
         clock_w = metrics.horizontalAdvance(self.clock_text) + u * 8
+        updated_w = QFontMetricsF(_font(u * 28)).horizontalAdvance(self.updated_text) + u * 30
+        title_room = r.adjusted(0, 0, -(clock_w + u * 30 + updated_w), 0)
+        p.setFont(fitted_font(self.title, title_room, u * 46, u * 30))
+        p.drawText(title_room, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
+        p.setFont(_font(u * 46, bold=True))
         p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.clock_text)
         p.setPen(MUTED)
         p.setFont(_font(u * 28))
@@ -690,17 +758,17 @@ class WallWindow(QWidget):
         self.header = WallHeader(title or self.tr("Phản ánh hiện trường — %1").replace("%1", place), self)
         self.tiles = {
             "received_today": FigureTile("received_today", self.tr("Tiếp nhận hôm nay"), self),
-            "received_week": FigureTile("received_week", self.tr("Tiếp nhận tuần này"), self),
+            "waiting_ioc": FigureTile("waiting_ioc", self.tr("Chờ IOC xử lý"), self),
             "open_now": FigureTile("open_now", self.tr("Đang mở"), self),
             "overdue_now": FigureTile("overdue_now", self.tr("Quá hạn"), self),
-            "on_time": FigureTile("on_time", self.tr("Đúng hạn"), self),
-            "first_contact": FigureTile("first_contact", self.tr("Đến liên hệ đầu"), self),
-            "forwarding": FigureTile("forwarding", self.tr("Đến chuyển xử lý"), self),
+            "on_time": FigureTile("on_time", self.tr("Tỷ lệ đúng hạn"), self),
+            "first_contact": FigureTile("first_contact", self.tr("Thời gian đến lần liên hệ đầu"), self),
+            "forwarding": FigureTile("forwarding", self.tr("Thời gian đến khi chuyển xử lý"), self),
         }
         right = Qt.AlignmentFlag.AlignRight
         self.league = RotatingBoard(
             "league",
-            self.tr("Bảng xếp hạng đơn vị xử lý"),
+            self.tr("Đơn vị xử lý, từ thấp nhất"),
             (
                 Column(self.tr("Đơn vị"), 4.4),
                 Column(self.tr("Đã xử lý"), 1.5, right),
@@ -724,9 +792,11 @@ class WallWindow(QWidget):
         self.ticker.empty_text = self.tr("Chưa có phản ánh mới.")
         self.map: Any = None
         if with_map:
-            from ioc_console.gui.map import MapWidget
+            from ioc_console.gui.map import MapConfig, MapWidget
 
-            self.map = MapWidget(map_config, lang=names.lang, when=names.when, parent=self)
+            # Nobody touches a wall: no zoom buttons, no legend to fold; names read from afar.
+            config = replace(map_config or MapConfig(), controls=False, label_scale=WALL_LABEL_SCALE)
+            self.map = MapWidget(config, lang=names.lang, when=names.when, parent=self)
             self.map.setObjectName("wall_map")
             self.map.set_units(names.jurisdiction)
             self._want_map = True
@@ -828,17 +898,19 @@ class WallWindow(QWidget):
         loc = self.locale
         n = loc.toString
         self.tiles["received_today"].show_value(n(f.received_today))
-        self.tiles["received_week"].show_value(n(f.received_week))
+        self.tiles["waiting_ioc"].show_value(n(f.waiting_ioc), self.tr("chờ chuyển hoặc trả lời"))
         self.tiles["open_now"].show_value(n(f.open_now))
         self.tiles["overdue_now"].show_value(
             n(f.overdue_now),
             self.tr("cần xử lý ngay") if f.overdue_now else self.tr("không có"),
             alert=f.overdue_now > 0,
         )
+        month = self.period_words(f.period)
         self.tiles["on_time"].show_value(format_percent(loc, f.on_time_pct), self.tr("tính cả quá hạn"))
         for key, value in (("first_contact", f.median_first_contact), ("forwarding", f.median_forwarding)):
             number, unit = duration_parts(loc, value)
             self.tiles[key].show_value(number, self.tr("%1, trung vị").replace("%1", unit) if unit else "")
+        self.league.title = self.tr("Đơn vị xử lý, từ thấp nhất · %1").replace("%1", month)
         names = self.names
         league_rows = [
             BoardRow(
@@ -860,7 +932,7 @@ class WallWindow(QWidget):
             status = t.status.label(names.lang)
             if t.overdue:  # the word says it, not only the band's colour
                 status = self.tr("Quá hạn") + " · " + status
-            parts = [status, names.unit(t.unit_code) or self.tr("chưa rõ địa bàn")]
+            parts = [status, wall_agency_name(names.unit(t.unit_code)) or self.tr("chưa rõ địa bàn")]
             if t.channel is not None:
                 parts.append(t.channel.label(names.lang))
             when = ""
@@ -873,14 +945,23 @@ class WallWindow(QWidget):
             )
         self.ticker.set_rows(ticker_rows)
         if f.taken_at is not None:
-            self.header.updated_text = self.tr("Cập nhật lúc %1").replace(
-                "%1", f.taken_at.astimezone(names.tz).strftime("%H:%M:%S")
+            self.header.updated_text = (
+                self.tr("Số liệu %1 · cập nhật lúc %2")
+                .replace("%1", month)
+                .replace("%2", f.taken_at.astimezone(names.tz).strftime("%H:%M:%S"))
             )
             self.header.update()
         if self.map is not None and f.map_rows is not None:
             self.map.set_reports(f.map_rows)
         self.figures = f
         self.figures_shown.emit(f)
+
+    def period_words(self, period: Any) -> str:
+        """ "tháng 12/2026": the period of the wall's figures, as the statistics view names it."""
+        if period is None:
+            return ""
+        start = period.start.astimezone(self.names.tz)
+        return self.tr("tháng %1").replace("%1", f"{start.month:02d}/{start.year}")
 
     def texts(self) -> list[str]:
         """Every word on the wall, across all pages (what a test reads; the wall is painted)."""
@@ -945,18 +1026,20 @@ class WallWindow(QWidget):
         super().resizeEvent(event)
         self._apply_unit()
 
+    def keyPressEvent(self, event: Any) -> None:
+        # Nobody needs to touch the wall; whoever stands at its keyboard leaves it with Esc or
+        # Ctrl+Q (closing the wall ends a console started as one).
+        control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if event.key() == Qt.Key.Key_Escape or (control and event.key() == Qt.Key.Key_Q):
+            self.close()
+            return
+        super().keyPressEvent(event)
+
     def closeEvent(self, event: Any) -> None:
         self.stop()
         if self.map is not None:
             self.map.shutdown()
         super().closeEvent(event)
-
-    def keyPressEvent(self, event: Any) -> None:
-        # No interaction is needed; Escape leaves full screen for whoever stands at the keyboard.
-        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
-            self.showNormal()
-            return
-        super().keyPressEvent(event)
 
 
 # -- the command line and the screen ---------------------------------------------------------------------

@@ -2594,7 +2594,7 @@
     <name>WallWindow</name>
     <message>
         <source>Màn hình tổng hợp — IOC Console</source>
-        <extracomment>How often the figures are read again without being asked (ms). How long a page of a panel stays before the next one (ms). How often the open reports on the map are read again in full (every so many refreshes). How many page turns the map stays in the right-hand panel before the ticker comes back. Optional map rows of the open reports (``MapRow``-shaped), read every :data:`MAP_EVERY` refreshes. The league, the on-time share and the medians are taken over this many days up to now. Reports in the ticker. Unit words shortened the way Vietnamese offices write them, so names fit a wall&apos;s large type.</extracomment>
+        <extracomment>How often the figures are read again without being asked (ms). How long a page of a panel stays before the next one (ms). How often the open reports on the map are read again in full (every so many refreshes). How many page turns the map stays in the right-hand panel before the ticker comes back. Reports waiting for the IOC: to triage (new, returned, reopened) or to answer (resolved). The period of the on-time share, the medians and the league (``statistics.Period``). Optional map rows of the open reports (``MapRow``-shaped), read every :data:`MAP_EVERY` refreshes. Statuses in which a report waits for the IOC: triage (not waiting for the citizen) or its reply. Names of districts and communes on the wall&apos;s map, so many times their usual size: 2 % of the screen&apos;s height or more (the map&apos;s type follows the wall&apos;s, like the rest of it). Reports in the ticker. Unit words shortened the way Vietnamese offices write them, so names fit a wall&apos;s large type.</extracomment>
         <translation>Wall display — IOC Console</translation>
     </message>
     <message>
@@ -2604,10 +2604,6 @@
     <message>
         <source>Tiếp nhận hôm nay</source>
         <translation>Received today</translation>
-    </message>
-    <message>
-        <source>Tiếp nhận tuần này</source>
-        <translation>Received this week</translation>
     </message>
     <message>
         <source>Đang mở</source>
@@ -2622,16 +2618,24 @@
         <translation>On time</translation>
     </message>
     <message>
-        <source>Đến liên hệ đầu</source>
-        <translation>To first contact</translation>
+        <source>Chờ IOC xử lý</source>
+        <translation>Waiting for the IOC</translation>
     </message>
     <message>
-        <source>Đến chuyển xử lý</source>
-        <translation>To forwarding</translation>
+        <source>Tỷ lệ đúng hạn</source>
+        <translation>On-time rate</translation>
     </message>
     <message>
-        <source>Bảng xếp hạng đơn vị xử lý</source>
-        <translation>Agency league table</translation>
+        <source>Thời gian đến lần liên hệ đầu</source>
+        <translation>Time to first contact</translation>
+    </message>
+    <message>
+        <source>Thời gian đến khi chuyển xử lý</source>
+        <translation>Time to forwarding</translation>
+    </message>
+    <message>
+        <source>Đơn vị xử lý, từ thấp nhất</source>
+        <translation>Agencies, lowest first</translation>
     </message>
     <message>
         <source>Đơn vị</source>
@@ -2674,6 +2678,10 @@
         <translation>Could not read the figures; trying again</translation>
     </message>
     <message>
+        <source>chờ chuyển hoặc trả lời</source>
+        <translation>to forward or to answer</translation>
+    </message>
+    <message>
         <source>cần xử lý ngay</source>
         <translation>needs action now</translation>
     </message>
@@ -2690,12 +2698,20 @@
         <translation>%1, median</translation>
     </message>
     <message>
+        <source>Đơn vị xử lý, từ thấp nhất · %1</source>
+        <translation>Agencies, lowest first · %1</translation>
+    </message>
+    <message>
         <source>chưa rõ địa bàn</source>
         <translation>area unknown</translation>
     </message>
     <message>
-        <source>Cập nhật lúc %1</source>
-        <translation>Updated at %1</translation>
+        <source>Số liệu %1 · cập nhật lúc %2</source>
+        <translation>Figures for %1 · updated at %2</translation>
+    </message>
+    <message>
+        <source>tháng %1</source>
+        <translation>%1</translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,7 @@ import pytest
 # Before the application exists: QtWebEngine and the map's URL scheme (for the map's test).
 from ioc_console.gui.map import MapConfig  # isort: skip
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, Qt
 
 from ioc_console.domain.calendar import WorkingCalendar
 from ioc_console.domain.deadlines import compute_deadlines
@@ -108,14 +108,16 @@ def shown(qtbot, wall: WallWindow) -> WallFigures:
 def test_the_wall_shows_what_the_statistics_say(qtbot, wall_for, own_store, jurisdiction):
     wall = wall_for(own_store)
     figures = shown(qtbot, wall)
-    window = st.Period(NOW - timedelta(days=30), NOW + timedelta(microseconds=1))
+    # The period of the statistics view's default, this month, and the wall says which.
+    window = st.Period.month(2026, 11)
+    assert figures.period == window
     summary = st.summary(own_store, window, NOW)
     today = st.figures(own_store, st.Period.today(NOW), NOW)
     week = st.figures(own_store, st.Period.this_week(NOW), NOW)
     locale = QLocale(QLocale.Language.Vietnamese)
 
     assert wall.tiles["received_today"].value == locale.toString(today.received)
-    assert wall.tiles["received_week"].value == locale.toString(week.received)
+    assert figures.received_week == week.received
     assert wall.tiles["open_now"].value == locale.toString(summary.open_now)
     assert wall.tiles["overdue_now"].value == locale.toString(summary.overdue_now)
     assert figures.overdue_now == summary.overdue_now > 0
@@ -123,10 +125,35 @@ def test_the_wall_shows_what_the_statistics_say(qtbot, wall_for, own_store, juri
     assert wall.tiles["overdue_now"].alert
     assert wall.tiles["overdue_now"].note == "cần xử lý ngay"
     assert wall.tiles["on_time"].value.endswith(" %")
+    assert (
+        wall.tiles["on_time"].value
+        == QLocale(QLocale.Language.Vietnamese).toString(summary.figures.on_time_rate * 100, "f", 1) + " %"
+    )
+    texts = wall.texts()
+    assert any("Số liệu tháng 11/2026" in t for t in texts)
+    assert wall.league.title == "Đơn vị xử lý, từ thấp nhất · tháng 11/2026"
+    # The league: the agencies of the statistics' league, those that need attention first.
     league = st.league(own_store, window, NOW)
+    assert sorted(line.agency for line in figures.league) == sorted(r.agency for r in league)
+    rates = [line.on_time_pct for line in figures.league if line.on_time_pct is not None]
+    assert rates == sorted(rates) and len(set(rates)) > 1, "the lowest on-time share comes first"
+    judged = [line.on_time_pct is not None for line in figures.league]
+    assert judged == sorted(judged, reverse=True), "agencies with nothing judged yet come last"
+    by_name = {r.agency: r for r in league}
+    for first, second in zip(figures.league, figures.league[1:], strict=False):
+        if first.on_time_pct == second.on_time_pct:
+            assert first.overdue >= second.overdue
     assert [row.cells[0] for row in wall.league.rows] == [
-        wall_agency_name(Names(jurisdiction, "vi").agency(r.agency)) for r in league
+        wall_agency_name(Names(jurisdiction, "vi").agency(line.agency)) for line in figures.league
     ]
+    assert by_name[figures.league[0].agency].figures.on_time_rate == min(
+        r.figures.on_time_rate for r in league if r.figures.on_time_rate is not None
+    )
+    # The supervisor's backlog: reports waiting for the IOC (to triage, or to answer).
+    waiting = own_store.count(
+        ReportQuery(statuses=frozenset({Status.NEW, Status.RETURNED, Status.REOPENED, Status.RESOLVED}))
+    )
+    assert waiting > 0 and wall.tiles["waiting_ioc"].value == locale.toString(waiting)
     assert len(wall.ticker.rows) == len(figures.ticker) > 0
     assert "Phản ánh mới nhất" in wall.texts()
 
@@ -271,8 +298,10 @@ def test_the_wall_map_holds_the_open_reports(qtbot, wall_for, own_store, tmp_pat
     open_count = own_store.count(ReportQuery(statuses=frozenset(Status) - TERMINAL))
     assert loaded.args[0] == open_count == wall.map.report_count()
     assert wall.map.view().zoomFactor() == pytest.approx(1.0)
+    _look_at_the_map(qtbot, wall, 1080)
     wall.resize(3840, 2160)
     assert wall.map.view().zoomFactor() == pytest.approx(2.0)  # the map scales with the wall's type
+    _look_at_the_map(qtbot, wall, 2160)
     # The map and the ticker take turns in the right-hand panel: the map first, for two turns,
     # then each page of the ticker, then the map again.
     assert wall.showing_map()
@@ -289,8 +318,56 @@ def test_the_wall_map_holds_the_open_reports(qtbot, wall_for, own_store, tmp_pat
     wall.map.dispose()
 
 
+def _look_at_the_map(qtbot, wall: WallWindow, height: int) -> None:
+    """From five metres: district names at least 2 % of the screen's height, no zoom buttons and no
+    legend to fold on a screen nobody touches; a picture of the wall when asked for."""
+    import json
+    import os
+
+    from PySide6.QtWebEngineCore import QWebEngineScript
+
+    def js(code: str):  # type: ignore[no-untyped-def]
+        results: list[object] = []
+        wall.map.page().runJavaScript(code, QWebEngineScript.ScriptWorldId.ApplicationWorld, results.append)
+        qtbot.waitUntil(lambda: bool(results), timeout=20_000)
+        return results[0]
+
+    qtbot.waitUntil(
+        lambda: any(label["shown"] for label in json.loads(js("iocMap.labels()"))), timeout=20_000
+    )
+    zoom = wall.map.view().zoomFactor()
+    districts = [label for label in json.loads(js("iocMap.labels()")) if label["major"] and label["shown"]]
+    assert districts
+    assert min(label["font"] for label in districts) * zoom >= 0.02 * height
+    state = json.loads(js("iocMap.state()"))
+    assert not state["zoomControl"] and not state["legend"]
+    shots = os.environ.get("IOC_CONSOLE_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        qtbot.wait(1500)
+        wall.grab().save(str(Path(shots) / f"wall-{wall.width()}x{wall.height()}.png"))
+
+
 def test_committees_are_named_short_enough_for_the_wall() -> None:
     assert wall_agency_name("UBND huyện Thuận Bắc") == "H. Thuận Bắc"
     assert wall_agency_name("UBND thành phố Phan Rang–Tháp Chàm") == "TP Phan Rang–Tháp Chàm"
     assert wall_agency_name("UBND phường Mỹ Hương") == "P. Mỹ Hương"
     assert wall_agency_name("Công an tỉnh") == "Công an tỉnh"
+    assert (
+        wall_agency_name("Phường Thanh Sơn – Thành phố Phan Rang–Tháp Chàm")
+        == "P. Thanh Sơn – TP Phan Rang–Tháp Chàm"
+    )
+
+
+def test_esc_and_ctrl_q_leave_the_wall(qtbot, wall_for, own_store):
+    from PySide6.QtTest import QTest
+
+    for keys in (
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+    ):
+        wall = wall_for(own_store)
+        wall.activateWindow()
+        qtbot.waitUntil(wall.isVisible)
+        QTest.keyClick(wall, keys[0], keys[1])
+        qtbot.waitUntil(lambda wall=wall: not wall.isVisible(), timeout=5000)
