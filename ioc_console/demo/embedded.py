@@ -206,6 +206,10 @@ def _build(partial: Path, *, seed: int, count: int | None, now: datetime | None)
     return DemoSecrets(password, keys, liaisons)
 
 
+#: The demo hub's basemap, when one is installed in its folder.
+BASEMAP_NAME = "basemap.mbtiles"
+
+
 class EmbeddedHub:
     """The demo hub in this process. ``start()`` (blocking) builds it on the first run and returns
     once it answers on loopback; ``stop()`` shuts it down."""
@@ -224,6 +228,8 @@ class EmbeddedHub:
         self.port = port
         self.path = self.data_dir / DB_NAME
         self.secrets_path = self.data_dir / SECRETS_NAME
+        #: A basemap put here (an MBTiles file of raster tiles) is served to the consoles.
+        self.basemap_path = self.data_dir / BASEMAP_NAME
         self._seed = seed
         self._count = count
         self._now = now
@@ -312,7 +318,12 @@ class EmbeddedHub:
                 return self
             self.created = self.prepare()
             server = BackgroundHub(
-                HubSettings(database_url=_sqlite_url(self.path), demo_media=True, demo_photos=demo_photo_for),
+                HubSettings(
+                    database_url=_sqlite_url(self.path),
+                    demo_media=True,
+                    demo_photos=demo_photo_for,
+                    basemap_path=self.basemap_path if self.basemap_path.is_file() else None,
+                ),
                 port=self.port,
             )
             where = f"127.0.0.1:{server.port}"

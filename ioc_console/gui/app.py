@@ -144,6 +144,7 @@ class Console(QObject):
         self._translators: list[QTranslator] = []
         self._opened: list[DemoData] = []
         self._hub_task: asyncio.Future[None] | None = None
+        self._basemap_task: asyncio.Future[None] | None = None
         self.session: HubSession | None = None
         self.embedded: EmbeddedHub | None = None
         self.simulator: CitizenFeed | None = None
@@ -271,6 +272,7 @@ class Console(QObject):
         self.session = session
         self._attach_session(session)
         self._hold_for_undo()
+        self._basemap_task = asyncio.ensure_future(self._use_hub_basemap(session))
         if kept is None:
             data = DemoData(
                 store=session.store, jurisdiction=session.jurisdiction, path=session.path, created=False
@@ -279,6 +281,19 @@ class Console(QObject):
             self._on_data_opened(data)
         if self.simulator is not None:
             self.simulator.start()
+
+    async def _use_hub_basemap(self, session: HubSession) -> None:
+        """The basemap the hub serves, on the map of the workspace (opened meanwhile, or later)."""
+        from ioc_console.gui.connection import hub_basemap
+
+        basemap = await hub_basemap(session.signed_in.client)
+        if basemap is None:
+            return
+        while self.workspace is None and self.session is session:
+            await asyncio.sleep(0.1)
+        if self.workspace is not None and self.session is session:
+            self._log_step("the hub's basemap used")
+            self.workspace.use_basemap(basemap)
 
     async def _start_embedded_hub(self) -> tuple[SignedIn, str]:
         from ioc_console.demo.embedded import EmbeddedHub
@@ -453,8 +468,7 @@ class Console(QObject):
         self.window.close()
 
     async def _close_hub(self) -> None:
-        if self._hub_task is not None:
-            await settle((self._hub_task,))
+        await settle(tuple(task for task in (self._hub_task, self._basemap_task) if task is not None))
         if self.simulator is not None:
             with contextlib.suppress(Exception):
                 await self.simulator.stop()

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
@@ -29,14 +29,18 @@ from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.private_files import private_folder
 from ioc_console.store import LocalStore
 from ioc_console.sync import apply
-from ioc_console.sync.client import tls_context
+from ioc_console.sync.client import HubClient, tls_context
 from ioc_console.sync.engine import Changes, RefusedAction, SyncEngine, SyncSettings
+from ioc_console.sync.errors import SyncError
 from ioc_console.sync.reference import kept_pack, refresh_pack
 from ioc_console.sync.session import SignedIn, remember_user, remembered_user
 from ioc_console.sync.status import SyncStatus
 from ioc_console.sync.wire import UserInfo
 
 from ioc_console.gui.actions import UNDO_SECONDS
+
+if TYPE_CHECKING:
+    from ioc_console.gui.map.config import HubBasemap
 
 log = logging.getLogger(__name__)
 
@@ -221,3 +225,39 @@ async def connect(
 
 
 __all__ = ["HubSession", "KeptCopy", "connect", "copy_folder", "hub_photo_source", "open_kept_copy"]
+
+
+async def hub_basemap(client: HubClient) -> HubBasemap | None:
+    """The basemap the hub serves, as the map takes it (its tiles fetched by this client on the
+    event loop), or None when the hub has none or cannot say now (the map then shows its notice)."""
+    from ioc_console.gui.map.config import HubBasemap
+
+    try:
+        info = await client.basemap()
+    except SyncError as error:
+        log.info("the hub's basemap is not used: %s", error)
+        return None
+    if info is None:
+        return None
+    tasks: set[asyncio.Task[Any]] = set()
+
+    def fetch(z: int, x: int, y: int, reply: Callable[[bytes | None, str], None]) -> None:
+        task = asyncio.ensure_future(client.basemap_tile(z, x, y))
+        tasks.add(task)
+
+        def done(finished: asyncio.Future[Any]) -> None:
+            tasks.discard(task)
+            if finished.cancelled():
+                reply(None, "")
+                return
+            error = finished.exception()
+            if error is not None:
+                log.debug("basemap tile %d/%d/%d not fetched: %s", z, x, y, error)
+                reply(None, "")
+                return
+            result = finished.result()
+            reply(*(result if result is not None else (None, "")))
+
+        task.add_done_callback(done)
+
+    return HubBasemap(fetch=fetch, name=info.name, attribution=info.attribution, max_zoom=info.max_zoom)

@@ -70,6 +70,7 @@ from ioc_console.gui.triage import RelocateDialog, ReportWorkbench, TriageContex
 if TYPE_CHECKING:
     from ioc_console.gui.main_window import MainWindow
     from ioc_console.gui.map import MapConfig, MapWidget
+    from ioc_console.gui.map.config import HubBasemap
 
 log = logging.getLogger(__name__)
 
@@ -392,6 +393,24 @@ class Workspace(QObject):
         widget.details_wanted.connect(self._on_map_details_wanted)
         self.reload_map()
         self._on_queue_loading_started()
+
+    def use_basemap(self, basemap: HubBasemap) -> None:
+        """Show the hub's basemap: the map is made with it (made again if it is already shown)."""
+        from ioc_console.gui.map import MapConfig
+
+        config = self._map_config
+        if config is None:
+            cache = self._cache_dir / "map" if self._cache_dir is not None else None
+            config = MapConfig(cache_dir=cache)
+        self._map_config = replace(config, hub_basemap=basemap)
+        old = self.map
+        if old is None or self._closed:
+            return
+        self.map = None
+        old.dispose()
+        old.setParent(None)
+        old.deleteLater()
+        self._create_map()
 
     def reload_map(self) -> None:
         """Read every report and give the map its full set (at start; after a very large change)."""

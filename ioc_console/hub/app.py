@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ioc_console.hub import api, open311, public_stats
+from ioc_console.hub import basemap as hub_basemap
 from ioc_console.hub import metrics as hub_metrics
 from ioc_console.hub.db import Database
 from ioc_console.hub.errors import HubError
@@ -140,6 +141,8 @@ def create_app(settings: HubSettings) -> FastAPI:
         with db.read() as conn:
             packs.load(conn)
 
+    basemap_router, basemap_tiles = hub_basemap.build_router(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(start)
@@ -150,6 +153,8 @@ def create_app(settings: HubSettings) -> FastAPI:
         finally:
             await broadcaster.stop()
             db.dispose()
+            if basemap_tiles is not None:
+                basemap_tiles.close()
 
     app = FastAPI(
         title="IOC hub",
@@ -190,5 +195,6 @@ def create_app(settings: HubSettings) -> FastAPI:
     app.include_router(open311.build_router(service))
     app.include_router(public_stats.build_router(service))
     app.include_router(api.build_router(service, broadcaster))
+    app.include_router(basemap_router)
     app.include_router(hub_metrics.build_router(settings.metrics_token, metrics, service, broadcaster))
     return app

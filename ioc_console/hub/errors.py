@@ -37,6 +37,14 @@ _HUB_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không tìm thấy phản ánh số «{number}».",
         "en": "There is no report numbered “{number}”.",
     },
+    "basemap.none": {
+        "vi": "Máy chủ không có bản đồ nền.",
+        "en": "The hub has no basemap.",
+    },
+    "basemap.tile_not_found": {
+        "vi": "Bản đồ nền không có ô {z}/{x}/{y}.",
+        "en": "The basemap has no tile {z}/{x}/{y}.",
+    },
     "attachment.not_found": {
         "vi": "Không tìm thấy tệp đính kèm «{id}».",
         "en": "There is no attachment “{id}”.",

@@ -97,6 +97,10 @@ class HubSettings:
     log_format: str = "text"
     #: Log every request (method, route, status, time; never a body).
     access_log: bool = False
+    #: An MBTiles file of raster tiles (PNG, JPEG or WebP) the administrator installs: served to
+    #: signed-in consoles (``/api/v1/basemap``) as the basemap of their map, so that every console of
+    #: the province has the same map without the internet and without copying files.
+    basemap_path: Path | None = None
     #: ``/metrics`` (Prometheus) answers only ``Authorization: Bearer <token>`` when set; when empty it
     #: answers everyone (it carries counts only, no citizen data).
     metrics_token: str = ""

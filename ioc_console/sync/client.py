@@ -17,6 +17,7 @@ import ipaddress
 import json
 import ssl
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, TypeVar
 from urllib.parse import quote
@@ -31,6 +32,7 @@ from ioc_console.sync.errors import (
     HubRefused,
     HubUnavailable,
     MalformedAnswer,
+    NotFound,
     refused,
 )
 from ioc_console.sync.wire import (
@@ -107,6 +109,29 @@ def _is_certificate_problem(error: BaseException) -> str | None:
             return str(current)
         current = current.__cause__ or current.__context__
     return None
+
+
+#: The media types of basemap tiles the console shows.
+BASEMAP_MEDIA: Final = frozenset({"image/png", "image/jpeg", "image/webp"})
+
+
+@dataclass(frozen=True)
+class BasemapInfo:
+    """What the hub says of the basemap it serves (its tiles: :meth:`HubClient.basemap_tile`)."""
+
+    name: str
+    attribution: str
+    format: str
+    min_zoom: int | None
+    max_zoom: int | None
+
+
+def _zoom(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 30:
+        raise ValueError(f"zoom {value!r}")
+    return value
 
 
 class HubClient:
@@ -241,6 +266,38 @@ class HubClient:
         response = await self._request("GET", f"/reports/{quote(number, safe='')}/contact")
         contact: Contact = await self._decode(decode_contact, response.content)
         return contact
+
+    async def basemap(self) -> BasemapInfo | None:
+        """The basemap the hub serves its consoles, or None when it has none."""
+        try:
+            response = await self._request("GET", "/basemap")
+        except NotFound:
+            return None
+        try:
+            body = json.loads(response.content)
+            fmt = str(body["format"])
+            if fmt not in ("png", "jpg", "jpeg", "webp"):
+                raise ValueError(f"format {fmt!r}")
+            return BasemapInfo(
+                name=str(body.get("name") or ""),
+                attribution=str(body.get("attribution") or ""),
+                format=fmt,
+                min_zoom=_zoom(body.get("minzoom")),
+                max_zoom=_zoom(body.get("maxzoom")),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise MalformedAnswer(WireError("basemap", str(error))) from error
+
+    async def basemap_tile(self, z: int, x: int, y: int) -> tuple[bytes, str] | None:
+        """One tile of the hub's basemap (XYZ numbering) and its media type; None where it has none."""
+        try:
+            response = await self._request("GET", f"/basemap/{int(z)}/{int(x)}/{int(y)}")
+        except NotFound:
+            return None
+        media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media not in BASEMAP_MEDIA:
+            raise MalformedAnswer(WireError("basemap tile", f"not an image ({media or 'no type'})"))
+        return response.content, media
 
     async def jurisdiction(self) -> tuple[int, str, dict[str, str]]:
         """The hub's jurisdiction pack: (revision, sha256, {file name: text})."""

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from PySide6.QtWidgets import QApplication
+from qasync import QEventLoop
 
 from ioc_console.demo.generator import generate
 from ioc_console.domain.calendar import WorkingCalendar
@@ -137,3 +143,42 @@ def handled_report(j: Jurisdiction, number: str = "PA-TEST-1", description: str 
     for action, actor, payload, hour in steps:
         apply_action(report, action, actor, payload, received.replace(hour=hour), calendar, policy)
     return report
+
+
+@pytest.fixture
+def loop(qapp: QApplication) -> Iterator[QEventLoop]:
+    """A qasync event loop on the Qt application, for tests that run the console's coroutines."""
+    quits = qapp.quitOnLastWindowClosed()
+    qapp.setQuitOnLastWindowClosed(False)
+    collector = GuiThreadCollector()
+    event_loop = QEventLoop(qapp)
+    asyncio.set_event_loop(event_loop)
+    try:
+        yield event_loop
+    finally:
+        event_loop.close()
+        asyncio.set_event_loop(None)
+        collector.stop()
+        collector.deleteLater()
+        qapp.setQuitOnLastWindowClosed(quits)
+
+
+@pytest.fixture
+def run_console(loop: QEventLoop) -> Callable[[Any, Callable[[], Awaitable[None]]], None]:
+    """Run a started console's scenario (a coroutine function) on the loop, then close it all."""
+
+    def run(console: Any, steps: Callable[[], Awaitable[None]]) -> None:
+        async def scenario() -> None:
+            try:
+                await steps()
+            finally:
+                console.window.close()
+                await console._close_hub()
+
+        try:
+            loop.run_until_complete(scenario())
+        finally:
+            console.shutdown()
+            console.window.deleteLater()
+
+    return run

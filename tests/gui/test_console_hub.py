@@ -5,13 +5,11 @@ queue live; an action taken in the queue reaches the hub."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from PySide6.QtWidgets import QApplication
 from qasync import QEventLoop
 
 from ioc_console.domain.lifecycle import Action
@@ -19,30 +17,13 @@ from ioc_console.store import ReportQuery
 from ioc_console.sync.status import SyncState
 
 from ioc_console.gui.app import EMBEDDED_DEMO, Console, Options
-from ioc_console.gui.qt_compat import GuiThreadCollector, protect_bool_singletons
+from ioc_console.gui.qt_compat import protect_bool_singletons
 
 protect_bool_singletons()
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
 HISTORY = 30
-
-
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[QEventLoop]:
-    quits = qapp.quitOnLastWindowClosed()
-    qapp.setQuitOnLastWindowClosed(False)
-    collector = GuiThreadCollector()
-    event_loop = QEventLoop(qapp)
-    asyncio.set_event_loop(event_loop)
-    try:
-        yield event_loop
-    finally:
-        event_loop.close()
-        asyncio.set_event_loop(None)
-        collector.stop()
-        collector.deleteLater()
-        qapp.setQuitOnLastWindowClosed(quits)
 
 
 async def _until(check, timeout: float = 30.0, what: str = "the condition"):  # type: ignore[no-untyped-def]

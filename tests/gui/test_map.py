@@ -855,3 +855,56 @@ def test_a_wall_map_has_no_controls_and_large_names(qtbot, loaded_map, jurisdict
     assert not found["zoomControl"] and not found["legend"]
     names = [n for n in labels_of(qtbot, widget) if n["major"] and n["shown"]]
     assert names and all(n["font"] >= 25 for n in names)
+
+
+# -- the hub's basemap on the console's map -------------------------------------------------------------
+
+
+@engine_noise
+def test_the_console_map_shows_the_basemap_its_hub_serves(qtbot, qapp, run_console, tmp_path):
+    """The demo hub serves the MBTiles file installed in its folder; the console signed in to it
+    fetches the tiles through its own connection: the tiles are drawn, credited, no notice."""
+    import asyncio
+    import time
+
+    from ioc_console.demo.embedded import BASEMAP_NAME
+
+    from ioc_console.gui.app import EMBEDDED_DEMO, Console, Options
+
+    write_mbtiles(tmp_path / BASEMAP_NAME, attribution="Bản đồ nền của tỉnh")
+    options = Options(data_dir=tmp_path, lang="vi", env={}, source=EMBEDDED_DEMO, feed_rate=0, demo_count=20)
+    console = Console(qapp, options)
+    window = console.window
+    window.resize(1366, 768)
+
+    async def until(check, timeout: float = 60.0):  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + timeout
+        while not check():
+            assert time.monotonic() < deadline, "timed out"
+            await asyncio.sleep(0.1)
+
+    async def map_state() -> dict[str, Any]:
+        # (not qtbot.waitUntil: a nested event loop inside the running task would re-enter it)
+        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        console.workspace.map.run_in_map_world("iocMap.state()", answer.set_result)
+        return json.loads(await answer)
+
+    async def until_state(key: str, value: object) -> None:
+        deadline = time.monotonic() + 60
+        while (await map_state())[key] != value:
+            assert time.monotonic() < deadline, f"timed out waiting for {key} = {value!r}"
+            await asyncio.sleep(0.2)
+
+    async def steps() -> None:
+        console.start()
+        await until(lambda: console.workspace is not None and console.workspace.map is not None)
+        await until(lambda: console.workspace.map._config.hub_basemap is not None)
+        widget = console.workspace.map
+        await until(lambda: widget.is_ready())
+        await until_state("basemap", "shown")
+        found = await map_state()
+        assert found["notice"] is None and not found["baseShown"]
+        assert "Bản đồ nền của tỉnh" in found["attribution"]
+        await until(lambda: _has_colour(widget, QColor(200, 40, 160)), 20)
+
+    run_console(console, steps)

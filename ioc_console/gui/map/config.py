@@ -3,6 +3,7 @@ local MBTiles basemap, and where the generated page is cached."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,6 +49,22 @@ class TileSource:
 OPENSTREETMAP = TileSource(OSM_TEMPLATE, OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19)
 
 
+#: How a tile of the hub's basemap is fetched: ``fetch(z, x, y, reply)`` starts the request and
+#: later calls ``reply(data, media_type)``, or ``reply(None, "")`` when there is no such tile or the
+#: hub cannot be reached. It must not block (the map calls it on the GUI thread).
+TileFetch = Callable[[int, int, int, Callable[[bytes | None, str], None]], None]
+
+
+@dataclass(frozen=True)
+class HubBasemap:
+    """The basemap the hub serves (``/api/v1/basemap``), as the map shows it."""
+
+    fetch: TileFetch
+    name: str = ""
+    attribution: str = ""
+    max_zoom: int | None = None
+
+
 @dataclass(frozen=True)
 class MapConfig:
     """How the map page is built.
@@ -60,6 +77,8 @@ class MapConfig:
 
     tiles: tuple[TileSource, ...] = (OPENSTREETMAP,)
     mbtiles: Path | None = None
+    #: The hub's basemap; it comes first, before a local file, when given.
+    hub_basemap: HubBasemap | None = None
     mbtiles_name: str = ""
     mbtiles_attribution: str = ""
     cache_dir: Path | None = None

@@ -14,24 +14,29 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QObject, QUrl, Signal, Slot
 from PySide6.QtWebEngineCore import QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler
 
-from ioc_console.gui.map.config import MBTILES_HOST, MBTILES_SCHEME
+from ioc_console.mbtiles import MBTilesError, MBTilesFile, MBTilesInfo
+
+from ioc_console.gui.map.config import MBTILES_HOST, MBTILES_SCHEME, TileFetch
 
 log = logging.getLogger(__name__)
 
-_MIME = {"png": b"image/png", "jpg": b"image/jpeg", "jpeg": b"image/jpeg", "webp": b"image/webp"}
-
-
-class MBTilesError(Exception):
-    """The file is not a usable raster MBTiles file; the message says why."""
+__all__ = [
+    "HubTilesSchemeHandler",
+    "MBTilesError",
+    "MBTilesFile",
+    "MBTilesInfo",
+    "MBTilesSchemeHandler",
+    "TileSchemeHandler",
+    "parse_tile_url",
+    "register_map_schemes",
+    "scheme_registered",
+]
 
 
 def register_map_schemes() -> bool:
@@ -56,70 +61,6 @@ def scheme_registered() -> bool:
     return QWebEngineUrlScheme.schemeByName(name).name() == QByteArray(name)
 
 
-@dataclass(frozen=True)
-class MBTilesInfo:
-    name: str
-    attribution: str
-    format: str
-    min_zoom: int | None
-    max_zoom: int | None
-
-
-class MBTilesFile:
-    """Read access to one MBTiles file (thread-safe: one connection, used under a lock)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        if not path.is_file():
-            raise MBTilesError(f"no MBTiles file at {path}")
-        try:
-            self._db = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
-            )
-            rows = self._db.execute("SELECT name, value FROM metadata").fetchall()
-        except sqlite3.Error as exc:
-            raise MBTilesError(f"{path} is not an MBTiles file ({exc})") from exc
-        self._lock = threading.Lock()
-        meta = {str(k): str(v) for k, v in rows}
-        fmt = meta.get("format", "png").lower()
-        if fmt not in _MIME:
-            self._db.close()
-            raise MBTilesError(
-                f"{path} holds {fmt!r} tiles; only PNG, JPEG and WebP raster tiles can be shown"
-            )
-        self.info = MBTilesInfo(
-            name=meta.get("name", path.stem),
-            attribution=meta.get("attribution", ""),
-            format=fmt,
-            min_zoom=_int_or_none(meta.get("minzoom")),
-            max_zoom=_int_or_none(meta.get("maxzoom")),
-        )
-        self.mime = _MIME[fmt]
-
-    def tile(self, z: int, x: int, y: int) -> bytes | None:
-        """The tile at XYZ coordinates (as Leaflet asks), or None when the file has none there."""
-        if z < 0 or z > 30 or not (0 <= x < (1 << z)) or not (0 <= y < (1 << z)):
-            return None
-        row = (1 << z) - 1 - y
-        with self._lock:
-            found = self._db.execute(
-                "SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?",
-                (z, x, row),
-            ).fetchone()
-        return bytes(found[0]) if found is not None and found[0] is not None else None
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 def parse_tile_url(url: QUrl) -> tuple[int, int, int] | None:
     """``mbtiles://basemap/z/x/y`` (an extension on y is allowed) → (z, x, y)."""
     if url.scheme() != MBTILES_SCHEME or url.host() != MBTILES_HOST:
@@ -135,8 +76,8 @@ def parse_tile_url(url: QUrl) -> tuple[int, int, int] | None:
     return z, x, y
 
 
-class MBTilesSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Answers ``mbtiles://basemap/{z}/{x}/{y}`` from an :class:`MBTilesFile`.
+class TileSchemeHandler(QWebEngineUrlSchemeHandler):
+    """Answers ``mbtiles://basemap/{z}/{x}/{y}``; subclasses say where a tile comes from (:meth:`fetch`).
 
     Signals:
         _tile_read(object, object, object): internal, worker → GUI thread (job, bytes or None, mime).
@@ -144,10 +85,8 @@ class MBTilesSchemeHandler(QWebEngineUrlSchemeHandler):
 
     _tile_read = Signal(object, object, object)
 
-    def __init__(self, tiles: MBTilesFile, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._tiles = tiles
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mbtiles")
         self._tile_read.connect(self._on_tile_read)
         self.served = 0
 
@@ -159,16 +98,11 @@ class MBTilesSchemeHandler(QWebEngineUrlSchemeHandler):
         if job.requestMethod() != QByteArray(b"GET"):
             job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
             return
-        future = self._executor.submit(self._tiles.tile, *coords)
-        future.add_done_callback(lambda done, job=job: self._emit(job, done))
+        self.fetch(job, *coords)
 
-    def _emit(self, job: QWebEngineUrlRequestJob, done: Future[bytes | None]) -> None:
-        try:
-            data: bytes | None = done.result()
-        except sqlite3.Error as exc:
-            log.error("cannot read a tile from %s: %s", self._tiles.path, exc)
-            data = None
-        self._tile_read.emit(job, data, self._tiles.mime)
+    def fetch(self, job: QWebEngineUrlRequestJob, z: int, x: int, y: int) -> None:
+        """Start reading the tile; emit :attr:`_tile_read` (from any thread) when it is read."""
+        raise NotImplementedError
 
     @Slot(object, object, object)
     def _on_tile_read(self, job: QWebEngineUrlRequestJob, data: bytes | None, mime: bytes) -> None:
@@ -184,5 +118,53 @@ class MBTilesSchemeHandler(QWebEngineUrlSchemeHandler):
         self.served += 1
 
     def shutdown(self) -> None:
+        """Stop reading tiles (teardown)."""
+
+
+class MBTilesSchemeHandler(TileSchemeHandler):
+    """Tiles from a local :class:`MBTilesFile`, read on a worker thread."""
+
+    def __init__(self, tiles: MBTilesFile, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tiles = tiles
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mbtiles")
+
+    def fetch(self, job: QWebEngineUrlRequestJob, z: int, x: int, y: int) -> None:
+        future = self._executor.submit(self._tiles.tile, z, x, y)
+        future.add_done_callback(lambda done, job=job: self._emit(job, done))
+
+    def _emit(self, job: QWebEngineUrlRequestJob, done: Future[bytes | None]) -> None:
+        try:
+            data: bytes | None = done.result()
+        except sqlite3.Error as exc:
+            log.error("cannot read a tile from %s: %s", self._tiles.path, exc)
+            data = None
+        self._tile_read.emit(job, data, self._tiles.mime)
+
+    def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
         self._tiles.close()
+
+
+class HubTilesSchemeHandler(TileSchemeHandler):
+    """Tiles of the hub's basemap, fetched by the console's own connection (``fetch`` of a
+    :class:`~ioc_console.gui.map.config.HubBasemap`), never blocking the GUI thread."""
+
+    def __init__(self, fetch: TileFetch, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self._closed = False
+
+    def fetch(self, job: QWebEngineUrlRequestJob, z: int, x: int, y: int) -> None:
+        def reply(data: bytes | None, media: str, job: QWebEngineUrlRequestJob = job) -> None:
+            if not self._closed:
+                self._tile_read.emit(job, data, media.encode("ascii", "replace") or b"image/png")
+
+        try:
+            self._fetch(z, x, y, reply)
+        except Exception as error:  # a fetcher that fails at once: no tile, said in the log
+            log.error("cannot ask the hub for a basemap tile: %s", error)
+            reply(None, "")
+
+    def shutdown(self) -> None:
+        self._closed = True

@@ -76,7 +76,7 @@ def _content_security_policy(config: MapConfig, tiles: list[TileSource]) -> str:
 
 def _tile_layers(config: MapConfig, mbtiles_name: str, mbtiles_attribution: str) -> list[TileSource]:
     layers: list[TileSource] = []
-    if config.mbtiles is not None:
+    if config.mbtiles is not None or config.hub_basemap is not None:
         layers.append(
             TileSource(
                 MBTILES_TEMPLATE,
@@ -117,7 +117,7 @@ def render_page(
     ]
     for i, tile in enumerate(tiles):
         native = tile.max_native_zoom
-        if i == 0 and config.mbtiles is not None and mbtiles_max_zoom is not None:
+        if i == 0 and (config.mbtiles or config.hub_basemap) is not None and mbtiles_max_zoom is not None:
             native = mbtiles_max_zoom
         folium.TileLayer(
             tiles=tile.url,

@@ -48,7 +48,15 @@ from ioc_console.domain.lifecycle import Status
 from ioc_console.gui.map import data
 from ioc_console.gui.map.bridge import MapBridge, Message
 from ioc_console.gui.map.config import MBTILES_SCHEME, MapConfig
-from ioc_console.gui.map.mbtiles import MBTilesError, MBTilesFile, MBTilesSchemeHandler, scheme_registered
+from ioc_console.gui.map.mbtiles import (
+    HubTilesSchemeHandler,
+    MBTilesError,
+    MBTilesFile,
+    MBTilesInfo,
+    MBTilesSchemeHandler,
+    TileSchemeHandler,
+    scheme_registered,
+)
 from ioc_console.gui.map.outlines import bounds_of, outlines_path, province_outline
 from ioc_console.gui.map.page import MapPage, build_page, map_script, vendor_scripts
 from ioc_console.gui.map.webpage import MapRequestGuard, MapWebPage
@@ -164,14 +172,14 @@ class MapWidget(QWidget):
         # below: a page must be gone before its profile, and a parent's destructor runs before
         # its children are deleted, so this order holds however the widget is torn down.
         self._profile = QWebEngineProfile()
-        self._tiles_handler: MBTilesSchemeHandler | None = None
-        mbtiles = self._open_mbtiles()
+        self._tiles_handler: TileSchemeHandler | None = None
+        mbtiles = self._open_basemap()
         page = build_page(
             self._config,
             lang=lang,
             mbtiles_name=self.tr("Bản đồ nền ngoại tuyến") if mbtiles else "",
-            mbtiles_attribution=mbtiles.info.attribution if mbtiles else "",
-            mbtiles_max_zoom=mbtiles.info.max_zoom if mbtiles else None,
+            mbtiles_attribution=mbtiles.attribution if mbtiles else "",
+            mbtiles_max_zoom=mbtiles.max_zoom if mbtiles else None,
         )
         if interceptor is None:
             origins = [origin for tile in self._config.tiles for origin in tile.origins()]
@@ -415,15 +423,22 @@ class MapWidget(QWidget):
 
     # -- internals: loading --------------------------------------------------------------------------
 
-    def _open_mbtiles(self) -> MBTilesFile | None:
+    def _open_basemap(self) -> MBTilesInfo | None:
+        """The hub's basemap, or else a local MBTiles file, served to the page as ``mbtiles:``."""
+        hub = self._config.hub_basemap
         path: Path | None = self._config.mbtiles
-        if path is None:
+        if hub is None and path is None:
             return None
         if not scheme_registered():
             log.error(
                 "the MBTiles basemap needs the %s: scheme, registered before the application", MBTILES_SCHEME
             )
             return None
+        if hub is not None:
+            self._tiles_handler = HubTilesSchemeHandler(hub.fetch, self._profile)
+            self._profile.installUrlSchemeHandler(MBTILES_SCHEME.encode(), self._tiles_handler)
+            return MBTilesInfo(hub.name, hub.attribution, "png", None, hub.max_zoom)
+        assert path is not None
         try:
             tiles = MBTilesFile(path)
         except MBTilesError as exc:
@@ -431,7 +446,7 @@ class MapWidget(QWidget):
             return None
         self._tiles_handler = MBTilesSchemeHandler(tiles, self._profile)
         self._profile.installUrlSchemeHandler(MBTILES_SCHEME.encode(), self._tiles_handler)
-        return tiles
+        return tiles.info
 
     def _start_load(self) -> int:
         self._load_id += 1
