@@ -127,6 +127,10 @@ def _write(environment: Any, **_: Any) -> None:
         "feed_p95": feed.get_response_time_percentile(0.95) / 1000 if feed.num_requests else None,
         "first": min((t for t, _, _ in post_times), default=None),
         "last": max((t for t, _, _ in post_times), default=None),
+        "errors": sorted(
+            ([str(e.error)[:120], e.occurrences] for e in environment.stats.errors.values()),
+            key=lambda x: -x[1],
+        ),
         "posted": posted,
         "arrivals": arrivals,
     }

@@ -47,10 +47,10 @@ def pg_database() -> Iterator[str]:
 
 
 def haproxy_config(port: int, backends: list[int]) -> str:
-    """Round robin over the hub processes, each checked every 200 ms; a request that could not be
+    """Round robin over the hub processes, each checked every 500 ms; a request that could not be
     sent to a dead one is sent to another (``redispatch``); live event streams may stay open long."""
     servers = "\n".join(
-        f"    server hub{i} 127.0.0.1:{p} check inter 200ms fall 1 rise 2" for i, p in enumerate(backends)
+        f"    server hub{i} 127.0.0.1:{p} check inter 500ms fall 2 rise 1" for i, p in enumerate(backends)
     )
     return f"""global
     maxconn 4096
@@ -61,6 +61,8 @@ defaults
     timeout client 120s
     timeout server 120s
     timeout http-keep-alive 30s
+    # A busy process may take a while to answer its health check; a dead one refuses it at once.
+    timeout check 3s
     retries 3
     option redispatch
     option forwardfor
