@@ -1,4 +1,4 @@
-"""Test-wide settings: Qt runs offscreen, QtWebEngine without the sandbox when run as root."""
+"""Test-wide settings: Qt runs offscreen on a 1920×1080 screen, QtWebEngine without the sandbox when run as root."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import pytest
 
 pytest_plugins = ["timeouts"]
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A 1920×1080 screen (the offscreen platform's own is 800×800): windows keep the sizes tests give
+# them, and a window is maximised only where a test asks for a small screen of its own.
+_SCREEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "offscreen-screen.json")
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 os.environ.setdefault("IOC_CONSOLE_LANG", "vi")

@@ -111,6 +111,8 @@ class Action(Labelled):
     MARK_DUPLICATE = "mark_duplicate"
     REOPEN = "reopen"
     RATE = "rate"
+    #: The IOC reminds the agency holding a report to act on it (đôn đốc); the status stays.
+    REMIND = "remind"
 
     @staticmethod
     def _labels() -> Mapping[str, tuple[str, str]]:
@@ -135,6 +137,7 @@ _ACTION_LABELS: dict[str, tuple[str, str]] = {
     "mark_duplicate": ("đánh dấu trùng lặp", "mark as duplicate"),
     "reopen": ("mở lại", "reopen"),
     "rate": ("đánh giá", "rate"),
+    "remind": ("đôn đốc đơn vị xử lý", "remind the agency"),
 }
 
 
@@ -237,6 +240,7 @@ RULES: dict[Action, Rule] = {
             ("reason",),
         ),
         _rule(Action.RATE, {Status.CLOSED}, None, {Role.CHANNEL}, ("satisfied",)),
+        _rule(Action.REMIND, AT_AGENCY, None, _IOC_STAFF, ("note",)),
     )
 }
 

@@ -89,3 +89,15 @@ class Report:
     forwarded_at: datetime | None = None
     attachments: list[Attachment] = field(default_factory=list)
     history: list[Event] = field(default_factory=list)
+
+
+def reminders(report: Report) -> list[Event]:
+    """The reminders (đôn đốc) the IOC sent to the agency holding ``report`` since it was last
+    forwarded there, oldest first: how many, and when the last one went, are shown to both ends."""
+    found: list[Event] = []
+    for event in report.history:
+        if event.action is Action.FORWARD:
+            found = []
+        elif event.action is Action.REMIND:
+            found.append(event)
+    return found

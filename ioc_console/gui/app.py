@@ -198,7 +198,7 @@ class Console(QObject):
 
     def start(self) -> None:
         """Show the window in its loading state and open the data (on the worker, or through a hub)."""
-        self.window.show()
+        self.window.open_on_screen()
         if self.options.source == AUTO:
             known = bool(self.settings.value(HUB_URL_KEY))
             self.options = replace(self.options, source=HUB if known else EMBEDDED_DEMO)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ioc_console.domain.deadlines import DeadlineState, deadline_state
-from ioc_console.domain.report import Report
+from ioc_console.domain.report import Report, reminders
 from ioc_console.store import is_provisional
 
 from ioc_console.gui.history_model import HistoryModel
@@ -125,6 +125,7 @@ class ReportDetailPane(QWidget):
         body = QWidget(scroll)
         scroll.setWidget(body)
         self._stack.addWidget(scroll)
+        self._scroll = scroll
         layout = QVBoxLayout(body)
         layout.setContentsMargins(10, 8, 10, 8)
 
@@ -152,6 +153,8 @@ class ReportDetailPane(QWidget):
         self.coordinates = _plain_label(body)
         self.contact = _plain_label(body)
         self.agency = _plain_label(body)
+        self.reminders = _plain_label(body)
+        self.reminders.setObjectName("detail_reminders")
         self.duplicate_of = _plain_label(body)
         self.rating = _plain_label(body)
         self._rows: dict[QWidget, QLabel] = {}
@@ -168,6 +171,7 @@ class ReportDetailPane(QWidget):
             (self.tr("Tọa độ"), self.coordinates),
             (self.tr("Người phản ánh"), self.contact),
             (self.tr("Đơn vị xử lý"), self.agency),
+            (self.tr("Đôn đốc"), self.reminders),
             (self.tr("Trùng với"), self.duplicate_of),
             (self.tr("Đánh giá của công dân"), self.rating),
         ):
@@ -225,6 +229,8 @@ class ReportDetailPane(QWidget):
 
     def show_report(self, report: Report) -> None:
         names, lang = self._names, self._names.lang
+        if self._report is None or self._report.number != report.number:
+            self._scroll.verticalScrollBar().setValue(0)  # another report: from its top
         self._report = report
         # A call typed in here goes by a provisional number until the hub numbers it: that one is
         # never shown as if it were the report's number (an operator could read it to a caller).
@@ -257,6 +263,7 @@ class ReportDetailPane(QWidget):
         )
         self.contact.setText(contact or self.tr("(không để lại liên hệ)"))
         self.agency.setText(names.agency_full(report.agency) or self.tr("(chưa chuyển)"))
+        self._set_text(self.reminders, self.reminders_text(report))
         self._set_text(self.duplicate_of, report.duplicate_of or "")
         rating = ""
         if report.satisfied is not None:
@@ -270,6 +277,15 @@ class ReportDetailPane(QWidget):
         self._set_block(self.reply, report.reply)
         self.history_model.set_events(report.history, names)
         self._stack.setCurrentIndex(1)
+
+    def reminders_text(self, report: Report) -> str:
+        """``2 lần, lần cuối 05/12/2026 20:10`` for the reminders sent to the agency holding it."""
+        sent = reminders(report)
+        if not sent:
+            return ""
+        return self.tr("%1 lần, lần cuối %2").replace("%1", str(len(sent))).replace(
+            "%2", self._names.when(sent[-1].at)
+        )
 
     def _show_deadline(
         self,

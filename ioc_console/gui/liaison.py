@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from ioc_console.domain.deadlines import DeadlineState, deadline_state
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import AT_AGENCY, MAX_TEXT, Action, Actor, Priority, Status
-from ioc_console.domain.report import Contact, Report
+from ioc_console.domain.report import Contact, Report, reminders
 from ioc_console.store import LocalStore, ReportQuery, ReportRow
 from ioc_console.store.photos import (
     EXTENSIONS,
@@ -604,9 +604,13 @@ class LiaisonWorkspace(QWidget):
             self.tr("Tiếp nhận: %1").replace("%1", n.when(report.received_at)),
             self.tr("Hạn xử lý của đơn vị: %1").replace("%1", n.when(report.stage_due_at)),
             self.tr("Hạn trả lời công dân: %1").replace("%1", n.when(report.due_at)),
-            "",
-            report.description,
         ]
+        sent = reminders(report)
+        if sent:  # the IOC asked this agency to hurry: said first, with its words
+            last = sent[-1]
+            line = self.tr("IOC đã đôn đốc %1 lần, lần cuối %2").replace("%1", str(len(sent)))
+            lines.append("⚠ " + line.replace("%2", n.when(last.at)) + f": {(last.data or {}).get('note', '')}")
+        lines += ["", report.description]
         if report.history:
             lines += ["", self.tr("Diễn biến:")]
             for event in report.history[-8:]:

@@ -21,12 +21,13 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QSettings,
+    QSize,
     Qt,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -64,6 +65,23 @@ from ioc_console.gui.theme import DARK, LIGHT, SYSTEM, THEME_KEY, ThemeManager
 
 log = logging.getLogger(__name__)
 
+#: Next and previous report in the queue, from anywhere in the window.
+NEXT_REPORT_SHORTCUT = "Alt+Down"
+PREVIOUS_REPORT_SHORTCUT = "Alt+Up"
+
+#: The window's size when nothing else decides it (the smallest screen the console is made for).
+DEFAULT_SIZE = QSize(1366, 768)
+
+
+def is_small_screen(available: QSize) -> bool:
+    """Whether a screen whose free area is ``available`` is 1366×768 or less: the window is
+    maximised there, since a window of the default size and its frame would not fit."""
+    return available.width() <= DEFAULT_SIZE.width() or available.height() <= DEFAULT_SIZE.height()
+
+
+#: The first shares of the queue and the details beside it (QSplitter weighs sizes relatively).
+SPLITTER_SHARES = (64_000, 36_000)
+
 #: Keys of the window's own geometry in QSettings (nothing else of the window is kept there).
 GEOMETRY_KEY = "main_window/geometry"
 SPLITTER_KEY = "main_window/splitter"
@@ -100,6 +118,9 @@ class MainWindow(QMainWindow):
     language_chosen = Signal(str)
     theme_applied = Signal(str, bool)
     closing = Signal()
+    #: The window changed size while its panes still have their first shares (the workspace sizes
+    #: its docks again); the user moving the splitter, or a layout kept from the last run, ends it.
+    default_layout_wanted = Signal()
 
     def __init__(
         self,
@@ -128,8 +149,15 @@ class MainWindow(QMainWindow):
         self._source: QueueSource | None = None
         self.docks: dict[str, QDockWidget] = {}
         self._layout_restored = False
+        self._follow_layout = False
+        self._layout_timer = QTimer(self)
+        self._layout_timer.setSingleShot(True)
+        self._layout_timer.setInterval(0)
+        self._layout_timer.timeout.connect(self._apply_default_layout)
 
-        self.base_title = self.tr("IOC Console — Phản ánh hiện trường")
+        # The product's name ends the title, once: the platform adds the application's display name
+        # to a title that does not already end with it.
+        self.base_title = self.tr("Phản ánh hiện trường — IOC Console")
         self.setWindowTitle(self.base_title)
         self.setObjectName("main_window")
         self.setDockNestingEnabled(True)
@@ -150,10 +178,23 @@ class MainWindow(QMainWindow):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
-        self.resize(1366, 768)
+        self.resize(DEFAULT_SIZE)
         geometry = settings.value(GEOMETRY_KEY)
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+
+    def open_on_screen(self) -> None:
+        """Show the window: maximised on a screen of 1366×768 or less (a window manager's title
+        bar would push the status bar, with the overdue counts and the online state, below the
+        screen's edge), elsewhere as the user left it (or at :data:`DEFAULT_SIZE`). The window
+        takes the screen's size before the workspace is laid out, so that its panes are shared
+        out for the size it will have."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None and is_small_screen(screen.availableGeometry().size()):
+            self.setGeometry(screen.availableGeometry())
+            self.showMaximized()
+            return
+        self.show()
 
     # -- building ----------------------------------------------------------------------------------
 
@@ -230,6 +271,20 @@ class MainWindow(QMainWindow):
             lambda on: self._settings.setValue(SOUND_KEY, "on" if on else "off")
         )
         self.view_menu.addAction(self.sound_action)
+        self.view_menu.addSeparator()
+        # From one report to the next without leaving the details (or the keyboard).
+        self.next_action = QAction(self.tr("Phản ánh &tiếp theo"), self)
+        self.next_action.setObjectName("next_report_action")
+        self.next_action.setShortcut(QKeySequence(NEXT_REPORT_SHORTCUT))
+        self.next_action.triggered.connect(lambda: self.select_adjacent(1))
+        self.previous_action = QAction(self.tr("Phản ánh &trước"), self)
+        self.previous_action.setObjectName("previous_report_action")
+        self.previous_action.setShortcut(QKeySequence(PREVIOUS_REPORT_SHORTCUT))
+        self.previous_action.triggered.connect(lambda: self.select_adjacent(-1))
+        for action in (self.next_action, self.previous_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setEnabled(False)
+            self.view_menu.addAction(action)
         self.view_menu.addSeparator()
         self.reset_layout_action = QAction(self.tr("&Đặt lại bố cục"), self)
         self.reset_layout_action.triggered.connect(self.reset_layout)
@@ -413,8 +468,10 @@ class MainWindow(QMainWindow):
         if isinstance(splitter_state, QByteArray) and not splitter_state.isEmpty():
             self.splitter.restoreState(splitter_state)
         else:
-            total = max(self.width(), 1000)
-            self.splitter.setSizes([int(total * 0.64), int(total * 0.36)])
+            self.splitter.setSizes(list(SPLITTER_SHARES))
+            # Shared out again when the window is maximised or resized, until the user moves it.
+            self._follow_layout = True
+            self.splitter.splitterMoved.connect(self._stop_following_layout)
 
         view.selectionModel().selectionChanged.connect(self._on_queue_selection_changed)
         self.queue_model.count_changed.connect(self.filter_bar.set_count)
@@ -433,6 +490,8 @@ class MainWindow(QMainWindow):
         self._pages.setCurrentWidget(workspace)
         self.refresh_action.setEnabled(True)
         self.find_action.setEnabled(True)
+        self.next_action.setEnabled(True)
+        self.previous_action.setEnabled(True)
         self.filter_bar.set_saved_views(self._saved_views())
         self.filter_bar.current_filter = lambda: (
             self.queue_model.filter if self.queue_model else NEEDS_ACTION_VIEW
@@ -493,6 +552,18 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         if getattr(self, "_filter_scroll", None) is not None:
             self._fit_filter_scroll()
+        if self._follow_layout and event.oldSize().width() != event.size().width():
+            self._layout_timer.start()  # once the window's own layout has followed
+
+    def _apply_default_layout(self) -> None:
+        if not self._follow_layout or self.splitter is None:
+            return
+        self.default_layout_wanted.emit()
+        self.splitter.setSizes(list(SPLITTER_SHARES))
+
+    @Slot()
+    def _stop_following_layout(self) -> None:
+        self._follow_layout = False
 
     # -- places for the workspace's parts ----------------------------------------------------------
 
@@ -546,6 +617,8 @@ class MainWindow(QMainWindow):
         state = self._settings.value(STATE_KEY)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self._layout_restored = self.restoreState(state, STATE_VERSION)
+        if self._layout_restored:
+            self._follow_layout = False
         self._default_state = self.saveState(STATE_VERSION) if not self._layout_restored else None
 
     @property
@@ -562,9 +635,8 @@ class MainWindow(QMainWindow):
         first = getattr(self, "_default_state", None)
         if first is not None:
             self.restoreState(first, STATE_VERSION)
-        if self.splitter is not None:
-            total = max(self.splitter.width(), 800)
-            self.splitter.setSizes([int(total * 0.6), int(total * 0.4)])
+        self._follow_layout = self.splitter is not None
+        self._apply_default_layout()
 
     def set_title_counts(self, overdue: int, due_soon: int) -> None:
         """The window title with the counts ahead of it (a taskbar shows a title's start)."""
@@ -755,6 +827,19 @@ class MainWindow(QMainWindow):
             return
         self.report_selected.emit(number)
         self.select_report(number)
+
+    def select_adjacent(self, step: int) -> None:
+        """Select the report ``step`` rows below (or above) the current one in the queue, and show it."""
+        view, model = self.queue_view, self.queue_model
+        if view is None or model is None or model.rowCount() == 0:
+            return
+        current = view.currentIndex()
+        row = current.row() + step if current.isValid() else (0 if step > 0 else model.rowCount() - 1)
+        row = max(0, min(model.rowCount() - 1, row))
+        index = model.index(row, max(current.column(), 0))
+        view.setCurrentIndex(index)
+        view.selectRow(row)
+        view.scrollTo(index)
 
     @Slot()
     def _on_find_triggered(self) -> None:

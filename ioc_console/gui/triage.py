@@ -6,6 +6,7 @@ Each dialog asks for what one action of the lifecycle needs and builds its paylo
   :class:`RelocateDialog` (``relocate``: a unit and address, or a point picked on the map);
 * :class:`LogCallDialog` (``log_call``: a call to or from the citizen and what came of it);
 * :class:`RequestInfoDialog` (``request_info``), :class:`RejectDialog` (``reject``);
+* :class:`RemindDialog` (``remind``: the IOC reminds the agency holding the report to act — đôn đốc);
 * :class:`MergeDialog` (``mark_duplicate``: one of two reports becomes the duplicate of the other;
   both keep their whole history);
 * :class:`ReplyDialog` (``publish_reply``: a reply composed from the templates of the report's
@@ -16,7 +17,8 @@ Before a dialog lets go, the domain takes the action on a copy of the report
 what was typed kept. :class:`TriageController` opens the dialogs and hands their actions to the
 :class:`~ioc_console.gui.actions.ActionService` (checked again there, written with the outbox entry
 on the database worker); the dialog stays open until the service has answered, and shows its
-refusal if there is one. :class:`TriageBar` is a row of buttons for the detail pane.
+refusal if there is one. :class:`TriageBar` is the buttons above the detail pane, forwarding first;
+they wrap onto a second row on a narrow pane rather than hide behind a "»" menu.
 
 Reply templates are data: ``resources/reply_templates/*.json``, one file per category plus
 ``default.json`` (see :func:`load_reply_templates`). Stored texts (call outcomes) are written in
@@ -60,7 +62,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSizePolicy,
-    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -70,7 +71,7 @@ from ioc_console.domain.deadlines import apply_action
 from ioc_console.domain.duplicates import Candidate, original_of
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.jurisdiction import Jurisdiction
-from ioc_console.domain.lifecycle import AT_IOC, MAX_TEXT, Action, Actor, Priority, check
+from ioc_console.domain.lifecycle import AT_IOC, MAX_TEXT, Action, Actor, Priority, Status, check
 from ioc_console.domain.replies import (
     ReplyTemplate,
     ReplyTemplates,
@@ -81,11 +82,12 @@ from ioc_console.domain.replies import (
     public_reply,
     unfilled,
 )
-from ioc_console.domain.report import Report
+from ioc_console.domain.report import Report, reminders
 from ioc_console.domain.text import fold
 from ioc_console.resources import resource_path
 
 from ioc_console.gui.duplicates import DuplicateFinder, DuplicatePanel, WrappedHeights, fit_wrapped
+from ioc_console.gui.flow_layout import FlowLayout
 from ioc_console.gui.photos import PhotoLoader, PhotoStrip
 from ioc_console.gui.present import DeadlineClock, Names
 
@@ -972,6 +974,64 @@ class RejectDialog(_TextChoiceDialog):
         return self.tr("lý do từ chối")
 
 
+#: Wordings of a reminder to the agency, by key (Vietnamese: stored as given).
+REMINDERS: dict[str, str] = {
+    "overdue": "Phản ánh đã quá hạn xử lý. Đề nghị đơn vị khẩn trương xử lý và báo cáo kết quả ngay.",
+    "due_soon": "Phản ánh sắp đến hạn xử lý. Đề nghị đơn vị xử lý và báo cáo kết quả trong hạn.",
+    "accept": "Đơn vị chưa tiếp nhận phản ánh. Đề nghị đơn vị tiếp nhận và phân công xử lý.",
+    "citizen": "Công dân tiếp tục liên hệ đường dây nóng. Đề nghị đơn vị cập nhật tiến độ xử lý.",
+}
+
+
+class RemindDialog(_TextChoiceDialog):
+    """Đôn đốc: remind the agency holding the report to act on it (recorded in the history, counted,
+    and shown to the agency's liaison)."""
+
+    action = Action.REMIND
+    choices = REMINDERS
+    field = "note"
+
+    def title(self) -> str:
+        return self.tr("Đôn đốc đơn vị xử lý")
+
+    def ok_label(self) -> str:
+        return self.tr("&Gửi đôn đốc")
+
+    def choice_labels(self) -> list[tuple[str, str]]:
+        return [
+            ("overdue", self.tr("Đã quá hạn")),
+            ("due_soon", self.tr("Sắp đến hạn")),
+            ("accept", self.tr("Chưa tiếp nhận")),
+            ("citizen", self.tr("Công dân hỏi lại")),
+        ]
+
+    def choice_caption(self) -> str:
+        return self.tr("&Lý do:")
+
+    def text_caption(self) -> str:
+        return self.tr("&Nội dung gửi đơn vị:")
+
+    def what(self) -> str:
+        return self.tr("nội dung đôn đốc")
+
+    def build(self) -> None:
+        super().build()
+        report = self.report
+        agency = self.ctx.names.agency_full(report.agency) if report.agency else ""
+        count = len(reminders(report))
+        text = self.tr("Gửi đến: %s") % agency
+        if count:
+            text += " · " + self.tr("đã đôn đốc %s lần") % count
+        note = _plain(text, self)
+        note.setStyleSheet(NOTE_STYLE)
+        self.form.insertRow(0, "", note)
+        # The likeliest wording first: not accepted yet, else overdue or not (by the stage's deadline).
+        if report.status is Status.FORWARDED:
+            self.choice_combo.setCurrentIndex(2)
+        elif report.stage_due_at is not None and report.stage_due_at > self.ctx.clock.now():
+            self.choice_combo.setCurrentIndex(1)
+
+
 class MergeDialog(TriageDialog):
     """Merge two reports of the same thing: one becomes the duplicate of the other.
 
@@ -1202,6 +1262,7 @@ BAR_ACTIONS = (
     Action.RELOCATE,
     Action.LOG_CALL,
     Action.REQUEST_INFO,
+    Action.REMIND,
     Action.REJECT,
     Action.PUBLISH_REPLY,
 )
@@ -1257,6 +1318,7 @@ class TriageController(QObject):
             Action.LOG_CALL: LogCallDialog,
             Action.REQUEST_INFO: RequestInfoDialog,
             Action.REJECT: RejectDialog,
+            Action.REMIND: RemindDialog,
         }
         if action is Action.PUBLISH_REPLY:
             return ReplyDialog(report, self.ctx, self.templates, parent)
@@ -1341,21 +1403,27 @@ class TriageController(QObject):
             self.dialog.set_point(lat, lon)
 
 
-class TriageBar(QToolBar):
-    """The triage actions on the report shown, each enabled only when the lifecycle allows it.
+class TriageBar(QWidget):
+    """The actions on the report shown, each enabled only when the lifecycle allows it: forwarding
+    first (it opens the forwarding dialog: :attr:`forward_requested`), then the triage dialogs.
 
-    A disabled action's tooltip says why (the lifecycle's words). When the bar is too narrow, the
-    actions that do not fit move to the toolbar's overflow menu (»).
+    A disabled action's tooltip says why (the lifecycle's words). The buttons wrap onto another
+    row when the pane is narrow: none is ever hidden behind an overflow menu.
+
+    Signals:
+        forward_requested(str): the operator wants to forward the report shown (its number).
     """
+
+    forward_requested = Signal(str)
 
     def __init__(self, controller: TriageController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.report: Report | None = None
-        self.setMovable(False)
-        self.setFloatable(False)
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setAccessibleName(self.tr("Xử lý phản ánh"))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout = FlowLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
         texts = {
             Action.CLASSIFY: (self.tr("Lĩnh vực…"), self.tr("Đổi lĩnh vực phản ánh")),
             Action.SET_PRIORITY: (self.tr("Ưu tiên…"), self.tr("Đặt mức ưu tiên")),
@@ -1365,10 +1433,20 @@ class TriageBar(QToolBar):
             ),
             Action.LOG_CALL: (self.tr("Cuộc gọi…"), self.tr("Ghi nhận cuộc gọi với người phản ánh")),
             Action.REQUEST_INFO: (self.tr("Bổ sung…"), self.tr("Yêu cầu công dân bổ sung thông tin")),
+            Action.REMIND: (
+                self.tr("Đôn đốc…"),
+                self.tr("Nhắc đơn vị đang giữ phản ánh khẩn trương xử lý (ghi vào lịch sử, đơn vị thấy ngay)"),
+            ),
             Action.REJECT: (self.tr("Từ chối…"), self.tr("Từ chối phản ánh")),
             Action.PUBLISH_REPLY: (self.tr("Trả lời…"), self.tr("Soạn và công khai trả lời công dân")),
         }
-        #: The toolbar's action for each lifecycle action, in the bar's order.
+        #: Forwarding: the dialog of the forwarding controller (F6), for the report shown.
+        self.forward_tool = QAction(self.tr("Chuyển xử lý…"), self)
+        self.forward_tool.setObjectName("triage_forward")
+        self.forward_tool.triggered.connect(self._on_forward_tool_triggered)
+        self._forward_title = self.tr("Chuyển phản ánh cho một đơn vị xử lý (F6)")
+        self.buttons: list[QToolButton] = [self._button(self.forward_tool, primary=True)]
+        #: The bar's action for each lifecycle action, in the bar's order.
         self.tools: dict[Action, QAction] = {}
         self._titles: dict[Action, str] = {}
         for action in BAR_ACTIONS:
@@ -1376,18 +1454,45 @@ class TriageBar(QToolBar):
             tool = QAction(text, self)
             tool.setObjectName(f"triage_{action.value}")
             tool.triggered.connect(lambda _checked=False, a=action: self._on_tool_triggered(a))
-            self.addAction(tool)
             self.tools[action] = tool
             self._titles[action] = title
+            self.buttons.append(self._button(tool))
+        for button in self.buttons:
+            layout.addWidget(button)
         self.set_report(None)
+
+    def _button(self, action: QAction, *, primary: bool = False) -> QToolButton:
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setObjectName(action.objectName() + "_button")
+        if primary:
+            font = button.font()
+            font.setBold(True)
+            button.setFont(font)
+        return button
 
     def set_report(self, report: Report | None) -> None:
         self.report = report
+        forward = None if report is None else self.controller.can(report, Action.FORWARD)
+        self.forward_tool.setEnabled(report is not None and forward is None)
+        self.forward_tool.setToolTip(f"{self._forward_title}\n{forward}" if forward else self._forward_title)
         for action, tool in self.tools.items():
             reason = None if report is None else self.controller.can(report, action)
             tool.setEnabled(report is not None and reason is None)
             title = self._titles[action]
             tool.setToolTip(f"{title}\n{reason}" if reason else title)
+
+    def hidden_actions(self) -> list[QAction]:
+        """Actions whose button is not (wholly) inside the bar: none, whatever its width."""
+        inside = self.rect()
+        return [
+            b.defaultAction() for b in self.buttons if not inside.contains(b.geometry()) or not b.isVisible()
+        ]
+
+    def _on_forward_tool_triggered(self) -> None:
+        if self.report is not None:
+            self.forward_requested.emit(self.report.number)
 
     def _on_tool_triggered(self, action: Action) -> None:
         if self.report is not None:

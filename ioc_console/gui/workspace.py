@@ -311,6 +311,7 @@ class Workspace(QObject):
         self.finder = DuplicateFinder(store, jurisdiction, executor, parent=self)
         self.workbench = ReportWorkbench(self.triage, self.finder, self.photos, self)
         window.attach_triage(self.workbench.bar, self.workbench.extras)
+        self.workbench.bar.forward_requested.connect(self._on_bar_forward_requested)
 
         # 7. Flags: the title's counts, notifications, restyling when deadlines pass.
         self.watcher = FlagWatcher(store, clock, executor, watch_ms, self)
@@ -319,6 +320,7 @@ class Workspace(QObject):
 
         # 8. The wiring.
         window.report_displayed.connect(self.workbench.show_report)
+        window.default_layout_wanted.connect(self._size_docks)
         window.report_selected.connect(self._on_window_report_selected)
         window.queue_ready.connect(self._on_window_queue_ready)
         window.theme_applied.connect(self._on_window_theme_applied)
@@ -622,6 +624,13 @@ class Workspace(QObject):
         dialog.show()
         self.intake_opened.emit(dialog)
         return dialog
+
+    @Slot(str)
+    def _on_bar_forward_requested(self, number: str) -> None:
+        # The report shown is the one selected in the queue: the forwarding dialog takes the selection.
+        if selected_report_numbers(self.window.queue_view) != [number]:  # type: ignore[arg-type]
+            self.window.show_number(number)
+        self.assign.start()
 
     @Slot(str)
     def _on_intake_report_saved(self, number: str) -> None:

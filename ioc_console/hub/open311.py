@@ -590,6 +590,7 @@ _PUBLIC_ACTIONS = {a.value for a in Action} - {
     Action.RELOCATE.value,
     Action.NOTE_PROGRESS.value,
     Action.RATE.value,
+    Action.REMIND.value,
 }
 
 

@@ -60,7 +60,7 @@
     <name>ActionService</name>
     <message>
         <source>%1 chỉ xử lý phản ánh trên địa bàn của mình; phản ánh này ở %2.</source>
-        <extracomment>How long an action can be taken back after it was taken. The reason kept on an outbox entry the operator took back (stored text, not shown in the GUI). Agency kinds that act only within the units they serve. The most reports one request may act on (a drag of a whole queue is a mistake, not a plan). Outside the agency&apos;s units; allowed with a warning. Outside a committee&apos;s units: refused. The report has no known unit, so the agency&apos;s area cannot be checked; allowed with a warning.</extracomment>
+        <extracomment>How long an action can be taken back after it was taken. The reason kept on an outbox entry the operator took back (stored text, not shown in the GUI). The most reports one request may act on (a drag of a whole queue is a mistake, not a plan).</extracomment>
         <translation>%1 handles only reports in its own area; this report is in %2.</translation>
     </message>
     <message>
@@ -1116,6 +1116,10 @@
         <translation>Citizen reply deadline: %1</translation>
     </message>
     <message>
+        <source>IOC đã đôn đốc %1 lần, lần cuối %2</source>
+        <translation>The IOC has reminded you %1 times, last on %2</translation>
+    </message>
+    <message>
         <source>Diễn biến:</source>
         <translation>History:</translation>
     </message>
@@ -1262,9 +1266,9 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>IOC Console — Phản ánh hiện trường</source>
-        <extracomment>Keys of the window&apos;s own geometry in QSettings (nothing else of the window is kept there). Whether a new or newly overdue report sounds (&quot;on&quot;/&quot;off&quot;; off until the user turns it on). The operator&apos;s saved views of the queue (JSON: name -&gt; filter). The docks&apos; places and sizes (QMainWindow.saveState), with its version below. Refresh the queue this often so that deadline states move on without anyone asking. Whether the workspace docks the live map (QtWebEngine); the console always does, tests that run without QtWebEngine turn it off before the data opens.</extracomment>
-        <translation>IOC Console — Field reports</translation>
+        <source>Phản ánh hiện trường — IOC Console</source>
+        <extracomment>Next and previous report in the queue, from anywhere in the window. The window&apos;s size when nothing else decides it (the smallest screen the console is made for). The first shares of the queue and the details beside it (QSplitter weighs sizes relatively). Keys of the window&apos;s own geometry in QSettings (nothing else of the window is kept there). Whether a new or newly overdue report sounds (&quot;on&quot;/&quot;off&quot;; off until the user turns it on). The operator&apos;s saved views of the queue (JSON: name -&gt; filter). The docks&apos; places and sizes (QMainWindow.saveState), with its version below. Refresh the queue this often so that deadline states move on without anyone asking. The window changed size while its panes still have their first shares (the workspace sizes its docks again); the user moving the splitter, or a layout kept from the last run, ends it. Whether the workspace docks the live map (QtWebEngine); the console always does, tests that run without QtWebEngine turn it off before the data opens.</extracomment>
+        <translation>Field reports — IOC Console</translation>
     </message>
     <message>
         <source>Đang mở dữ liệu…</source>
@@ -1317,6 +1321,14 @@
     <message>
         <source>Â&amp;m báo phản ánh mới và vừa quá hạn</source>
         <translation>&amp;Sound on new and newly overdue reports</translation>
+    </message>
+    <message>
+        <source>Phản ánh &amp;tiếp theo</source>
+        <translation>&amp;Next report</translation>
+    </message>
+    <message>
+        <source>Phản ánh &amp;trước</source>
+        <translation>&amp;Previous report</translation>
     </message>
     <message>
         <source>&amp;Đặt lại bố cục</source>
@@ -1811,6 +1823,54 @@
     </message>
 </context>
 <context>
+    <name>RemindDialog</name>
+    <message>
+        <source>Đôn đốc đơn vị xử lý</source>
+        <extracomment>Wordings of a reminder to the agency, by key (Vietnamese: stored as given).</extracomment>
+        <translation>Remind the agency</translation>
+    </message>
+    <message>
+        <source>&amp;Gửi đôn đốc</source>
+        <translation>&amp;Send reminder</translation>
+    </message>
+    <message>
+        <source>Đã quá hạn</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>Sắp đến hạn</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
+        <source>Chưa tiếp nhận</source>
+        <translation>Not accepted yet</translation>
+    </message>
+    <message>
+        <source>Công dân hỏi lại</source>
+        <translation>Citizen asked again</translation>
+    </message>
+    <message>
+        <source>&amp;Lý do:</source>
+        <translation>&amp;Reason:</translation>
+    </message>
+    <message>
+        <source>&amp;Nội dung gửi đơn vị:</source>
+        <translation>&amp;Message to the agency:</translation>
+    </message>
+    <message>
+        <source>nội dung đôn đốc</source>
+        <translation>reminder text</translation>
+    </message>
+    <message>
+        <source>Gửi đến: %s</source>
+        <translation>To: %s</translation>
+    </message>
+    <message>
+        <source>đã đôn đốc %s lần</source>
+        <translation>reminded %s times already</translation>
+    </message>
+</context>
+<context>
     <name>ReplyDialog</name>
     <message>
         <source>Trả lời công dân</source>
@@ -1936,6 +1996,10 @@
         <translation>Agency</translation>
     </message>
     <message>
+        <source>Đôn đốc</source>
+        <translation>Reminders</translation>
+    </message>
+    <message>
         <source>Trùng với</source>
         <translation>Duplicate of</translation>
     </message>
@@ -1986,6 +2050,10 @@
     <message>
         <source>Không hài lòng</source>
         <translation>Not satisfied</translation>
+    </message>
+    <message>
+        <source>%1 lần, lần cuối %2</source>
+        <translation>%1 times, last on %2</translation>
     </message>
     <message>
         <source>Tạm dừng từ %s (chờ công dân bổ sung)</source>
@@ -2067,7 +2135,7 @@
     <name>ReportWorkbench</name>
     <message>
         <source>Ảnh hiện trường</source>
-        <extracomment>The toolbar&apos;s action for each lifecycle action, in the bar&apos;s order.</extracomment>
+        <extracomment>The bar&apos;s action for each lifecycle action, in the bar&apos;s order.</extracomment>
         <translation>Photos from the site</translation>
     </message>
     <message>
@@ -2473,6 +2541,14 @@
         <translation>Ask the citizen for more information</translation>
     </message>
     <message>
+        <source>Đôn đốc…</source>
+        <translation>Remind…</translation>
+    </message>
+    <message>
+        <source>Nhắc đơn vị đang giữ phản ánh khẩn trương xử lý (ghi vào lịch sử, đơn vị thấy ngay)</source>
+        <translation>Remind the agency holding the report to act on it (recorded in the history, seen by the agency at once)</translation>
+    </message>
+    <message>
         <source>Từ chối phản ánh</source>
         <translation>Reject the report</translation>
     </message>
@@ -2483,6 +2559,15 @@
     <message>
         <source>Soạn và công khai trả lời công dân</source>
         <translation>Write and publish the reply to the citizen</translation>
+    </message>
+    <message>
+        <source>Chuyển xử lý…</source>
+        <extracomment>Forwarding: the dialog of the forwarding controller (F6), for the report shown.</extracomment>
+        <translation>Forward…</translation>
+    </message>
+    <message>
+        <source>Chuyển phản ánh cho một đơn vị xử lý (F6)</source>
+        <translation>Forward the report to an agency (F6)</translation>
     </message>
     <message>
         <source>Từ chối…</source>

@@ -49,6 +49,7 @@ PAYLOADS: dict[Action, dict[str, Any]] = {
     Action.MARK_DUPLICATE: {"original": "PA-2025-000001"},
     Action.REOPEN: {"reason": "Công dân chưa hài lòng"},
     Action.RATE: {"satisfied": True},
+    Action.REMIND: {"note": "Đề nghị đơn vị khẩn trương xử lý"},
 }
 
 WORKING_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.LIAISON, Role.CHANNEL)
@@ -282,3 +283,34 @@ def test_statuses_map_to_open311() -> None:
     assert Status.NEEDS_INFO.extended == "needs_info"
     assert Status.CLOSED.label("vi") == "Đã phản hồi"
     assert Status.NEW.label("en") == "New"
+
+
+def test_reminders_count_since_the_report_reached_its_agency() -> None:
+    from datetime import UTC, datetime
+
+    from ioc_console.domain.report import Event, Location, Report, reminders
+
+    at = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    report = Report("PA-2026-000001", Channel.WEB, "c", "d", Location(None, None), at)
+
+    def add(action: Action, **data: Any) -> None:
+        report.history.append(
+            Event(len(report.history) + 1, at, "ioc", Role.OPERATOR, action, Status.NEW, Status.NEW, data)
+        )
+
+    add(Action.FORWARD, agency="a")
+    add(Action.REMIND, note="một")
+    add(Action.REMIND, note="hai")
+    assert [e.data["note"] for e in reminders(report)] == ["một", "hai"]
+    add(Action.FORWARD, agency="b")  # another agency: its own count
+    assert reminders(report) == []
+    add(Action.REMIND, note="ba")
+    assert len(reminders(report)) == 1
+    with pytest.raises(TransitionError):
+        check(Action.REMIND, Status.NEW, actor_for(Role.OPERATOR), None, {"note": "x"})
+    with pytest.raises(PermissionDenied):
+        check(Action.REMIND, Status.FORWARDED, Actor("l", Role.LIAISON, "a"), "a", {"note": "x"})
+    assert (
+        check(Action.REMIND, Status.IN_PROGRESS, actor_for(Role.SUPERVISOR), "a", {"note": "x"})
+        is Status.IN_PROGRESS
+    )

@@ -93,7 +93,7 @@ def test_the_window_opens_on_the_demo_with_rows(
     console = running(demo_data_dir).open(qtbot)
     window = console.window
     # The flags' counts come first in the title once they are known.
-    assert window.windowTitle().endswith("IOC Console — Phản ánh hiện trường")
+    assert window.windowTitle().endswith("Phản ánh hiện trường — IOC Console")
     # It opens on what needs action: the reports whose next step is the IOC's, and the overdue.
     assert window.filter_bar.view.currentText() == "Cần xử lý"
     now, boundary = DeadlineClock(jurisdiction).now_and_boundary()
@@ -250,7 +250,7 @@ def test_english_is_chosen_from_the_menu_for_the_next_start(qtbot, running, demo
     second = running(demo_data_dir, lang=None).open(qtbot)
     assert second.console.lang == "en"
     window = second.window
-    assert window.windowTitle().endswith("IOC Console — Field reports")
+    assert window.windowTitle().endswith("Field reports — IOC Console")
     assert window.queue_model.headerData(0, Qt.Orientation.Horizontal) == "Number"
     assert window.filter_bar.count.text().endswith(" reports")
     status = window.queue_model.index(0, COLUMNS.index("status")).data()
@@ -269,7 +269,7 @@ def test_english_is_chosen_from_the_menu_for_the_next_start(qtbot, running, demo
     second.close()
     # The command line wins over the saved choice.
     third = running(demo_data_dir, lang="vi").open(qtbot)
-    assert third.window.windowTitle().endswith("IOC Console — Phản ánh hiện trường")
+    assert third.window.windowTitle().endswith("Phản ánh hiện trường — IOC Console")
 
 
 def test_the_first_run_builds_the_demo_store(qtbot, running, tmp_path) -> None:
@@ -321,8 +321,8 @@ def test_the_qasync_loop_runs_until_the_window_closes(qtbot, qapp, demo_data_dir
 def test_a_pseudo_locale_stretches_every_string(qtbot, running, demo_data_dir) -> None:
     window = running(demo_data_dir, env={"IOC_CONSOLE_TRANS_SCALE": "1.5"}).open(qtbot).window
     title = window.windowTitle()
-    assert "IOC Console — Phản ánh hiện trường" in title
-    assert len(title) >= 1.4 * len("IOC Console — Phản ánh hiện trường")
+    assert "Phản ánh hiện trường — IOC Console" in title
+    assert len(title) >= 1.4 * len("Phản ánh hiện trường — IOC Console")
 
 
 def test_the_data_folder_holds_only_the_store_and_the_window_settings(demo_data_dir, qtbot, running) -> None:

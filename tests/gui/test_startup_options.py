@@ -36,8 +36,8 @@ def test_the_shipped_english_catalog_loads(qapp) -> None:
         assert lang == "en" and translators
         from PySide6.QtCore import QCoreApplication
 
-        assert QCoreApplication.translate("MainWindow", "IOC Console — Phản ánh hiện trường") == (
-            "IOC Console — Field reports"
+        assert QCoreApplication.translate("MainWindow", "Phản ánh hiện trường — IOC Console") == (
+            "Field reports — IOC Console"
         )
     finally:
         for translator in translators:

@@ -335,7 +335,7 @@ def test_the_overdue_flag_appears_when_the_clock_passes_a_deadline(qtbot, integr
     assert overdue > overdue_before
     # In the title (counts first, for the taskbar), in the queue, in a notification.
     assert w.window.windowTitle().startswith(f"{overdue} quá hạn")
-    assert w.window.windowTitle().endswith("IOC Console — Phản ánh hiện trường")
+    assert w.window.windowTitle().endswith("Phản ánh hiện trường — IOC Console")
     qtbot.waitUntil(lambda: w.cell("PA-T-1", DEADLINE).endswith("Quá hạn"), timeout=TIMEOUT)
     assert w.notes and "vừa quá hạn" in w.notes[-1][1]
 

@@ -45,6 +45,7 @@ CASES = [
     Case("reject", "new", "sup", {"reason": "Không thuộc phạm vi"}, "rejected", "reason", "lia_a"),
     Case("mark_duplicate", "new", "op", {"original": "ORIGINAL"}, "duplicate", "original", "lia_a"),
     Case("reopen", "closed", "sup", {"reason": "Người dân chưa hài lòng"}, "reopened", "reason", "lia_a"),
+    Case("remind", "in_progress", "op", {"note": "Đề nghị khẩn trương xử lý"}, "in_progress", "note", "lia_a"),
 ]
 IDS = [c.action for c in CASES]
 
