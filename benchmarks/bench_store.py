@@ -1,6 +1,6 @@
 """Speed of the console's local store at scale: loading, searching, filtering and sorting, deadlines.
 
-    python benchmarks/bench_store.py [--n 200000] [--seed 7] [--cache reports.pickle] [--dir DIR]
+    python benchmarks/bench_store.py [--n 200000] [--seed 7] [--cache reports.pickle] [--dir DIR] [--encrypted]
 
 Reports come from the demo generator (``ioc_console.demo``) for the shipped Ninh Thuận pack;
 generating 200,000 takes minutes, so ``--cache`` keeps them in a pickle file between runs (written
@@ -11,7 +11,8 @@ Printed: loading N reports with ``LocalStore.upsert_reports`` next to a raw ``sq
 upsert of the same rows into the same tables (the ratio is the store's price for building rows,
 folding text and indexing it), the load with histories and attachments, opening the store, a folded
 text search returning the first 200, a filter plus a sort on each column (first page of 200), and
-the deadline states of all reports.
+the deadline states of all reports. ``--encrypted`` runs the same on an encrypted store (SQLCipher, as
+a console signed in to a hub keeps its copy); the raw ``sqlite3`` line stays plain, for comparison.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from ioc_console.domain.report import Report
 from ioc_console.resources import default_pack_path
 from ioc_console.store import SORT_KEYS, LocalStore, ReportQuery
 from ioc_console.store import local as store_local
+from ioc_console.store.cipher import new_key
 from ioc_console.store.rows import RowReference
 
 NOW = datetime(2026, 6, 1, 10, 0)
@@ -95,18 +97,33 @@ def reports_for(pack: Jurisdiction, n: int, seed: int, cache: Path | None) -> li
     return made
 
 
-def fresh(folder: Path, name: str, pack: Jurisdiction) -> LocalStore:
+#: The key of the stores measured (``--encrypted``), None for plain ones.
+KEY: bytes | None = None
+
+
+def fresh(folder: Path, name: str, pack: Jurisdiction, *, plain: bool = False) -> LocalStore:
     path = folder / name
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store = LocalStore.open(path)
+    store = LocalStore.open(path, key=None if plain else KEY)
     store.load_jurisdiction(pack)
     return store
 
 
+def cipher_version() -> str:
+    from sqlcipher3 import dbapi2
+
+    conn = dbapi2.connect(":memory:")
+    try:
+        row = conn.execute("PRAGMA cipher_version").fetchone()
+        return f"{row[0]} (SQLite {conn.execute('SELECT sqlite_version()').fetchone()[0]})"
+    finally:
+        conn.close()
+
+
 def raw_upsert(folder: Path, pack: Jurisdiction, reports: list[Report]) -> float:
     """Seconds for sqlite3 alone to upsert the store's rows of ``reports`` (rows built beforehand)."""
-    fresh(folder, "raw.sqlite3", pack).close()
+    fresh(folder, "raw.sqlite3", pack, plain=True).close()
     reference = RowReference.of(pack)
     rows = [reference.row(i + 1, r) for i, r in enumerate(reports)]
     hot = [row for row, _ in rows]
@@ -133,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per timed query (median)")
     parser.add_argument("--cache", type=Path, help="pickle file keeping the generated reports")
     parser.add_argument("--dir", type=Path, help="folder for the stores (default: a temporary one)")
+    parser.add_argument("--encrypted", action="store_true", help="encrypted stores (SQLCipher)")
     args = parser.parse_args(argv)
+    global KEY
+    KEY = new_key() if args.encrypted else None
 
     pack = load_pack(default_pack_path())
     reports = reports_for(pack, args.n, args.seed, args.cache)
@@ -180,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
 
         path = folder / "full.sqlite3"
         start = time.perf_counter()
-        store = LocalStore.open(path, check=False)
+        store = LocalStore.open(path, check=False, key=KEY)
         opened = (time.perf_counter() - start) * 1000
         table.append(Row("open, without the full integrity check", f"{opened:.0f} ms"))
         start = time.perf_counter()
@@ -270,9 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(row.what) for row in table)
     figure_width = max(len(row.figure) for row in table)
     print()
-    print(
-        f"Local store, {n:,} reports — Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs"
-    )
+    engine = f"SQLCipher {cipher_version()}, encrypted" if KEY else f"SQLite {sqlite3.sqlite_version}, plain"
+    print(f"Local store, {n:,} reports — Python {sys.version.split()[0]}, {engine}, {os.cpu_count()} CPUs")
     print(f"{'measure':<{width}}  {'figure':<{figure_width}}  target")
     print("-" * (width + figure_width + 16))
     for row in table:

@@ -260,6 +260,8 @@ class Console(QObject):
                 progress=lambda step: self._on_progress(step, 0),
                 kept=kept,
                 hold_seconds=0.0,  # held by the workspace's undo offers instead (_hold_for_undo)
+                # A real hub's copy is encrypted, its key in the keyring (the demo's is made up).
+                credentials=None if identity is not None else self._credentials,
             )
         except Exception as error:
             if kept is None:

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +27,11 @@ import httpx
 from PySide6.QtCore import QObject, Signal
 
 from ioc_console.domain.jurisdiction import Jurisdiction
-from ioc_console.private_files import private_folder
-from ioc_console.store import LocalStore
+from ioc_console.private_files import SQLITE_SIDECARS, private_folder
+from ioc_console.store import LocalStore, StoreCorrupt
 from ioc_console.sync import apply
 from ioc_console.sync.client import HubClient, tls_context
+from ioc_console.sync.credentials import Credentials, local_copy_key
 from ioc_console.sync.engine import Changes, RefusedAction, SyncEngine, SyncSettings
 from ioc_console.sync.errors import SyncError
 from ioc_console.sync.reference import kept_pack, refresh_pack
@@ -171,6 +173,23 @@ def _open_kept(folder: Path, user: str) -> KeptCopy | None:
         raise
 
 
+def _open_copy(path: Path, key: bytes | None) -> LocalStore:
+    try:
+        return LocalStore.open(path, check=False, key=key)
+    except StoreCorrupt:
+        if key is None or not path.exists():
+            raise
+    # An encrypted copy whose key is gone (a session-only copy, a keyring emptied): nothing in it can
+    # be read again. It is set aside, not deleted, and the hub fills a new one.
+    aside = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
+    log.warning("the local copy %s cannot be opened with its key; set aside as %s", path, aside.name)
+    path.rename(aside)
+    for suffix in SQLITE_SIDECARS:
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
+    return LocalStore.open(path, check=False, key=key)
+
+
 async def open_kept_copy(data_dir: Path, identity: str, user: str) -> KeptCopy | None:
     """The local copy and pack kept for ``identity`` by an earlier run, or None (first run).
 
@@ -186,6 +205,7 @@ async def connect(
     progress: Callable[[str], None] | None = None,
     kept: KeptCopy | None = None,
     hold_seconds: float = UNDO_SECONDS,
+    credentials: Credentials | None = None,
 ) -> HubSession:
     """Open the user's local copy, bring in the hub's pack, and start syncing.
 
@@ -193,6 +213,10 @@ async def connect(
     whose port changes from run to run, gives a fixed one. Raises what opening the store or the
     pack raises (:class:`~ioc_console.store.StoreError`, ``PackError``, ``HubUnavailable`` when
     the hub cannot be reached and no pack is kept); the client is then closed.
+
+    With ``credentials`` the local copy is encrypted (SQLCipher) with a key kept there (the system
+    keyring); without a keyring the key, and so the copy, last this session only. A copy that its key
+    no longer opens (a previous session's) is set aside, unreadable as it is, and a new one made.
     """
     say = progress or (lambda _step: None)
     who = identity or apply.identity(signed_in.user.name, signed_in.client.base_url)
@@ -203,7 +227,12 @@ async def connect(
         if store is None:
             await asyncio.to_thread(private_folder, folder)
             say("open")
-            store = await asyncio.to_thread(LocalStore.open, path, check=False)
+            key = None
+            if credentials is not None:
+                key, kept_key = await asyncio.to_thread(local_copy_key, credentials, who)
+                if not kept_key:
+                    log.warning("no keyring: the local copy is encrypted for this session only")
+            store = await asyncio.to_thread(_open_copy, path, key)
         say("pack")
         jurisdiction = await refresh_pack(signed_in.client, folder / PACK_FOLDER)
         await asyncio.to_thread(store.load_jurisdiction, jurisdiction)

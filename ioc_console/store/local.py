@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from sqlalchemy import (
     Connection,
@@ -52,6 +52,7 @@ from ioc_console.domain.lifecycle import Action, Channel, Priority, Status
 from ioc_console.domain.numbering import NumberScheme
 from ioc_console.domain.report import Contact, Location, Report
 from ioc_console.private_files import private_file, private_folder
+from ioc_console.store import cipher
 from ioc_console.store.compact import attachments_from, attachments_text, history_from, history_text
 from ioc_console.store.convert import (
     STATUS_RANK,
@@ -102,6 +103,8 @@ if TYPE_CHECKING:
 
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_OPENING_ERRORS: Final[tuple[type[Exception], ...]] = (*cipher.ERRORS, StoreError)
+_TRANSACTION_ERRORS: Final[tuple[type[Exception], ...]] = (DBAPIError, *cipher.ERRORS)
 _PAGE_SIZE = 8192
 #: Seconds the sort-index plan of a filtered page may take before the filter-index plan answers.
 SCAN_BUDGET = 0.03
@@ -185,7 +188,7 @@ def _sqlite_error(error: BaseException) -> BaseException:
 def _translate(path: Path, error: BaseException) -> StoreError | None:
     """The store error a user should see for an SQLite error, or None for a programming error."""
     original = _sqlite_error(error)
-    if not isinstance(original, sqlite3.DatabaseError):
+    if not isinstance(original, cipher.DATABASE_ERRORS):
         return None
     text = str(original).lower()
     if "locked" in text or "busy" in text:
@@ -250,8 +253,11 @@ def _inspect(raw: sqlite3.Connection, path: Path, check: bool) -> str | None:
     return revision
 
 
-def _connect(path: Path, timeout: float) -> sqlite3.Connection:
-    raw = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+def _connect(path: Path, timeout: float, key: bytes | None = None) -> sqlite3.Connection:
+    if key is not None:
+        raw = cipher.connect(path, key, timeout)
+    else:
+        raw = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
     raw.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     raw.execute("PRAGMA foreign_keys = ON")
     return raw
@@ -447,12 +453,20 @@ def _names_data(j: Jurisdiction) -> dict[str, Any]:
 class LocalStore:
     """The console's local SQLite cache. Create with :meth:`open`; end with :meth:`close`."""
 
-    def __init__(self, path: Path, raw: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, raw: sqlite3.Connection, *, encrypted: bool = False) -> None:
         self.path = path
+        #: Whether the file is encrypted (SQLCipher); see :mod:`ioc_console.store.cipher`.
+        self.encrypted = encrypted
         self._raw: sqlite3.Connection | None = raw
         self._lock = threading.RLock()
         self._begin = "BEGIN"
-        self._engine: Engine = create_engine("sqlite+pysqlite://", creator=lambda: raw, poolclass=StaticPool)
+        self._engine: Engine = create_engine(
+            "sqlite+pysqlite://",
+            creator=lambda: raw,
+            poolclass=StaticPool,
+            # (the driver whose errors SQLAlchemy wraps: SQLCipher's for an encrypted copy)
+            **({"module": cipher.MODULE} if encrypted else {}),
+        )
         event.listen(self._engine, "begin", self._on_begin)
         self._conn: Connection | None = self._engine.connect()
         self._reference = RowReference.empty()
@@ -469,7 +483,9 @@ class LocalStore:
     # -- life ---------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, timeout: float = 5.0, check: bool = True) -> LocalStore:
+    def open(
+        cls, path: Path | str, *, timeout: float = 5.0, check: bool = True, key: bytes | None = None
+    ) -> LocalStore:
         """Open (creating or migrating) the store at ``path``.
 
         Raises :class:`StoreLocked` when another program holds the file for longer than ``timeout``
@@ -477,9 +493,23 @@ class LocalStore:
         :class:`StoreCorrupt` when it is not an SQLite database, not a console store, or fails the
         quick integrity check (``check=False`` skips that check, which reads the whole file), and
         :class:`StoreIOError` when the disk refuses. The file is never overwritten on error.
+
+        With ``key`` (32 bytes) the file is encrypted (SQLCipher): a new one is made encrypted, a
+        plain one left by an earlier version is encrypted in place first, and a wrong key gives
+        :class:`StoreCorrupt` (the file cannot be read).
         """
         path = Path(path)
-        _check_header(path)
+        if key is None:
+            _check_header(path)
+        elif cipher.is_plain(path):
+            _check_header(path)
+            try:
+                cipher.encrypt_in_place(path, key)
+            except cipher.ERRORS as error:
+                translated = _translate(path, error)
+                if translated is None:
+                    raise
+                raise translated from error
         try:
             # Citizens' names and phone numbers: the file (and so its WAL) is its user's alone.
             private_file(private_folder(path.parent, ours=False) / path.name)
@@ -487,12 +517,13 @@ class LocalStore:
             raise StoreIOError(path, error.strerror or str(error)) from error
         raw: sqlite3.Connection | None = None
         try:
-            raw = _connect(path, timeout)
-            if _inspect(raw, path, check) is None:
-                # A new database: pages that hold a report's texts (about 1.3 KB) with less waste.
+            raw = _connect(path, timeout, key)
+            if _inspect(raw, path, check) is None and key is None:
+                # A new database: pages that hold a report's texts (about 1.3 KB) with less waste
+                # (an encrypted one has its cipher's page size of the same 8 KiB).
                 raw.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
             _configure(raw)
-        except (sqlite3.Error, StoreError) as error:
+        except _OPENING_ERRORS as error:
             if raw is not None:
                 raw.close()
             if isinstance(error, StoreError):
@@ -501,7 +532,7 @@ class LocalStore:
             if translated is None:
                 raise
             raise translated from error
-        store = cls(path, raw)
+        store = cls(path, raw, encrypted=key is not None)
         try:
             store._migrate(check)
             raw.execute(_CREATE_TERMS)
@@ -533,7 +564,7 @@ class LocalStore:
             try:
                 raw.execute("VACUUM")
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error as error:
+            except cipher.ERRORS as error:
                 translated = _translate(self.path, error)
                 if translated is None:
                     raise
@@ -586,7 +617,7 @@ class LocalStore:
             try:
                 with conn.begin():
                     yield conn
-            except (DBAPIError, sqlite3.Error) as error:
+            except _TRANSACTION_ERRORS as error:
                 translated = _translate(self.path, error)
                 if translated is None:
                     raise
@@ -595,8 +626,8 @@ class LocalStore:
     @staticmethod
     def _driver(conn: Connection) -> sqlite3.Connection:
         raw = conn.connection.driver_connection
-        assert isinstance(raw, sqlite3.Connection)
-        return raw
+        assert isinstance(raw, cipher.CONNECTIONS)
+        return cast(sqlite3.Connection, raw)
 
     # -- jurisdiction -------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 
+from ioc_console.store.cipher import KEY_BYTES, new_key
 from ioc_console.sync.messages import render
 
 #: The keyring's service name for IOC Console tokens.
@@ -112,6 +113,35 @@ class KeyringCredentials:
             raise CredentialsUnavailable(str(error) or type(error).__name__) from error
 
 
+#: Where the keys of encrypted local copies are kept, beside the tokens (the account names the copy's
+#: owner, ``user@hub``): ``get_token(LOCAL_COPY_KEYS, identity)``.
+LOCAL_COPY_KEYS: Final = "local-copy-key"
+
+
+def local_copy_key(credentials: Credentials, identity: str) -> tuple[bytes, bool]:
+    """The key that encrypts the local copy of ``identity`` (``user@hub``) and whether it is kept:
+    read from the credentials store, or made and stored there. Where nothing outlives the program
+    (no usable keyring: memory credentials, or a keyring that refuses) the key is this session's
+    only, and so is the copy it encrypts."""
+    try:
+        text = credentials.get_token(LOCAL_COPY_KEYS, identity)
+    except CredentialsUnavailable:
+        return new_key(), False
+    if text:
+        try:
+            key = bytes.fromhex(text)
+        except ValueError:
+            key = b""
+        if len(key) == KEY_BYTES:
+            return key, credentials.persistent
+    key = new_key()
+    try:
+        credentials.set_token(LOCAL_COPY_KEYS, identity, key.hex())
+    except CredentialsUnavailable:
+        return key, False
+    return key, credentials.persistent
+
+
 def backend_problem(backend: keyring.backend.KeyringBackend) -> str | None:
     """Why ``backend`` cannot keep secrets (None when it can): the fail and null backends, a chainer
     with nothing to chain, or any backend with a priority below 1 (keyring's "not really usable")."""
@@ -155,6 +185,7 @@ def system_credentials() -> tuple[Credentials, str | None]:
 
 
 __all__ = [
+    "LOCAL_COPY_KEYS",
     "SERVICE",
     "Credentials",
     "CredentialsUnavailable",
@@ -163,5 +194,6 @@ __all__ = [
     "account",
     "backend_problem",
     "keyring_problem",
+    "local_copy_key",
     "system_credentials",
 ]

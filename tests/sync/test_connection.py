@@ -7,10 +7,10 @@ import asyncio
 from pathlib import Path
 
 from faults import FaultyTransport
-from sync_support import PASSWORD, ThreadHub, eventually
+from sync_support import PASSWORD, DictKeyring, ThreadHub, eventually
 
 from ioc_console.store import ReportQuery
-from ioc_console.sync.credentials import MemoryCredentials
+from ioc_console.sync.credentials import LOCAL_COPY_KEYS, KeyringCredentials, MemoryCredentials
 from ioc_console.sync.engine import Changes
 from ioc_console.sync.session import HubAddress, sign_in
 
@@ -57,5 +57,62 @@ def test_a_signed_in_console_syncs_into_its_own_copy(qapp, hub: ThreadHub, tmp_p
         finally:
             await again.close()
             again.store.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_hubs_copy_is_encrypted_with_its_key_in_the_keyring(qapp, hub: ThreadHub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    number = hub.submit(
+        "Cây xanh ngã đè lên mái nhà số 9 hẻm Yên Ninh", first_name="Bảo", last_name="Từ", phone="0977135246"
+    )
+    system = DictKeyring()
+    keyring = KeyringCredentials(system)
+    needles = [b"0977135246", "hẻm Yên Ninh".encode(), b"SQLite format 3"]
+
+    def files_holding() -> list[bytes]:
+        folder = copy_folder(tmp_path, f"lan.nt@{hub.url}")
+        found: list[bytes] = []
+        for path in folder.iterdir():
+            if path.is_file():
+                found += [n for n in needles if n in path.read_bytes()]
+        return found
+
+    async def scenario() -> None:
+        signed = await sign_in(HubAddress(hub.url), "lan.nt", PASSWORD, keyring)
+        session = await connect(tmp_path, signed, credentials=keyring)
+        try:
+            assert session.store.encrypted
+            await eventually(lambda: session.store.get_report(number), what="the first pull")
+            assert files_holding() == []  # neither the file nor its WAL shows the citizen
+        finally:
+            await session.close()
+            session.store.close()
+        assert files_holding() == []
+        kept = keyring.get_token(LOCAL_COPY_KEYS, f"lan.nt@{hub.url}")
+        assert kept is not None and len(bytes.fromhex(kept)) == 32  # in the keyring, not in a file
+
+        # The next start opens the same copy with the key from the keyring (offline: from disk).
+        network = FaultyTransport()
+        offline = await sign_in(HubAddress(hub.url), "lan.nt", PASSWORD, keyring, transport=network)
+        network.cut()
+        again = await connect(tmp_path, offline, credentials=keyring)
+        try:
+            assert again.store.get_report(number) is not None
+        finally:
+            await again.close()
+            again.store.close()
+
+        # Without a keyring the key lives in memory: a later session cannot read that copy; it is
+        # set aside unread and the new session's copy is filled again from the hub.
+        session_only = MemoryCredentials()
+        fresh = await sign_in(HubAddress(hub.url), "lan.nt", PASSWORD, session_only)
+        renewed = await connect(tmp_path, fresh, credentials=session_only)
+        try:
+            await eventually(lambda: renewed.store.get_report(number), what="the new copy's first pull")
+            aside = list(renewed.path.parent.glob("console.sqlite3.unreadable-*"))
+            assert len(aside) == 1 and b"0977135246" not in aside[0].read_bytes()
+        finally:
+            await renewed.close()
+            renewed.store.close()
 
     asyncio.run(scenario())
