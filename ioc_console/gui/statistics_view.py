@@ -9,16 +9,23 @@ scoped to their agency (``agency_scope``): the agency filter is fixed to it.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +41,7 @@ from ioc_console.domain.lifecycle import Channel
 from ioc_console.store import LocalStore
 from ioc_console.store import statistics as st
 
+from ioc_console.gui.files import ask_save_path
 from ioc_console.gui.operations import DatabaseExecutor, Op, words_of
 from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.wall import wall_agency_name
@@ -44,8 +52,12 @@ log = logging.getLogger(__name__)
 CHART_GROUPS = 12
 
 
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
+def percent(rate: float | None, lang: str = "vi") -> str:
+    """``85,9 %`` in Vietnamese, ``85.9 %`` in English."""
+    if rate is None:
+        return "—"
+    text = f"{rate * 100:.1f} %"
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 def total_of(rows: list[st.GroupRow]) -> st.Figures:
@@ -67,6 +79,7 @@ class GroupModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[st.GroupRow] = []
         self.group_title = ""
+        self.lang = "vi"
         self.titles = (
             self.tr("Tiếp nhận"),
             self.tr("Đã xử lý"),
@@ -117,7 +130,7 @@ class GroupModel(QAbstractTableModel):
         value = self.values(index.row())[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() >= 6:
-                return percent(value)
+                return percent(value, self.lang)
             return str(value) if index.column() else value
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column():
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -161,15 +174,32 @@ class StatisticsView(QWidget):
         lang = names.lang
 
         self.period_box = QComboBox(self)
+        self.period_box.setObjectName("period_box")
         for code, text in (
             ("month", self.tr("Tháng này")),
             ("last_month", self.tr("Tháng trước")),
+            ("quarter", self.tr("Quý này")),
+            ("last_quarter", self.tr("Quý trước")),
+            ("this_year", self.tr("Năm nay")),
+            ("last_year", self.tr("Năm trước")),
             ("week", self.tr("Tuần này")),
             ("today", self.tr("Hôm nay")),
             ("30d", self.tr("30 ngày qua")),
             ("year", self.tr("12 tháng qua")),
+            ("custom", self.tr("Từ ngày… đến ngày…")),
         ):
             self.period_box.addItem(text, code)
+        # A range of days of one's own: both days included, shown when "from… to…" is chosen.
+        today = clock.now().astimezone(names.tz).date()
+        self.from_edit = QDateEdit(QDate(today.year, today.month, 1), self)
+        self.to_edit = QDateEdit(QDate(today.year, today.month, today.day), self)
+        for edit in (self.from_edit, self.to_edit):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+            edit.setVisible(False)
+            edit.dateChanged.connect(self.reload)
+        self.from_edit.setObjectName("from_edit")
+        self.to_edit.setObjectName("to_edit")
         self.by_box = QComboBox(self)
         for by in (
             st.GroupBy.AGENCY,
@@ -237,6 +267,7 @@ class StatisticsView(QWidget):
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.model = GroupModel(self)
+        self.model.lang = lang
         self.table = QTableView(self)
         self.table.setObjectName("statistics_table")
         self.table.setModel(self.model)
@@ -252,6 +283,8 @@ class StatisticsView(QWidget):
         filters = QHBoxLayout()
         for w in (
             self.period_box,
+            self.from_edit,
+            self.to_edit,
             self.by_box,
             self.category_box,
             self.agency_box,
@@ -277,6 +310,24 @@ class StatisticsView(QWidget):
     def current_period(self) -> st.Period:
         now = self.clock.now()
         code = self.period_box.currentData()
+        custom = code == "custom"
+        self.from_edit.setVisible(custom)
+        self.to_edit.setVisible(custom)
+        local = now.astimezone(self.names.tz)
+        quarter = (local.month - 1) // 3 + 1
+        if custom:
+            first, last = self.from_edit.date(), self.to_edit.date()
+            a = date(first.year(), first.month(), first.day())
+            b = date(last.year(), last.month(), last.day())
+            return st.Period.days(min(a, b), max(a, b))
+        if code == "quarter":
+            return st.Period.quarter(local.year, quarter)
+        if code == "last_quarter":
+            return st.Period.quarter(local.year - (quarter == 1), (quarter - 2) % 4 + 1)
+        if code == "this_year":
+            return st.Period.year(local.year)
+        if code == "last_year":
+            return st.Period.year(local.year - 1)
         if code == "today":
             return st.Period.today(now)
         if code == "week":
@@ -343,17 +394,27 @@ class StatisticsView(QWidget):
             .replace("%3", str(total))
         )
         self.totals = totals = total_of(rows)
+        lang = self.names.lang
         self.summary.setText(
             " · ".join(
                 f"{title}: {value}"
                 for title, value in (
                     (self.tr("Tiếp nhận"), str(totals.received)),
                     (self.tr("Đã xử lý"), str(totals.handled)),
-                    (self.tr("Đúng hạn"), f"{totals.on_time} ({percent(totals.on_time_rate)})"),
+                    (self.tr("Đúng hạn"), f"{totals.on_time} ({percent(totals.on_time_rate, lang)})"),
                     (self.tr("Trễ hạn"), str(totals.late)),
-                    (self.tr("Quá hạn chưa xử lý"), str(totals.overdue)),
-                    (self.tr("Hài lòng"), percent(totals.satisfaction_rate)),
+                    (self.tr("Quá hạn chưa xử lý (nhận trong kỳ)"), str(totals.overdue)),
+                    (self.tr("Hài lòng"), percent(totals.satisfaction_rate, lang)),
                 )
+            )
+        )
+        # The status bar's "Quá hạn" counts every open report past its deadline, whenever received;
+        # this one only those received in the period: each says what it counts.
+        self.summary.setToolTip(
+            self.tr(
+                "Quá hạn chưa xử lý (nhận trong kỳ): phản ánh tiếp nhận trong kỳ này, chưa xử lý xong và đã "
+                'quá hạn trả lời. Con số "Quá hạn" ở thanh trạng thái đếm mọi phản ánh đang mở đã quá hạn, '
+                "dù tiếp nhận từ lúc nào."
             )
         )
         self._draw_chart(rows)
@@ -364,7 +425,7 @@ class StatisticsView(QWidget):
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        shown = sorted(rows, key=lambda r: r.figures.received, reverse=True)[:CHART_GROUPS]
+        shown = sorted(rows, key=lambda r: r.figures.received, reverse=True)[:CHART_GROUPS][::-1]
         received = QBarSet(self.tr("Tiếp nhận"))
         on_time = QBarSet(self.tr("Đúng hạn"))
         late = QBarSet(self.tr("Trễ hạn và quá hạn"))
@@ -375,7 +436,8 @@ class StatisticsView(QWidget):
             received.append(r.figures.received)
             on_time.append(r.figures.on_time)
             late.append(r.figures.late + r.figures.overdue)
-        series = QBarSeries()
+        # Bars run across, the groups' names down the left, whole.
+        series = QHorizontalBarSeries()
         for bar_set in (received, on_time, late):
             series.append(bar_set)
         chart.addSeries(series)
@@ -387,12 +449,16 @@ class StatisticsView(QWidget):
             if self.by() is st.GroupBy.AGENCY and isinstance(r.key, str) and r.key in agencies:
                 # "Sở GTVT", "H. Ninh Sơn": the short name, so that the axis can show it
                 label = wall_agency_name(agencies[r.key].short_name or label)
-            labels.append(label if len(label) <= 22 else label[:21] + "…")
+            elif self.by() in (st.GroupBy.DISTRICT, st.GroupBy.UNIT):
+                label = wall_agency_name(label)  # "H. Ninh Sơn", "TP Phan Rang–Tháp Chàm"
+            labels.append(label)
+        # The axis lists its categories bottom up: the largest group goes on top.
         axis_x.append(labels)
+        axis_x.setTruncateLabels(False)
         axis_y = QValueAxis()
         axis_y.setLabelFormat("%d")
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         series.attachAxis(axis_y)
         axis_y.setRange(0, max([r.figures.received for r in shown] + [1]))
@@ -401,11 +467,11 @@ class StatisticsView(QWidget):
     # -- export --------------------------------------------------------------------------------------------
 
     def _on_export_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = ask_save_path(
             self, self.tr("Xuất số liệu"), "thong-ke.xlsx", self.tr("Bảng tính Excel (*.xlsx);;CSV (*.csv)")
         )
         if path:
-            self.export_to(Path(path))
+            self.export_to(path)
 
     def export_to(self, path: Path) -> None:
         """Write the rows on screen to ``path`` (.xlsx or .csv) on the worker."""

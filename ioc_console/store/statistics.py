@@ -146,6 +146,26 @@ class Period:
         nxt = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
         return cls(start, nxt)
 
+    @classmethod
+    def quarter(cls, year: int, quarter: int, tz: tzinfo = TZ) -> Period:
+        """Quarter ``quarter`` (1-4) of ``year``: its first month's start to the next quarter's."""
+        if not 1 <= quarter <= 4:
+            raise ValueError(f"no quarter {quarter}")
+        first = cls.month(year, 3 * quarter - 2, tz)
+        last = cls.month(year, 3 * quarter, tz)
+        return cls(first.start, last.end)
+
+    @classmethod
+    def year(cls, year: int, tz: tzinfo = TZ) -> Period:
+        return cls(datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz))
+
+    @classmethod
+    def days(cls, first: date, last: date, tz: tzinfo = TZ) -> Period:
+        """The calendar days ``first`` to ``last``, both included."""
+        if last < first:
+            raise ValueError("a period cannot end before it starts")
+        return cls(cls.day(first, tz).start, cls.day(last, tz).end)
+
 
 def _frozen(values: Iterable[Any] | str | None) -> frozenset[str]:
     if values is None:
@@ -478,7 +498,11 @@ GROUP_LABELS: Final[Mapping[GroupBy, tuple[str, str]]] = {
     GroupBy.CHANNEL: ("Kênh tiếp nhận", "Channel"),
     GroupBy.DAY: ("Ngày", "Day"),
 }
-NO_VALUE_LABEL: Final = ("(Chưa xác định)", "(None)")
+#: What a group without a value is called: a report not yet forwarded has no agency, one not yet
+#: classified no category, one without a known place no unit.
+NO_AGENCY_LABEL: Final = ("Chưa chuyển", "Not yet forwarded")
+NO_CATEGORY_LABEL: Final = ("Chưa phân loại", "Not classified")
+NO_UNIT_LABEL: Final = ("Chưa rõ địa bàn", "Place not known")
 
 
 @dataclass(frozen=True)
@@ -503,17 +527,17 @@ class Names:
     unit_rank: Mapping[str, int] = field(default_factory=dict)
 
     def category(self, code: str | None, lang: str = "vi") -> str:
-        return self.categories.get(code, code) if code else _none(lang)
+        return self.categories.get(code, code) if code else _none(NO_CATEGORY_LABEL, lang)
 
     def agency(self, code: str | None, lang: str = "vi") -> str:
-        return self.agencies.get(code, code) if code else _none(lang)
+        return self.agencies.get(code, code) if code else _none(NO_AGENCY_LABEL, lang)
 
     def unit(self, code: str | None, lang: str = "vi") -> str:
-        return self.units.get(code, code) if code else _none(lang)
+        return self.units.get(code, code) if code else _none(NO_UNIT_LABEL, lang)
 
 
-def _none(lang: str) -> str:
-    return NO_VALUE_LABEL[0] if lang == "vi" else NO_VALUE_LABEL[1]
+def _none(label: tuple[str, str], lang: str) -> str:
+    return label[0] if lang == "vi" else label[1]
 
 
 def _names(raw: Any, lang: str = "vi") -> Names:

@@ -2299,6 +2299,22 @@
         <translation>Last month</translation>
     </message>
     <message>
+        <source>Quý này</source>
+        <translation>This quarter</translation>
+    </message>
+    <message>
+        <source>Quý trước</source>
+        <translation>Last quarter</translation>
+    </message>
+    <message>
+        <source>Năm nay</source>
+        <translation>This year</translation>
+    </message>
+    <message>
+        <source>Năm trước</source>
+        <translation>Last year</translation>
+    </message>
+    <message>
         <source>Tuần này</source>
         <translation>This week</translation>
     </message>
@@ -2313,6 +2329,10 @@
     <message>
         <source>12 tháng qua</source>
         <translation>Last 12 months</translation>
+    </message>
+    <message>
+        <source>Từ ngày… đến ngày…</source>
+        <translation>From… to…</translation>
     </message>
     <message>
         <source>Tất cả</source>
@@ -2360,12 +2380,16 @@
         <translation>Late</translation>
     </message>
     <message>
-        <source>Quá hạn chưa xử lý</source>
-        <translation>Overdue, not handled</translation>
+        <source>Quá hạn chưa xử lý (nhận trong kỳ)</source>
+        <translation>Overdue, still open (received in the period)</translation>
     </message>
     <message>
         <source>Hài lòng</source>
         <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>Quá hạn chưa xử lý (nhận trong kỳ): phản ánh tiếp nhận trong kỳ này, chưa xử lý xong và đã quá hạn trả lời. Con số &quot;Quá hạn&quot; ở thanh trạng thái đếm mọi phản ánh đang mở đã quá hạn, dù tiếp nhận từ lúc nào.</source>
+        <translation>Overdue, still open (received in the period): reports received in this period, not yet handled and past their reply deadline. The &quot;Overdue&quot; count in the status bar counts every open report past its deadline, whenever it was received.</translation>
     </message>
     <message>
         <source>Trễ hạn và quá hạn</source>

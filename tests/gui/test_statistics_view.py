@@ -90,7 +90,7 @@ def test_exported_numbers_equal_the_shown_ones(qtbot, view_for, tmp_path, suffix
     assert expected[0] == sum(row[0] for row in shown.values())
     summary = view.summary.text()
     assert f"Tiếp nhận: {totals.received}" in summary and f"Đã xử lý: {totals.handled}" in summary
-    assert f"Quá hạn chưa xử lý: {totals.overdue}" in summary
+    assert f"Quá hạn chưa xử lý (nhận trong kỳ): {totals.overdue}" in summary
 
 
 def test_a_liaisons_view_stays_in_their_agency(qtbot, view_for, store):
@@ -118,3 +118,71 @@ def test_screenshot(qtbot, view_for, tmp_path):
     if extra:
         Path(extra).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, Path(extra) / "statistics-vi-1366x800.png")
+
+
+@pytest.mark.parametrize(
+    ("code", "start", "end"),
+    [
+        ("quarter", datetime(2026, 10, 1), datetime(2027, 1, 1)),
+        ("last_quarter", datetime(2026, 7, 1), datetime(2026, 10, 1)),
+        ("this_year", datetime(2026, 1, 1), datetime(2027, 1, 1)),
+        ("last_year", datetime(2025, 1, 1), datetime(2026, 1, 1)),
+    ],
+)
+def test_quarters_and_years(qtbot, view_for, store, code, start, end):
+    view = view_for()
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        view.period_box.setCurrentIndex(view.period_box.findData(code))
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    period = st.Period(start.replace(tzinfo=tz), end.replace(tzinfo=tz))
+    assert view.period == period and not view.from_edit.isVisible()
+    expected = st.grouped(store, period, st.GroupBy.AGENCY, NOW)
+    assert [int(row[1]) for row in table(view)] == [g.figures.received for g in expected]
+
+
+def test_a_range_of_days_of_ones_own(qtbot, view_for, store):
+    from PySide6.QtCore import QDate
+
+    view = view_for()
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        view.period_box.setCurrentIndex(view.period_box.findData("custom"))
+    assert view.from_edit.isVisible() and view.to_edit.isVisible()
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        view.from_edit.setDate(QDate(2026, 8, 15))
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        view.to_edit.setDate(QDate(2026, 9, 14))
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    period = st.Period(datetime(2026, 8, 15, tzinfo=tz), datetime(2026, 9, 15, tzinfo=tz))  # both days in
+    assert view.period == period
+    assert view.caption.text().startswith("Từ 15/08/2026 đến 14/09/2026")
+    expected = st.grouped(store, period, st.GroupBy.AGENCY, NOW)
+    assert [int(row[1]) for row in table(view)] == [g.figures.received for g in expected]
+
+
+def test_chart_names_are_whole_and_unforwarded_reports_say_so(qtbot, view_for):
+    view = view_for()
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        view.period_box.setCurrentIndex(view.period_box.findData("year"))
+    for by in ("district", "category", "agency"):
+        with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+            view.by_box.setCurrentIndex(view.by_box.findData(by))
+        (axis,) = [a for a in view.chart.axes() if hasattr(a, "categories")]
+        labels = axis.categories()
+        assert labels and not any("…" in label or "..." in label for label in labels)
+        assert not axis.truncateLabels()
+    names = [row[0] for row in table(view)]
+    assert "Chưa chuyển" in names and "(Chưa xác định)" not in names
+    # The two overdue counts: this one says it counts the period's reports; the status bar's all.
+    assert "Quá hạn chưa xử lý (nhận trong kỳ)" in view.summary.text()
+    assert "thanh trạng thái" in view.summary.toolTip()
+
+
+def test_english_writes_numbers_the_english_way(qtbot, store, jurisdiction, executor):
+    view = StatisticsView(
+        store, jurisdiction, Names(jurisdiction, "en"), DeadlineClock(jurisdiction, lambda: NOW), executor
+    )
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        view.show()
+    rates = [row[6] for row in table(view) if row[6] != "—"]
+    assert rates and all("," not in r and r.endswith(" %") for r in rates)

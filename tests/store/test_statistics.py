@@ -123,7 +123,7 @@ def test_groups_and_the_league(known: LocalStore) -> None:
     by_agency = {g.key: g for g in st.grouped(known, MARCH, st.GroupBy.AGENCY, NOW)}
     assert by_agency["so-xd"].figures.received == 3
     assert by_agency["so-xd"].label == "Sở Xây dựng tỉnh Ninh Thuận"
-    assert by_agency[None].label == "(Chưa xác định)"
+    assert by_agency[None].label == "Chưa chuyển"  # not yet forwarded, in the office's words
     assert sum(g.figures.received for g in by_agency.values()) == 6
     by_channel = {g.key: g.label for g in st.grouped(known, MARCH, "channel", NOW)}
     assert by_channel == {"web": "Cổng thông tin", "hotline": "Đường dây nóng 1022"}
