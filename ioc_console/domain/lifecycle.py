@@ -194,6 +194,14 @@ class Rule:
     requires: tuple[str, ...] = ()
     #: A liaison may act only on reports forwarded to their own agency.
     own_agency_only: bool = False
+    #: Inputs the action may carry besides those it requires; any other key is refused, so that a
+    #: client cannot write into the history what the hub records itself (who acted, by what name).
+    optional: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every key the action's payload may hold."""
+        return frozenset((*self.requires, *self.optional, *COMMON_KEYS))
 
 
 def _rule(
@@ -202,6 +210,7 @@ def _rule(
     target: Status | None,
     roles: set[Role] | frozenset[Role],
     requires: tuple[str, ...] = (),
+    optional: tuple[str, ...] = (),
 ) -> Rule:
     return Rule(
         action,
@@ -210,36 +219,54 @@ def _rule(
         frozenset(roles),
         requires,
         own_agency_only=Role.LIAISON in roles,
+        optional=optional,
     )
+
+
+#: Keys any action's payload may hold: the ids of photos uploaded for it, and (in a console's own
+#: copy only, until they are uploaded) the photos spooled for it.
+COMMON_KEYS = ("attachments", "photos")
+#: Keys only a console keeps: the hub refuses them.
+LOCAL_KEYS = frozenset({"photos"})
 
 
 RULES: dict[Action, Rule] = {
     r.action: r
     for r in (
-        _rule(Action.CLASSIFY, AT_IOC | {Status.FORWARDED}, None, _IOC_STAFF, ("category",)),
-        _rule(Action.RELOCATE, AT_IOC | {Status.FORWARDED}, None, _IOC_STAFF, ("location",)),
-        _rule(Action.SET_PRIORITY, _ANY_OPEN, None, _IOC_STAFF, ("priority",)),
-        _rule(Action.LOG_CALL, frozenset(Status), None, _IOC_STAFF, ("outcome",)),
+        _rule(Action.CLASSIFY, AT_IOC | {Status.FORWARDED}, None, _IOC_STAFF, ("category",), ("note",)),
+        _rule(Action.RELOCATE, AT_IOC | {Status.FORWARDED}, None, _IOC_STAFF, ("location",), ("note",)),
+        _rule(Action.SET_PRIORITY, _ANY_OPEN, None, _IOC_STAFF, ("priority",), ("note",)),
+        _rule(
+            Action.LOG_CALL, frozenset(Status), None, _IOC_STAFF, ("outcome",), ("direction", "call_result")
+        ),
         _rule(
             Action.REQUEST_INFO, AT_IOC - {Status.NEEDS_INFO}, Status.NEEDS_INFO, _IOC_STAFF, ("question",)
         ),
         _rule(Action.PROVIDE_INFO, {Status.NEEDS_INFO}, Status.NEW, _IOC_STAFF | {Role.CHANNEL}, ("info",)),
-        _rule(Action.FORWARD, AT_IOC | {Status.FORWARDED}, Status.FORWARDED, _IOC_STAFF, ("agency",)),
-        _rule(Action.ACCEPT, {Status.FORWARDED}, Status.IN_PROGRESS, {Role.LIAISON}),
+        _rule(
+            Action.FORWARD,
+            AT_IOC | {Status.FORWARDED},
+            Status.FORWARDED,
+            _IOC_STAFF,
+            ("agency",),
+            ("note", "reason"),
+        ),
+        _rule(Action.ACCEPT, {Status.FORWARDED}, Status.IN_PROGRESS, {Role.LIAISON}, (), ("note",)),
         _rule(Action.RETURN, AT_AGENCY, Status.RETURNED, {Role.LIAISON}, ("reason",)),
         _rule(Action.NOTE_PROGRESS, {Status.IN_PROGRESS}, None, {Role.LIAISON}, ("note",)),
         _rule(Action.RESOLVE, {Status.IN_PROGRESS}, Status.RESOLVED, {Role.LIAISON}, ("result",)),
-        _rule(Action.PUBLISH_REPLY, {Status.RESOLVED}, Status.CLOSED, _IOC_STAFF, ("reply",)),
+        _rule(Action.PUBLISH_REPLY, {Status.RESOLVED}, Status.CLOSED, _IOC_STAFF, ("reply",), ("letter",)),
         _rule(Action.REJECT, AT_IOC, Status.REJECTED, _IOC_STAFF, ("reason",)),
-        _rule(Action.MARK_DUPLICATE, AT_IOC, Status.DUPLICATE, _IOC_STAFF, ("original",)),
+        _rule(Action.MARK_DUPLICATE, AT_IOC, Status.DUPLICATE, _IOC_STAFF, ("original",), ("note",)),
         _rule(
             Action.REOPEN,
             {Status.CLOSED, Status.REJECTED, Status.DUPLICATE, Status.RESOLVED},
             Status.REOPENED,
             _IOC_STAFF,
             ("reason",),
+            ("rating",),
         ),
-        _rule(Action.RATE, {Status.CLOSED}, None, {Role.CHANNEL}, ("satisfied",)),
+        _rule(Action.RATE, {Status.CLOSED}, None, {Role.CHANNEL}, ("satisfied",), ("comment",)),
         _rule(Action.REMIND, AT_AGENCY, None, _IOC_STAFF, ("note",)),
     )
 }
@@ -322,9 +349,14 @@ def check(
     if status not in sources:
         raise TransitionError("transition.not_allowed", action=action, status=status)
     if payload is not None:
+        keys = rule.keys
+        for name in payload:
+            if name not in keys:
+                raise ValidationError("field.unknown", field=str(name)[:64], action=action)
         for name in rule.requires:
             if not _present(payload.get(name)):
                 raise ValidationError("field.required", field=name)
+        for name in (*rule.requires, *rule.optional):
             value = payload.get(name)
             limit = MAX_TEXT.get(name)
             if limit is not None and isinstance(value, str) and len(value) > limit:
@@ -350,7 +382,9 @@ def is_open(status: Status) -> bool:
 __all__ = [
     "AT_AGENCY",
     "AT_IOC",
+    "COMMON_KEYS",
     "IOC_TURN",
+    "LOCAL_KEYS",
     "RULES",
     "TERMINAL",
     "Action",

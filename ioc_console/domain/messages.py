@@ -47,6 +47,14 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "vi": "«{field_label}» dài quá {limit} ký tự.",
         "en": "“{field_label}” is longer than {limit} characters.",
     },
+    "rating.repeated": {
+        "vi": "Phản ánh số «{number}» đã được đánh giá cho lần trả lời này; mỗi lần trả lời chỉ đánh giá một lần.",
+        "en": "Report “{number}” has already been rated for this reply; each reply is rated once.",
+    },
+    "field.unknown": {
+        "vi": "Thao tác «{action}» không nhận trường «{field}».",
+        "en": "The action “{action}” takes no field “{field}”.",
+    },
     "field.invalid": {
         "vi": "«{field_label}» không hợp lệ: {detail}",
         "en": "“{field_label}” is not valid: {detail}",

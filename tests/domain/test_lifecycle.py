@@ -209,7 +209,7 @@ def test_missing_reason_reads_well() -> None:
 
 @pytest.mark.parametrize(("name", "limit"), sorted(MAX_TEXT.items()))
 def test_texts_have_a_limit(name: str, limit: int) -> None:
-    action = next(a for a, r in RULES.items() if name in r.requires)
+    action = next(a for a, r in RULES.items() if name in r.requires or name in r.optional)
     status = min(RULES[action].sources, key=lambda s: s.value)
     payload = dict(PAYLOADS[action])
     payload[name] = "x" * limit
@@ -314,3 +314,16 @@ def test_reminders_count_since_the_report_reached_its_agency() -> None:
         check(Action.REMIND, Status.IN_PROGRESS, actor_for(Role.SUPERVISOR), "a", {"note": "x"})
         is Status.IN_PROGRESS
     )
+
+
+@pytest.mark.parametrize("action", list(RULES))
+def test_a_payload_holds_only_the_actions_own_keys(action: Action) -> None:
+    status = next(iter(RULES[action].sources))
+    actor = Actor("admin", Role.ADMIN)
+    with pytest.raises(ValidationError) as caught:
+        check(action, status, actor, AGENCY, {**PAYLOADS[action], "actor_name": "Giám đốc Sở"})
+    assert caught.value.field == "actor_name" and caught.value.code == "field.unknown"
+    assert "actor_name" in caught.value.message("vi") and "actor_name" in caught.value.message("en")
+    # The keys it defines are taken, required or not.
+    full = {**PAYLOADS[action], **dict.fromkeys(RULES[action].optional, "x"), "attachments": []}
+    assert check(action, status, actor, AGENCY, full) is not None

@@ -183,6 +183,34 @@ def test_invalid_values_name_their_field(
     assert (r.json()["field"], r.json()["error"]) == (field, error)
 
 
+@pytest.mark.parametrize(
+    ("state", "user", "action", "payload", "key"),
+    [
+        ("new", "op", "classify", {"category": "environment", "actor_name": "Chủ tịch UBND"}, "actor_name"),
+        ("new", "op", "forward", {"agency": AGENCY_A, "previous_agency": AGENCY_B}, "previous_agency"),
+        ("resolved", "op", "publish_reply", {"reply": "Đã xử lý xong.", "actor_name": "x"}, "actor_name"),
+        ("in_progress", "lia_a", "resolve", {"result": "Đã xử lý.", "photos": []}, "photos"),
+        ("forwarded", "lia_a", "accept", {"at": "2020-01-01T00:00:00+07:00"}, "at"),
+    ],
+)
+def test_a_key_the_action_does_not_define_is_refused_by_name(
+    hub: Hub, state: str, user: str, action: str, payload: dict[str, Any], key: str
+) -> None:
+    """History cannot be forged: who acted, and under what name, is the hub's to write."""
+    payload = dict(payload)
+    number = in_state(hub, state)
+    version = hub.report(number)["version"]
+    r = hub.act(user, number, action, payload)
+    assert r.status_code == 422, r.text
+    assert (r.json()["field"], r.json()["error"]) == (key, "field.unknown")
+    assert key in r.json()["message"]["vi"] and key in r.json()["message"]["en"]
+    assert hub.report(number)["version"] == version
+    # Without the stray key the same action goes through, and the history names the real actor.
+    del payload[key]
+    done = hub.ok(user, number, action, payload)
+    assert done["event"]["actor"] == user and done["event"]["data"].get("actor_name") != "Chủ tịch UBND"
+
+
 def test_mark_duplicate_of_itself_is_refused(hub: Hub) -> None:
     number = in_state(hub, "new")
     r = hub.act("op", number, "mark_duplicate", {"original": number})
