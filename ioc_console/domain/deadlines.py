@@ -36,7 +36,7 @@ from enum import Enum
 from typing import Any
 
 from ioc_console.domain.calendar import WorkingCalendar
-from ioc_console.domain.errors import ValidationError
+from ioc_console.domain.errors import TransitionError, ValidationError
 from ioc_console.domain.jurisdiction import DeadlinePolicy
 from ioc_console.domain.lifecycle import (
     Action,
@@ -180,6 +180,16 @@ def _location(raw: Any, current: Location) -> Location:
     return Location(lat, lon, str(address or ""), str(unit) if unit else None)
 
 
+def rated_since_closing(report: Report) -> bool:
+    """Whether the citizen has rated the report since it was last closed (one rating per reply)."""
+    for event in reversed(report.history):
+        if event.action is Action.RATE:
+            return True
+        if event.to_status is Status.CLOSED and event.from_status is not Status.CLOSED:
+            return False
+    return False
+
+
 def apply_action(
     report: Report,
     action: Action,
@@ -219,6 +229,8 @@ def apply_action(
             raise ValidationError("field.invalid", field="comment", detail=str(comment))
         if len(comment) > MAX_COMMENT:
             raise ValidationError("field.too_long", field="comment", limit=MAX_COMMENT)
+        if rated_since_closing(report):
+            raise TransitionError("rating.repeated", number=report.number)
 
     # From here on nothing raises: the report changes as a whole.
     if action is Action.CLASSIFY:

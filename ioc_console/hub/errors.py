@@ -53,6 +53,10 @@ _HUB_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Phản ánh đã được {actor} thay đổi lúc {at} (phiên bản {version}); hãy xem lại rồi thao tác lại.",
         "en": "The report was changed by {actor} at {at} (version {version}); review it and try again.",
     },
+    "report.other_channel": {
+        "vi": "Phản ánh số «{number}» không do kênh này gửi; kênh chỉ bổ sung thông tin và đánh giá phản ánh của mình.",
+        "en": "Report “{number}” was not sent through this channel; a channel acts only on its own reports.",
+    },
     "idempotency.reused": {
         "vi": "Mã chống gửi trùng «{key}» đã được dùng cho một thao tác khác.",
         "en": "The idempotency key “{key}” was already used for another request.",

@@ -12,7 +12,13 @@ Extensions: ``page``/``page_size`` and ``updated_after``/``updated_before`` on G
 FixMyStreet and others do), ``extended_attributes`` on requests, FixMyStreet's GET
 ``servicerequestupdates``, ``address_id`` taking an administrative unit code, and two POSTs a
 channel makes for its citizen: ``requests/{id}/rating`` (``satisfied``, ``comment``) and
-``requests/{id}/info`` (``info``, when the IOC asked for more).
+``requests/{id}/info`` (``info``, when the IOC asked for more), on a request the channel sent
+itself, or one whose ``token`` (from the POST's answer) it passes along; each reply is rated once.
+
+Retrying a POST: a channel that timed out sends the request again with the same idempotency key,
+in the ``Idempotency-Key`` header or the ``idempotency_key`` form parameter, and gets the first
+answer (marked ``Idempotent-Replayed: true``) instead of a second report. The same key with a
+different request is refused (422).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from ioc_console.domain.errors import DomainError
-from ioc_console.domain.lifecycle import Action, Actor, Role, Status
+from ioc_console.domain.lifecycle import Action, Status
 from ioc_console.domain.redact import redact
 from ioc_console.domain.replies import public_reply
 from ioc_console.domain.report import Contact, Report
@@ -373,24 +379,29 @@ def build_router(service: HubService) -> APIRouter:
             raise Open311Error(403, "api_key is required")
         check_jurisdiction(form)
 
-        def create() -> tuple[Intake, Report, str]:
+        # A channel that timed out may send the same request again: with the same idempotency key
+        # (the Idempotency-Key header, or the idempotency_key parameter) it gets the first answer.
+        once = request.headers.get("idempotency-key") or _param(form, "idempotency_key")
+
+        def create() -> tuple[Report, str, str | None, bool]:
             # One trip to the worker threads: the key, the checks and the write.
             channel = service.channel_for_key(key)
             if channel is None:
                 raise Open311Error(403, "Invalid api_key received -- can't proceed with create_request.")
             request.state.channel = channel.name  # counted by channel in /metrics
             intake = _intake(service, form, channel.kind)
-            actor = Actor(channel.name, Role.CHANNEL)
-            report, token = service.create_report(intake, actor, channel_id=channel.id, via="open311")
-            return intake, report, token
+            try:
+                return service.create_channel_report(intake, channel, (once or "").strip() or None)
+            except HubError as error:
+                raise _bad(error, 422 if error.status == 422 else 400) from None
 
-        intake, report, token = await run_in_threadpool(create)
+        report, token, account, replayed = await run_in_threadpool(create)
         due = View(service).time(report.due_at)
         notice = (
             f"Đã tiếp nhận phản ánh số {report.number}; hạn trả lời: {due}. "
             f"Report {report.number} received; reply due by {due}."
         )
-        return render(
+        answer = render(
             fmt,
             "service_requests",
             [
@@ -398,11 +409,14 @@ def build_router(service: HubService) -> APIRouter:
                     "service_request_id": report.number,
                     "token": token,
                     "service_notice": notice,
-                    "account_id": intake.account_id,
+                    "account_id": account,
                 }
             ],
             201,
         )
+        if replayed:
+            answer.headers["Idempotent-Replayed"] = "true"
+        return answer
 
     async def channel_step(request: Request, number: str, fmt: str, action: Action) -> Response:
         check_fmt(fmt)
@@ -424,12 +438,15 @@ def build_router(service: HubService) -> APIRouter:
             payload: dict[str, Any] = {"satisfied": _BOOLEANS[raw], "comment": _param(form, "comment") or ""}
         else:
             payload = {"info": _param(form, "info") or ""}
+        presented = _param(form, "token")
         try:
-            await run_in_threadpool(service.channel_act, channel, number, action, payload)
+            await run_in_threadpool(
+                lambda: service.channel_act(channel, number, action, payload, token=presented)
+            )
         except DomainError as error:
             raise _bad(error) from None
         except HubError as error:
-            raise _bad(error, 404 if error.status == 404 else 400) from None
+            raise _bad(error, error.status if error.status in (403, 404) else 400) from None
         query = select(schema.reports).where(schema.reports.c.number == number)
         rows = await run_in_threadpool(_fetch, service, query)
         return render(fmt, "service_requests", [View(service).request(rows[0])])

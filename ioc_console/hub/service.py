@@ -12,6 +12,7 @@ that numbers become visible in order (see :mod:`ioc_console.hub.schema`).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 import time
@@ -45,6 +46,7 @@ from ioc_console.domain.deadlines import (
 )
 from ioc_console.domain.errors import DomainError, TransitionError, ValidationError
 from ioc_console.domain.lifecycle import (
+    LOCAL_KEYS,
     MAX_TEXT,
     RULES,
     TERMINAL,
@@ -230,6 +232,23 @@ class Answer:
     status: int
     body: str
     replayed: bool = False
+
+
+#: The ``external_source`` of a report a channel sent with an idempotency key (then its
+#: ``external_id``), followed by the channel's id.
+CHANNEL_KEYS = "channel-key#"
+
+
+def _same_request(report: Report, intake: Intake) -> bool:
+    """Whether ``intake`` asks for what ``report`` was made from (an idempotency key's replay)."""
+    return (
+        report.category == intake.category
+        and report.description == intake.description
+        and report.contact == intake.contact
+        and report.location.address == intake.location.address
+        and report.location.lat == intake.location.lat
+        and report.location.lon == intake.location.lon
+    )
 
 
 def visible_agency(report: Report) -> str | None:
@@ -636,6 +655,56 @@ class HubService:
         self.notify()
         return report, token
 
+    def create_channel_report(
+        self, intake: Intake, channel: ChannelInfo, key: str | None
+    ) -> tuple[Report, str, str | None, bool]:
+        """A report a channel sends (Open311 POST): the report, its token, the citizen's account and
+        whether this is a replay. With an idempotency ``key`` a channel that timed out and sends
+        the request again gets the report made the first time, never a second one; the key used
+        for a different request is refused. Keys are kept with the report (unique per channel)."""
+        actor = Actor(channel.name, Role.CHANNEL)
+        if not key:
+            report, token = self.create_report(intake, actor, channel_id=channel.id, via="open311")
+            return report, token, intake.account_id, False
+        if len(key) > 200 or not key.isprintable():
+            raise invalid("idempotency_key", key[:40])
+        source = f"{CHANNEL_KEYS}{channel.id}"
+        r = schema.reports
+        for attempt in (1, 2):
+            with self.db.read() as conn:
+                found = conn.execute(
+                    select(r.c.doc, r.c.token, r.c.account_id).where(
+                        r.c.external_source == source, r.c.external_id == key
+                    )
+                ).first()
+            if found is not None:
+                first = report_from_wire(json.loads(found.doc))
+                if not _same_request(first, intake):
+                    raise HubError(422, "idempotency.reused", field="idempotency_key", key=key[:60])
+                return first, str(found.token), found.account_id, True
+            report = self._new_report(intake, actor, "open311")
+            token = secrets.token_urlsafe(16)
+            try:
+                with self.db.write() as conn:
+                    self._insert_report(
+                        conn,
+                        report,
+                        actor,
+                        token=token,
+                        channel_id=channel.id,
+                        account_id=intake.account_id,
+                        console_id="",
+                        via="open311",
+                        external=(source, key),
+                    )
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                continue  # the same request, retried at once, was stored meanwhile: answer with it
+            self.notify()
+            return report, token, intake.account_id, False
+        raise AssertionError("unreachable")
+
     def upsert_external(
         self, source: str, external_id: str, intake: Intake, actor: Actor, *, via: str
     ) -> tuple[Report, bool]:
@@ -784,6 +853,11 @@ class HubService:
 
     def _prepare_payload(self, action: Action, payload: dict[str, Any]) -> dict[str, Any]:
         """Hub-level checks of an action's inputs (types, plain text, codes of the jurisdiction)."""
+        rule = RULES.get(action)
+        for name in payload:
+            if name in LOCAL_KEYS or rule is None or name not in rule.keys:
+                # Named, whatever it is: "actor_name" is the hub's to write, not a client's.
+                raise ValidationError("field.unknown", field=str(name)[:64], action=action)
         limits = {**MAX_TEXT, "comment": 2000, "original": 40}
         check_payload_text(payload, limits)
         data = dict(payload)
@@ -1029,9 +1103,16 @@ class HubService:
         return report, event, seq
 
     def channel_act(
-        self, channel: ChannelInfo, number: str, action: Action, payload: dict[str, Any]
+        self,
+        channel: ChannelInfo,
+        number: str,
+        action: Action,
+        payload: dict[str, Any],
+        *,
+        token: str | None = None,
     ) -> Report:
-        """An action a citizen takes through a channel (rating, supplying information)."""
+        """An action a citizen takes through a channel (rating, supplying information), on a report
+        sent through that channel, or one whose Open311 ``token`` the channel presents."""
         try:
             data = self._prepare_payload(action, payload)
         except DomainError as error:
@@ -1041,6 +1122,9 @@ class HubService:
             row = conn.execute(_LOCK_REPORT, {"b_number": number}).first()
             if row is None:
                 raise HubError(404, "report.not_found", number=number[:40])
+            own = row.channel_id is not None and int(row.channel_id) == channel.id
+            if not own and not (token and hmac.compare_digest(token.encode(), str(row.token).encode())):
+                raise HubError(403, "report.other_channel", number=number[:40])
             report, _event, seq = self._apply_locked(conn, row, actor, action, data, self.now(), {})
             if action is Action.RATE and data.get("satisfied") is False:
                 # An unsatisfied citizen puts the report back before the IOC: the hub reopens it
