@@ -228,6 +228,20 @@ def _rule(
 COMMON_KEYS = ("attachments", "photos")
 #: Keys only a console keeps: the hub refuses them.
 LOCAL_KEYS = frozenset({"photos"})
+#: The key of an event's data under which the hub records the acting person's full name.
+ACTOR_NAME = "actor_name"
+#: Keys of an event's data that the lifecycle records itself (never taken from a payload).
+RECORDED_KEYS: dict[Action, tuple[str, ...]] = {
+    Action.FORWARD: ("previous_agency",),
+    Action.RETURN: ("agency",),
+}
+
+
+def payload_of(action: Action, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload an event was taken with: its data without what the lifecycle and the hub
+    recorded beside it (to take a stored history through :func:`check` again)."""
+    recorded = {ACTOR_NAME, *RECORDED_KEYS.get(action, ())}
+    return {key: value for key, value in data.items() if key not in recorded}
 
 
 RULES: dict[Action, Rule] = {
@@ -380,11 +394,13 @@ def is_open(status: Status) -> bool:
 
 
 __all__ = [
+    "ACTOR_NAME",
     "AT_AGENCY",
     "AT_IOC",
     "COMMON_KEYS",
     "IOC_TURN",
     "LOCAL_KEYS",
+    "RECORDED_KEYS",
     "RULES",
     "TERMINAL",
     "Action",
@@ -397,4 +413,5 @@ __all__ = [
     "allowed_actions",
     "check",
     "is_open",
+    "payload_of",
 ]

@@ -22,7 +22,7 @@ from ioc_console.demo import (
     photo_seed,
 )
 from ioc_console.domain.jurisdiction import Agency, Category, Jurisdiction, RoutingRule, Unit
-from ioc_console.domain.lifecycle import Action, Actor, Channel, Role, Status, check
+from ioc_console.domain.lifecycle import Action, Actor, Channel, Role, Status, check, payload_of
 from ioc_console.domain.report import Report
 
 OPEN311_FIELDS = {
@@ -152,7 +152,8 @@ def test_any_jurisdiction_gets_a_legal_history() -> None:
         agency = None
         for event in report.history[1:]:
             actor = Actor(event.actor, event.role, agency if event.role is Role.LIAISON else None)
-            status = check(event.action, status, actor, agency, event.data, report_id=report.number)
+            payload = payload_of(event.action, event.data)
+            status = check(event.action, status, actor, agency, payload, report_id=report.number)
             if event.action is Action.FORWARD:
                 agency = event.data["agency"]
             elif event.action is Action.RETURN:

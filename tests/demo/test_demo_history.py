@@ -12,7 +12,7 @@ from demo_support import NOW, TZ
 from ioc_console.demo import generate
 from ioc_console.domain.calendar import WorkingCalendar
 from ioc_console.domain.jurisdiction import Jurisdiction
-from ioc_console.domain.lifecycle import Action, Actor, Channel, Role, Status, check
+from ioc_console.domain.lifecycle import Action, Actor, Channel, Role, Status, check, payload_of
 from ioc_console.domain.report import Report
 
 
@@ -44,7 +44,8 @@ def replay(report: Report) -> Status:
         assert event.at >= previous.at, report.number
         assert event.from_status is status, (report.number, event)
         actor = Actor(event.actor, event.role, agency if event.role is Role.LIAISON else None)
-        after = check(event.action, status, actor, agency, event.data, report_id=report.number)
+        payload = payload_of(event.action, event.data)
+        after = check(event.action, status, actor, agency, payload, report_id=report.number)
         assert after is event.to_status, (report.number, event)
         if event.action is Action.FORWARD:
             agency = event.data["agency"]

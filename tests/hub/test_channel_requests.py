@@ -10,7 +10,6 @@ import httpx
 import pytest
 from hub_support import AGENCY_A, INSIDE, Hub, in_state
 
-
 _WEB_KEYS: dict[str, str] = {}
 
 
