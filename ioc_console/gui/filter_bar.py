@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import asdict, fields, replace
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QMouseEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -33,9 +34,145 @@ from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.lifecycle import TERMINAL, Channel, Status
 
 from ioc_console.gui.present import Names, short_unit_name
-from ioc_console.gui.queue_source import COLUMNS, QueueFilter
+from ioc_console.gui.queue_source import COLUMNS, QueueFilter, values_of
 
 _OPEN = frozenset(Status) - TERMINAL
+
+
+def merged(values: list[Any]) -> Any:
+    """The value of several choices: None for none, the value itself for one, else a frozenset
+    (the union, when the choices are sets themselves, as the statuses' are)."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    if all(isinstance(v, frozenset) for v in values):
+        return frozenset().union(*values)
+    return frozenset(values)
+
+
+class MultiChoice(QComboBox):
+    """A filter that takes several values: its list's items are ticked on and off, the list stays
+    open meanwhile, and the line shows what is chosen ("Lĩnh vực: Giao thông, Môi trường").
+
+    Item 0 is "all" and stands for the choice: ``currentData()`` is the chosen value (None, one
+    value, or a frozenset of them, see :func:`merged`), and ``currentIndex()`` stays 0. Choosing
+    another item by ``setCurrentIndex`` (code, the keyboard) chooses that one alone.
+
+    Signals:
+        choice_changed(): the chosen values changed.
+    """
+
+    choice_changed = Signal()
+
+    def __init__(self, everything: str, prefix: str, value: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._everything = everything
+        self._prefix = prefix
+        self._none = value
+        self._model = QStandardItemModel(self)
+        self.setModel(self._model)
+        first = QStandardItem(everything)
+        first.setData(value, Qt.ItemDataRole.UserRole)
+        self._model.appendRow(first)
+        self.view().viewport().installEventFilter(self)
+        self.currentIndexChanged.connect(self._on_current_index_changed)
+
+    def addItem(self, text: str, userData: Any = None) -> None:  # type: ignore[override]
+        item = QStandardItem(text)
+        item.setData(userData, Qt.ItemDataRole.UserRole)
+        item.setFlags(
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
+        )
+        item.setData(Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+        self._model.appendRow(item)
+
+    def checked(self) -> list[Any]:
+        """The chosen items' values, in the list's order."""
+        return [
+            self._model.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(1, self._model.rowCount())
+            if self._model.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_checked(self, wanted: Any) -> None:
+        """Tick the items whose values make up ``wanted`` (None: none), quietly."""
+        if wanted is None or wanted == self._none:
+            chosen: set[int] = set()
+        else:
+            datas = [
+                (row, self._model.item(row).data(Qt.ItemDataRole.UserRole)) for row in range(1, self.count())
+            ]
+            exact = {row for row, data in datas if data == wanted}
+            if exact:
+                chosen = {min(exact)}
+            elif isinstance(wanted, frozenset):
+                chosen = {
+                    row
+                    for row, data in datas
+                    if data in wanted or (isinstance(data, frozenset) and len(data) == 1 and data <= wanted)
+                }
+            else:
+                chosen = set()
+        for row in range(1, self._model.rowCount()):
+            state = Qt.CheckState.Checked if row in chosen else Qt.CheckState.Unchecked
+            self._model.item(row).setData(state, Qt.ItemDataRole.CheckStateRole)
+        self._show_choice()
+
+    def _show_choice(self) -> None:
+        values = self.checked()
+        first = self._model.item(0)
+        names = [
+            self._model.item(row).text()
+            for row in range(1, self._model.rowCount())
+            if self._model.item(row).checkState() == Qt.CheckState.Checked
+        ]
+        if not names:
+            text = self._everything
+        elif len(names) <= 2:
+            text = self._prefix + ", ".join(n.strip() for n in names)
+        else:
+            text = self._prefix + self.tr("%n mục", "", len(names))
+        first.setText(text)
+        first.setData(merged(values) if values else self._none, Qt.ItemDataRole.UserRole)
+        first.setToolTip("\n".join(n.strip() for n in names))
+        if self.currentIndex() != 0:
+            self.blockSignals(True)
+            self.setCurrentIndex(0)
+            self.blockSignals(False)
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            index = self.view().indexAt(event.position().toPoint())
+            if index.isValid():
+                self._toggle(index.row())
+                return True  # the list stays open for more
+        return super().eventFilter(watched, event)
+
+    def _toggle(self, row: int) -> None:
+        if row == 0:
+            for other in range(1, self._model.rowCount()):
+                self._model.item(other).setData(Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+        else:
+            item = self._model.item(row)
+            on = item.checkState() != Qt.CheckState.Checked
+            item.setData(
+                Qt.CheckState.Checked if on else Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole
+            )
+        self._show_choice()
+        self.choice_changed.emit()
+
+    @Slot(int)
+    def _on_current_index_changed(self, index: int) -> None:
+        if index <= 0:
+            return
+        # Chosen by code or the keyboard: that one alone.
+        for row in range(1, self._model.rowCount()):
+            state = Qt.CheckState.Checked if row == index else Qt.CheckState.Unchecked
+            self._model.item(row).setData(state, Qt.ItemDataRole.CheckStateRole)
+        self._show_choice()
+        self.choice_changed.emit()
 
 
 #: The built-in views.
@@ -48,8 +185,9 @@ def filter_to_data(f: QueueFilter) -> dict[str, Any]:
     """A filter as plain data (JSON), to be kept in the settings."""
     data = asdict(f)
     data["statuses"] = sorted(s.value for s in f.statuses)
-    data["channel"] = f.channel.value if f.channel else None
-    data["deadline"] = f.deadline.value if f.deadline else None
+    for key in ("category", "agency", "unit", "channel", "deadline"):
+        values = sorted(str(getattr(v, "value", v)) for v in values_of(getattr(f, key)))
+        data[key] = values or None
     return data
 
 
@@ -60,8 +198,17 @@ def filter_from_data(data: Any) -> QueueFilter | None:
     try:
         values = dict(data)
         values["statuses"] = frozenset(Status(v) for v in values.get("statuses", ()))
-        values["channel"] = Channel(values["channel"]) if values.get("channel") else None
-        values["deadline"] = DeadlineState(values["deadline"]) if values.get("deadline") else None
+        kinds: dict[str, Callable[[Any], Any]] = {
+            "category": str,
+            "agency": str,
+            "unit": str,
+            "channel": Channel,
+            "deadline": DeadlineState,
+        }
+        for key, kind in kinds.items():
+            kept = values.get(key)
+            kept = [kind(v) for v in kept] if isinstance(kept, list) else ([kind(kept)] if kept else [])
+            values[key] = merged(kept)
         known = {f.name for f in fields(QueueFilter)}
         found = QueueFilter(**{k: v for k, v in values.items() if k in known})
     except (TypeError, ValueError):
@@ -122,12 +269,12 @@ class QueueFilterBar(QWidget):
         self._search_timer.timeout.connect(self.filter_edited)
         self.search.textChanged.connect(self._on_search_text_changed)
 
-        self.status = self._combo("filter_status", self.tr("Trạng thái: tất cả"))
+        self.status = self._multi("filter_status", self.tr("Trạng thái: tất cả"), self.tr("Trạng thái: "))
         self.status.addItem(self.tr("Chưa đóng"), frozenset(_OPEN))
         for status in Status:
             self.status.addItem(status.label(lang), frozenset({status}))
 
-        self.category = self._combo("filter_category", self.tr("Lĩnh vực: tất cả"))
+        self.category = self._multi("filter_category", self.tr("Lĩnh vực: tất cả"), self.tr("Lĩnh vực: "))
         categories = sorted(j.categories.values(), key=lambda c: (not c.active, names.category(c.code)))
         for category in categories:
             text = names.category(category.code)
@@ -135,12 +282,12 @@ class QueueFilterBar(QWidget):
                 text = self.tr("%s (ngừng tiếp nhận)") % text
             self.category.addItem(text, category.code)
 
-        self.agency = self._combo("filter_agency", self.tr("Đơn vị xử lý: tất cả"))
+        self.agency = self._multi("filter_agency", self.tr("Đơn vị xử lý: tất cả"), self.tr("Đơn vị: "))
         for agency in sorted(j.agencies.values(), key=lambda a: (a.kind, a.name)):
             self.agency.addItem(agency.short_name or agency.name, agency.code)
             self.agency.setItemData(self.agency.count() - 1, agency.name, Qt.ItemDataRole.ToolTipRole)
 
-        self.unit = self._combo("filter_unit", self.tr("Địa bàn: tất cả"))
+        self.unit = self._multi("filter_unit", self.tr("Địa bàn: tất cả"), self.tr("Địa bàn: "))
         children: dict[str | None, list[Any]] = {}
         for unit in j.units.values():
             children.setdefault(unit.parent, []).append(unit)
@@ -156,11 +303,11 @@ class QueueFilterBar(QWidget):
                         Qt.ItemDataRole.ToolTipRole,
                     )
 
-        self.channel = self._combo("filter_channel", self.tr("Kênh: tất cả"))
+        self.channel = self._multi("filter_channel", self.tr("Kênh: tất cả"), self.tr("Kênh: "))
         for channel in Channel:
             self.channel.addItem(channel.label(lang), channel)
 
-        self.deadline = self._combo("filter_deadline", self.tr("Hạn: tất cả"))
+        self.deadline = self._multi("filter_deadline", self.tr("Hạn: tất cả"), self.tr("Hạn: "))
         for state in (DeadlineState.OVERDUE, DeadlineState.DUE_SOON, DeadlineState.ON_TRACK):
             self.deadline.addItem(state.label(lang), state)
 
@@ -223,6 +370,16 @@ class QueueFilterBar(QWidget):
         combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         combo.setMaxVisibleItems(24)
         combo.currentIndexChanged.connect(self._on_choice_changed)
+        return combo
+
+    def _multi(self, name: str, everything: str, prefix: str) -> MultiChoice:
+        combo = MultiChoice(everything, prefix, None, self)
+        combo.setObjectName(name)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
+        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        combo.setMaxVisibleItems(24)
+        combo.choice_changed.connect(self.filter_edited)
         return combo
 
     def _combos(self) -> tuple[QComboBox, ...]:
@@ -296,6 +453,9 @@ class QueueFilterBar(QWidget):
             (self.period, f.period if f.period != "all" else "all"),
         )
         for combo, value in pairs:
+            if isinstance(combo, MultiChoice):
+                combo.set_checked(value)
+                continue
             combo.blockSignals(True)
             found = [i for i in range(combo.count()) if combo.itemData(i) == value]
             combo.setCurrentIndex(found[0] if found and value is not None else 0)
@@ -372,6 +532,9 @@ class QueueFilterBar(QWidget):
     @Slot()
     def _on_reset_clicked(self) -> None:
         for combo in self._combos():
+            if isinstance(combo, MultiChoice):
+                combo.set_checked(None)
+                continue
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.lifecycle import Channel, Status
 from ioc_console.domain.report import Report
+
+T = TypeVar("T")
 
 #: The queue's columns, left to right. The deadline (the nearer of the stage's and the reply's)
 #: comes early so that its state (icon and words) stays in sight on a narrow screen; the columns
@@ -51,15 +53,25 @@ class QueueFilter:
 
     needs_action: bool = False
     statuses: frozenset[Status] = frozenset()
-    category: str | None = None
-    agency: str | None = None
-    unit: str | None = None
-    channel: Channel | None = None
-    deadline: DeadlineState | None = None
+    # Each filter takes one value or several (a frozenset of them); None does not filter.
+    category: str | frozenset[str] | None = None
+    agency: str | frozenset[str] | None = None
+    unit: str | frozenset[str] | None = None
+    channel: Channel | frozenset[Channel] | None = None
+    deadline: DeadlineState | frozenset[DeadlineState] | None = None
     period: str = "all"
     text: str = ""
     sort: str = "received"
     descending: bool = True
+
+
+def values_of(choice: T | frozenset[T] | None) -> frozenset[T]:
+    """A filter's values as a set (empty: it does not filter)."""
+    if choice is None:
+        return frozenset()
+    if isinstance(choice, frozenset):
+        return choice
+    return frozenset({choice})
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from ioc_console.gui.queue_source import (
     QueuePage,
     QueueRow,
     period_start,
+    values_of,
 )
 
 #: The store's sort key for each of the queue's columns.
@@ -72,11 +73,11 @@ class StoreQueueSource:
             stage=True,
             needs_action=f.needs_action,
             statuses=f.statuses,
-            categories=frozenset({f.category}) if f.category else frozenset(),
-            agencies=frozenset({f.agency}) if f.agency else frozenset(),
-            units=frozenset({f.unit}) if f.unit else frozenset(),
-            channels=frozenset({f.channel}) if f.channel else frozenset(),
-            deadline_states=frozenset({f.deadline}) if f.deadline else frozenset(),
+            categories=values_of(f.category),
+            agencies=values_of(f.agency),
+            units=values_of(f.unit),
+            channels=values_of(f.channel),
+            deadline_states=values_of(f.deadline),
             now=now,
             boundary=boundary,
             received_from=start,

@@ -1499,6 +1499,16 @@
     </message>
 </context>
 <context>
+    <name>MultiChoice</name>
+    <message numerus="yes">
+        <source>%n mục</source>
+        <translation>
+            <numerusform>%n chosen</numerusform>
+            <numerusform>%n chosen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PhotoStrip</name>
     <message>
         <source>Ảnh hiện trường</source>
@@ -1633,12 +1643,20 @@
         <translation>Status: all</translation>
     </message>
     <message>
+        <source>Trạng thái: </source>
+        <translation>Status: </translation>
+    </message>
+    <message>
         <source>Chưa đóng</source>
         <translation>Not closed</translation>
     </message>
     <message>
         <source>Lĩnh vực: tất cả</source>
         <translation>Category: all</translation>
+    </message>
+    <message>
+        <source>Lĩnh vực: </source>
+        <translation>Category: </translation>
     </message>
     <message>
         <source>%s (ngừng tiếp nhận)</source>
@@ -1649,16 +1667,32 @@
         <translation>Agency: all</translation>
     </message>
     <message>
+        <source>Đơn vị: </source>
+        <translation>Agency: </translation>
+    </message>
+    <message>
         <source>Địa bàn: tất cả</source>
         <translation>Area: all</translation>
+    </message>
+    <message>
+        <source>Địa bàn: </source>
+        <translation>Area: </translation>
     </message>
     <message>
         <source>Kênh: tất cả</source>
         <translation>Channel: all</translation>
     </message>
     <message>
+        <source>Kênh: </source>
+        <translation>Channel: </translation>
+    </message>
+    <message>
         <source>Hạn: tất cả</source>
         <translation>Deadline: all</translation>
+    </message>
+    <message>
+        <source>Hạn: </source>
+        <translation>Deadline: </translation>
     </message>
     <message>
         <source>Thời gian: tất cả</source>

@@ -14,6 +14,7 @@ import pytest
 from test_workspace import NOW, Integrated, new_report, shot
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from ioc_console.domain.deadlines import DeadlineState
 from ioc_console.domain.jurisdiction import Jurisdiction
@@ -183,3 +184,37 @@ def test_the_chime_is_a_playable_wave() -> None:
     with wave.open(io.BytesIO(chime_wav())) as wav:
         assert (wav.getnchannels(), wav.getsampwidth()) == (1, 2)
         assert 0.2 < wav.getnframes() / wav.getframerate() < 0.5
+
+
+def test_filters_take_several_values_ticked_in_an_open_list(qtbot, opened) -> None:
+    w = opened()
+    bar, model = w.window.filter_bar, w.window.queue_model
+    with qtbot.waitSignal(w.window.queue_ready, timeout=TIMEOUT):
+        bar.choose_view("all")
+    combo = bar.category
+    combo.showPopup()
+    popup = combo.view()
+    wanted = ("traffic-safety", "environment")
+    for code in wanted:
+        rect = popup.visualRect(combo.model().index(combo.findData(code), 0))
+        with qtbot.waitSignal(w.window.queue_ready, timeout=TIMEOUT):
+            QTest.mouseClick(
+                popup.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+            )
+        assert popup.isVisible()  # the list stays open for the next tick
+    combo.hidePopup()
+    assert model.filter.category == frozenset(wanted)
+    both = w.store.count(ReportQuery(categories=set(wanted)))
+    one = w.store.count(ReportQuery(categories={"traffic-safety"}))
+    assert model.total == both > one > 0
+    text = combo.currentText()
+    assert text.startswith("Lĩnh vực: ") and all(w.names.category(c) in text for c in wanted)
+    # Kept with a view, several values and all.
+    bar.save_view("Hai lĩnh vực", bar.current_filter())
+    with qtbot.waitSignal(w.window.queue_ready, timeout=TIMEOUT):
+        bar.choose_view("all")
+    assert model.filter.category is None and combo.currentText() == "Lĩnh vực: tất cả"
+    with qtbot.waitSignal(w.window.queue_ready, timeout=TIMEOUT):
+        bar.choose_view("saved:Hai lĩnh vực")
+    assert model.filter.category == frozenset(wanted) and model.total == both
+    assert all(w.names.category(c) in combo.currentText() for c in wanted)
