@@ -343,7 +343,7 @@ class ForwardNoteDialog(QDialog):
         layout.addWidget(self.note_edit)
         buttons = QDialogButtonBox(self)
         self.ok_button = buttons.addButton(self.tr("Chuyển xử lý"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.tr("Huỷ"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
         self.ok_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -422,7 +422,7 @@ class AssignDialog(QDialog):
 
         buttons = QDialogButtonBox(self)
         self.ok_button = buttons.addButton(self.tr("Chuyển xử lý"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(self.tr("Huỷ"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.tr("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
         self.ok_button.setDefault(True)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

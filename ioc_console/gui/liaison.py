@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -58,6 +57,7 @@ from ioc_console.store.photos import (
 from ioc_console.sync.errors import SyncError
 
 from ioc_console.gui.actions import ActionService, PerformResult
+from ioc_console.gui.files import ask_open_paths, ask_save_path
 from ioc_console.gui.look import DeadlineLook
 from ioc_console.gui.operations import DatabaseExecutor, Op, words_of
 from ioc_console.gui.present import DeadlineClock, Names
@@ -265,11 +265,11 @@ class TextActionDialog(QDialog):
 
     def choose_photos(self) -> None:
         patterns = " ".join(f"*{e}" for e in EXTENSIONS)
-        names, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Chọn ảnh đính kèm"), "", self.tr("Ảnh (%1)").replace("%1", patterns)
+        names = ask_open_paths(
+            self, self.tr("Chọn ảnh đính kèm"), self.tr("Ảnh (%1)").replace("%1", patterns)
         )
         if names:
-            self.add_photos([Path(n) for n in names])
+            self.add_photos(names)
 
     def add_photos(self, paths: list[Path]) -> None:
         """Add chosen files: the name is checked at once, the size and the bytes on the worker."""
@@ -609,7 +609,9 @@ class LiaisonWorkspace(QWidget):
         if sent:  # the IOC asked this agency to hurry: said first, with its words
             last = sent[-1]
             line = self.tr("IOC đã đôn đốc %1 lần, lần cuối %2").replace("%1", str(len(sent)))
-            lines.append("⚠ " + line.replace("%2", n.when(last.at)) + f": {(last.data or {}).get('note', '')}")
+            lines.append(
+                "⚠ " + line.replace("%2", n.when(last.at)) + f": {(last.data or {}).get('note', '')}"
+            )
         lines += ["", report.description]
         if report.history:
             lines += ["", self.tr("Diễn biến:")]
@@ -761,14 +763,14 @@ class LiaisonWorkspace(QWidget):
     # -- export ----------------------------------------------------------------------------------------
 
     def _on_export_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path = ask_save_path(
             self,
             self.tr("Xuất danh sách phản ánh"),
             "phan-anh-don-vi.xlsx",
             self.tr("Bảng tính Excel (*.xlsx);;CSV (*.csv)"),
         )
         if path:
-            self.export_to(Path(path))
+            self.export_to(path)
 
     def export_to(self, path: Path) -> None:
         """The inbox's reports (this agency's only: the rows on screen) to ``path``, on the worker;

@@ -336,7 +336,7 @@
         <translation>A note for the agency (optional)</translation>
     </message>
     <message>
-        <source>Huỷ</source>
+        <source>Hủy</source>
         <translation>Cancel</translation>
     </message>
     <message>
@@ -642,7 +642,7 @@
         <translation>A note for the agency (optional)</translation>
     </message>
     <message>
-        <source>Huỷ</source>
+        <source>Hủy</source>
         <translation>Cancel</translation>
     </message>
 </context>
