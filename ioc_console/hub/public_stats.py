@@ -6,8 +6,8 @@ zone, for the reports received that month, as they stand now:
 
 * ``received``; ``handled`` (resolved, closed, rejected or merged as a duplicate);
 * ``on_time`` / ``late``: handled at or before / after the citizen's reply deadline (no deadline
-  running counts as on time). The time of handling is ``closed_at``; a resolved report still waiting
-  for the IOC's published reply has none in the hub's columns, so its last update stands for it;
+  running counts as on time), by the domain's definitions (``domain/figures.py``): handled when it
+  ended or, resolved and waiting for the IOC's reply, when it was resolved;
 * ``overdue``: not handled and past the reply deadline now (counts against ``on_time_rate`` =
   on_time / (on_time + late + overdue));
 * ``rated`` / ``satisfied`` and ``satisfaction_rate`` from the citizens' ratings.
@@ -32,12 +32,11 @@ from fastapi.responses import Response
 from sqlalchemy import Integer, and_, case, func, or_, select
 from starlette.concurrency import run_in_threadpool
 
-from ioc_console.domain.lifecycle import TERMINAL, Status
+from ioc_console.domain.figures import HANDLED
 from ioc_console.hub import schema
 from ioc_console.hub.open311 import FORMATS, Open311Error, render
 from ioc_console.hub.service import HubService
 
-HANDLED = frozenset({Status.RESOLVED, *TERMINAL})
 MAX_MONTHS = 36
 _CACHE_SIZE = 64
 
@@ -99,9 +98,7 @@ def agency_statistics(
     now = service.now()
     periods = _months_back(now, tz, months)
     handled = r.c.status.in_(sorted(s.value for s in HANDLED))
-    handled_at = case(
-        (r.c.status.in_(sorted(s.value for s in TERMINAL)), r.c.closed_at), else_=r.c.updated_at
-    )
+    handled_at = r.c.handled_at
 
     def count(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)

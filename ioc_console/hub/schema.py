@@ -144,6 +144,8 @@ reports = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("due_at", UtcDateTime, nullable=True),
     Column("closed_at", UtcDateTime, nullable=True),
+    #: When it was handled (domain.figures.handled_at), for the statistics.
+    Column("handled_at", UtcDateTime, nullable=True),
     Column("satisfied", Boolean, nullable=True),
     Column("last_actor", String(100), nullable=False),
     Column("last_role", String(20), nullable=False),

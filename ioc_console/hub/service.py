@@ -45,6 +45,7 @@ from ioc_console.domain.deadlines import (
     due_soon_boundary,
 )
 from ioc_console.domain.errors import DomainError, TransitionError, ValidationError
+from ioc_console.domain.figures import handled_at
 from ioc_console.domain.lifecycle import (
     LOCAL_KEYS,
     MAX_TEXT,
@@ -318,6 +319,7 @@ class HubService:
             "updated_at": report.updated_at or report.received_at,
             "due_at": report.due_at,
             "closed_at": report.closed_at,
+            "handled_at": handled_at(report.status, report.closed_at, report.stage_started_at),
             "satisfied": report.satisfied,
             "last_actor": actor.name,
             "last_role": actor.role.value,

@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from ioc_console.domain.figures import HANDLED
 from ioc_console.domain.lifecycle import TERMINAL, Channel, Role, Status
 from ioc_console.domain.redact import redact as redact_contact
 from ioc_console.domain.report import Contact
@@ -57,8 +58,6 @@ _DAY_US: Final = 86_400_000_000
 #: Periods longer than this are answered by reading the whole table.
 _SCAN_AFTER: Final = timedelta(days=62)
 
-#: Statuses that count as handled.
-HANDLED: Final = frozenset({Status.RESOLVED, Status.CLOSED, Status.REJECTED, Status.DUPLICATE})
 #: Counts are packed into a few integer sums (SQLite evaluates one CASE per report instead of one
 #: per figure: seven times faster over a whole year): each field takes :data:`_BITS` bits.
 _BITS: Final = 21
@@ -67,8 +66,8 @@ _FIELD: Final = 1 << _BITS
 MAX_COUNT: Final = _FIELD - 1
 _RESOLVED_RANK: Final = STATUS_RANK[Status.RESOLVED]
 #: One report's packed contributions: on time/late/overdue (``_JUDGED``), rated/satisfied/open
-#: (``_OTHER``). Handled = terminal (``closed``) or resolved; handled at ``closed_at`` or, resolved,
-#: ``stage_started_at`` (a missing time counts as on time).
+#: (``_OTHER``). Handled, and when, as ``domain.figures`` defines them: terminal (``closed``) or
+#: resolved; handled at ``closed_at`` or, resolved, ``stage_started_at`` (a missing time: on time).
 _JUDGED: Final = f"""CASE
         WHEN closed OR status_rank = {_RESOLVED_RANK} THEN
             CASE WHEN due_at IS NULL OR COALESCE(iif(closed, closed_at, stage_started_at), 0) <= due_at
