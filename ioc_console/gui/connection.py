@@ -27,6 +27,7 @@ import httpx
 from PySide6.QtCore import QObject, Signal
 
 from ioc_console.domain.jurisdiction import Jurisdiction
+from ioc_console.domain.lifecycle import Role
 from ioc_console.private_files import SQLITE_SIDECARS, private_folder
 from ioc_console.store import LocalStore, StoreCorrupt
 from ioc_console.sync import apply
@@ -237,6 +238,10 @@ async def connect(
         jurisdiction = await refresh_pack(signed_in.client, folder / PACK_FOLDER)
         await asyncio.to_thread(store.load_jurisdiction, jurisdiction)
         await asyncio.to_thread(remember_user, store, signed_in.user)
+        if signed_in.user.role is Role.LIAISON and await asyncio.to_thread(
+            apply.resync_without_contacts, store
+        ):
+            log.info("the liaison's local copy held citizens' contacts: synced again without them")
         # Actions wait out the operator's undo window before they are sent (the workspace releases
         # them early when the undo offer closes).
         engine = SyncEngine(

@@ -163,6 +163,22 @@ def apply_feed_page(
     return written + deleted
 
 
+def resync_without_contacts(store: LocalStore) -> bool:
+    """A liaison's copy synced before the hub withheld citizens' contacts from liaisons still holds
+    them: its cursor goes back to the start, so that the next sync rewrites every report as the hub
+    sends it now (the old texts are overwritten, and zeroed in the file). Whether it had any."""
+    with store._transaction(write=True) as conn:
+        raw = _raw(store, conn)
+        held = raw.execute(
+            "SELECT 1 FROM report_texts WHERE contact_name != '' OR contact_phone != ''"
+            " OR contact_email != '' LIMIT 1"
+        ).fetchone()
+        if held is None:
+            return False
+        store._set_meta(conn, CURSOR_KEY, "0")
+    return True
+
+
 def read_cursor(store: LocalStore, cursor_key: str = CURSOR_KEY) -> int:
     text = store.get_meta(cursor_key)
     if text is None:
@@ -315,4 +331,5 @@ __all__ = [
     "pending_base_version",
     "read_cursor",
     "refuse",
+    "resync_without_contacts",
 ]

@@ -4,17 +4,19 @@ feed applied, the engine's news as Qt signals, an offline restart on the kept co
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 from faults import FaultyTransport
-from sync_support import PASSWORD, DictKeyring, ThreadHub, eventually
+from sync_support import AGENCY_A, PASSWORD, DictKeyring, ThreadHub, eventually
 
+from ioc_console.domain.report import Contact
 from ioc_console.store import ReportQuery
 from ioc_console.sync.credentials import LOCAL_COPY_KEYS, KeyringCredentials, MemoryCredentials
 from ioc_console.sync.engine import Changes
 from ioc_console.sync.session import HubAddress, sign_in
 
-from ioc_console.gui.connection import connect, copy_folder
+from ioc_console.gui.connection import HubSession, connect, copy_folder
 
 
 def test_a_signed_in_console_syncs_into_its_own_copy(qapp, hub: ThreadHub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -114,5 +116,40 @@ def test_a_hubs_copy_is_encrypted_with_its_key_in_the_keyring(qapp, hub: ThreadH
         finally:
             await renewed.close()
             renewed.store.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_liaisons_copy_that_holds_contacts_is_synced_again_without_them(  # type: ignore[no-untyped-def]
+    qapp, hub: ThreadHub, tmp_path: Path
+) -> None:
+    number = hub.submit("Rác ùn ứ trước trường tiểu học Đô Vinh", first_name="Khoa", phone="0966 808 707")
+    hub.act("lan.nt", number, "forward", {"agency": AGENCY_A})
+
+    async def open_copy() -> HubSession:
+        signed = await sign_in(HubAddress(hub.url), "lia.a", PASSWORD, MemoryCredentials())
+        return await connect(tmp_path, signed)
+
+    async def scenario() -> None:
+        session = await open_copy()
+        try:
+            report = await eventually(lambda: session.store.get_report(number), what="the first pull")
+            assert report.contact.phone == ""  # the hub withholds it from a liaison
+            # As a copy synced before the hub withheld contacts: the report with its contact.
+            session.store.upsert_reports([replace(report, contact=Contact("Khoa", "0966808707", ""))])
+            assert session.store.count(ReportQuery(text="0966808707")) == 1
+        finally:
+            await session.close()
+            session.store.close()
+        again = await open_copy()
+        try:
+            await eventually(
+                lambda: (r := again.store.get_report(number)) is not None and r.contact.phone == "",
+                what="the report rewritten without its contact",
+            )
+            assert again.store.count(ReportQuery(text="0966808707")) == 0
+        finally:
+            await again.close()
+            again.store.close()
 
     asyncio.run(scenario())
