@@ -81,11 +81,45 @@ def _fold_char(char: str) -> str:
     return folded or " "
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table of :func:`_fold_char`, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < 65536:
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE: Final = _FoldTable()
+#: Invisible format characters (Unicode category Cf): zero-width spaces and joiners, bidi
+#: controls, soft hyphens, the BOM, tags.
+_FORMAT: Final = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
 class _Views:
     """The text as matched: NFKC without format characters (``norm``) and folded (``folded``), each
-    with the index in the original text of every character."""
+    with the index in the original text of every character (None: the same index)."""
 
     def __init__(self, text: str) -> None:
+        self.norm_at: list[int] | None = None
+        self.folded_at: list[int] | None = None
+        if _FORMAT.search(text) is None and unicodedata.is_normalized("NFKC", text):
+            # Most text: nothing to drop or to normalise, so indices are the original's. Folded
+            # with C-level translate; a character that folds to more or less than one character
+            # (a combining mark) takes the slow way below.
+            self.norm = text
+            folded = text.translate(_FOLD_TABLE)
+            if len(folded) == len(text):
+                self.folded = folded
+                return
+        self._slow(text)
+
+    def _slow(self, text: str) -> None:
         norm: list[str] = []
         norm_at: list[int] = []
         for i, char in enumerate(text):
@@ -105,7 +139,15 @@ class _Views:
         self.folded = "".join(folded)
         self.folded_at = folded_at
 
+    def span(self, start: int, end: int, *, folded: bool = False) -> tuple[int, int]:
+        """The original text's span of ``norm[start:end]`` (or of ``folded[start:end]``)."""
+        at = self.folded_at if folded else self.norm_at
+        if at is None:
+            return start, end
+        return at[start], at[end - 1] + 1
 
+
+@functools.lru_cache(maxsize=256)
 def _name_patterns(name: str) -> list[re.Pattern[str]]:
     words = fold(name).split()
     if not words:
@@ -140,7 +182,7 @@ def _number_spans(views: _Views, phone: str) -> list[tuple[int, int]]:
         prefixed = match.group("prefix") is not None
         own = len(phone) >= 6 and phone == normalize_phone(match.group()).lstrip("0")
         if own or (prefixed and len(digits) >= 6) or (len(digits) >= _MIN_DIGITS and not _is_money(body)):
-            spans.append((views.norm_at[match.start()], views.norm_at[match.end() - 1] + 1))
+            spans.append(views.span(match.start(), match.end()))
     return spans
 
 
@@ -161,20 +203,21 @@ def redact(text: str, contact: Contact | Mapping[str, Any] | None = None, *, mar
     views = _Views(text)
     spans = _number_spans(views, normalize_phone(phone).lstrip("0"))
     for match in _EMAIL.finditer(views.norm):
-        spans.append((views.norm_at[match.start()], views.norm_at[match.end() - 1] + 1))
+        spans.append(views.span(match.start(), match.end()))
     email = email.strip()
     if len(email) >= 3:
         for match in re.finditer(re.escape(email), views.norm, re.IGNORECASE):
-            spans.append((views.norm_at[match.start()], views.norm_at[match.end() - 1] + 1))
+            spans.append(views.span(match.start(), match.end()))
     for pattern in _name_patterns(name):
         for match in pattern.finditer(views.folded):
             if "form" in pattern.groupindex:
                 start, end = match.span("form")
-                written = _visible(text[views.folded_at[start] : views.folded_at[end - 1] + 1])
+                first, last = views.span(start, end, folded=True)
+                written = _visible(text[first:last])
                 if " ".join(unicodedata.normalize("NFC", written).lower().split()) not in _WRITTEN_FORMS:
                     continue
             start, end = match.span(match.re.groups)
-            spans.append((views.folded_at[start], views.folded_at[end - 1] + 1))
+            spans.append(views.span(start, end, folded=True))
     out: list[str] = []
     at = 0
     for start, end in sorted(spans):
@@ -189,9 +232,7 @@ def redact(text: str, contact: Contact | Mapping[str, Any] | None = None, *, mar
 
 
 def _visible(text: str) -> str:
-    if text.isascii():
-        return text
-    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text if text.isascii() else _FORMAT.sub("", text)
 
 
 __all__ = ["MARK", "redact"]

@@ -149,3 +149,13 @@ def test_the_citizens_own_short_number_is_blanked() -> None:
     # A landline without its area code is too short to look like a phone, but it is the citizen's.
     assert redact("gọi 3822 123", Contact(phone="3822123")) == "gọi […]"
     assert redact("gọi 3822 123", Contact(phone="")) == "gọi 3822 123"
+
+
+def test_every_invisible_format_character_is_dropped() -> None:
+    import unicodedata
+
+    from ioc_console.domain import redact as module
+
+    every = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+    assert module._FORMAT.sub("", every) == ""
+    assert redact(f"Phước{every}Mỹ") == "PhướcMỹ"
