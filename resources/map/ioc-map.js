@@ -40,8 +40,8 @@
     return;
   }
   host.classList.add('ioc-map');
-  // Fit the province closely: quarter zoom steps (Leaflet's default snaps to whole levels).
-  map.options.zoomSnap = 0.25;
+  // Fit the province closely: tenth zoom steps (Leaflet's default snaps to whole levels).
+  map.options.zoomSnap = 0.1;
   map.options.zoomDelta = 0.5;
 
   // ---- state -------------------------------------------------------------------------------------
@@ -862,7 +862,8 @@
   function applyFit() {
     const size = map.getSize();
     if (!fitTarget || size.x < 50 || size.y < 50) return;
-    map.fitBounds(fitTarget.bounds, {animate: false, maxZoom: fitTarget.maxZoom});
+    // A margin for the names of districts on the province's edge.
+    map.fitBounds(fitTarget.bounds, {animate: false, maxZoom: fitTarget.maxZoom, padding: [18, 18]});
   }
 
   function fitTo(bounds, maxZoom) {
@@ -1020,12 +1021,13 @@
       const big = !!UNIT_BIG[u.kind];
       const box = el('div', 'ioc-unit-body');
       if (!big) box.appendChild(el('span', 'ioc-unit-dot'));
-      box.appendChild(el('span', 'ioc-unit-name', u.name));
+      box.appendChild(el('span', 'ioc-unit-name', u.label || u.name));
+      box.title = u.name;
       label([u.lat, u.lon], 'ioc-unit ' + (big ? 'ioc-unit-major' : 'ioc-unit-minor'), box, big, u.name);
     }
     if (m.fit) fitProvince(m);
     zoomClasses();
-    placeLabels();
+    placeLabels(true);
   }
 
   function fitProvince(m) {
@@ -1061,41 +1063,101 @@
     return w > 0 && h > 0 ? w * h : 0;
   }
 
-  const SHIFTS = [[0, 0], [0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1]];
+  // Where a name may go, nearest first: above or below its place (a name reads best there when a
+  // cluster sits on it), then a little to either side. Never further than a few dozen pixels, so
+  // that a name stays with its district.
+  function spots(w, h) {
+    const out = [];
+    const vy = h / 2 + 9, hx = 18;
+    for (let i = -3; i <= 3; i++) {
+      for (let j = -3; j <= 3; j++) {
+        const dx = j * hx, dy = i * vy;
+        if (dx * dx + dy * dy <= 60 * 60) out.push([dx, dy, Math.abs(i) + Math.abs(j) * 0.9 + (i > 0 ? 0.05 : 0)]);
+      }
+    }
+    return out.sort((a, b) => a[2] - b[2]);
+  }
 
-  function placeLabels() {
+  function baseTransform(item) {
+    // Centred on its place (a commune's name: its dot is); the province's name below and right of
+    // its frame's north-west corner.
+    return item.corner ? 'translate(8px, 8px)' : item.major ? 'translate(-50%, -50%)' : 'translate(-4px, -50%)';
+  }
+
+  let labelsDoneFor = '';
+  let spotCache = new Map();
+
+  function placeLabels(force) {
     if (!labelItems.length) return;
     const size = map.getSize();
     const blocked = obstacles();
+    // Nothing that moves names changed (a report's change that left the clusters as they were):
+    // leave them where they are. Every frame of a live feed would otherwise place them again.
+    const centre = map.getCenter();
+    const key = [size.x, size.y, map.getZoom(), centre.lat.toFixed(6), centre.lng.toFixed(6),
+                 blocked.map((o) => `${Math.round(o.x0)},${Math.round(o.y0)},${Math.round(o.x1)},${Math.round(o.y1)}`).join(';')].join('|');
+    if (key === labelsDoneFor && force !== true) return;
+    labelsDoneFor = key;
     const placed = [];
-    const order = labelItems.slice().sort((a, b) => (b.major ? 1 : 0) - (a.major ? 1 : 0));
+    const margin = 120;
+    const order = [];
+    for (const item of labelItems) {
+      // Names far out of view are left alone (hidden), not measured.
+      const p = map.latLngToContainerPoint(item.latlng);
+      if (p.x < -margin || p.y < -margin || p.x > size.x + margin || p.y > size.y + margin) {
+        item.body.style.visibility = 'hidden';
+        item.rect = null;
+        continue;
+      }
+      order.push(item);
+    }
+    order.sort((a, b) => (b.major ? 1 : 0) - (a.major ? 1 : 0));
+    // Where each district's own name belongs: no other name may sit on it (names would swap places).
+    const anchors = order.filter((item) => item.major && !item.corner)
+      .map((item) => ({item: item, p: map.latLngToContainerPoint(item.latlng)}));
+    // Each name where it would be unmoved, measured as drawn (all written, then all read: one layout).
+    for (const item of order) {
+      item.body.style.visibility = '';
+      item.body.style.transform = baseTransform(item);
+    }
+    const origin = host.getBoundingClientRect();
+    for (const item of order) {
+      const r = item.body.getBoundingClientRect();
+      item.home = r.width && r.height ? {x: r.left - origin.left + r.width / 2, y: r.top - origin.top + r.height / 2, w: r.width, h: r.height} : null;
+    }
     for (const item of order) {
       const body = item.body;
-      body.style.visibility = '';
-      const w = body.offsetWidth, h = body.offsetHeight;
-      if (!w || !h) { item.rect = null; continue; }  // not shown at this zoom
-      const p = map.latLngToContainerPoint(item.latlng);
-      // The body is centred on its place (minor names: their dot is).
-      // The province's name hangs below and right of its frame's north-west corner.
-      const cx = item.corner ? p.x + w / 2 + 8 : item.major ? p.x : p.x + w / 2 - 4;
-      const cy = item.corner ? p.y + h / 2 + 8 : p.y;
+      if (!item.home) { item.rect = null; continue; }  // not shown at this zoom
+      const w = item.home.w, h = item.home.h, cx = item.home.x, cy = item.home.y;
       let best = null;
-      for (let step = 0; step <= 4 && !(best && best.cost === 0); step++) {
-        for (const [sx, sy] of step === 0 ? [[0, 0]] : SHIFTS.slice(1)) {
-          const dx = sx * step * (w / 2 + 6) / 2, dy = sy * step * (h + 4);
+      // A commune's name tries the nearest spots only (there are dozens of them).
+      const cacheKey = `${Math.round(w)}x${Math.round(h)}`;
+      let all = spotCache.get(cacheKey);
+      if (!all) spotCache.set(cacheKey, all = spots(w, h));
+      const tries = item.major ? all : all.slice(0, 9);
+      for (const [dx, dy] of tries) {
+        {
           const rect = {x0: cx - w / 2 + dx, y0: cy - h / 2 + dy, x1: cx + w / 2 + dx, y1: cy + h / 2 + dy};
           let cost = 0;
           for (const o of blocked) cost += overlap(rect, o);
-          for (const o of placed) cost += overlap(rect, o);
+          for (const o of placed) cost += overlap(rect, {x0: o.x0 - 3, y0: o.y0 - 3, x1: o.x1 + 3, y1: o.y1 + 3});
+          for (const a of anchors) {
+            if (a.item !== item && a.p.x >= rect.x0 - 4 && a.p.x <= rect.x1 + 4 && a.p.y >= rect.y0 - 4 && a.p.y <= rect.y1 + 4) {
+              cost += w * h;
+            }
+          }
           // Cut off by the edge is worse than touching a cluster.
           const outside = w * h - Math.max(0, Math.min(rect.x1, size.x) - Math.max(rect.x0, 0)) *
                                   Math.max(0, Math.min(rect.y1, size.y) - Math.max(rect.y0, 0));
-          cost += outside * 4;
+          cost += outside * 2;
+          // Among spots equally crowded, the nearest (a name far from its place misleads).
+          cost += (Math.abs(dx) + Math.abs(dy)) * 0.5 * (cost > 0 ? 1 : 0);
           if (!best || cost < best.cost) best = {cost: cost, dx: dx, dy: dy, rect: rect};
-          if (cost === 0) break;
         }
+        if (best.cost === 0) break;
       }
-      if (!item.major && best.cost > 0) {
+      // Commune names, and the province's own, give way when crowded; districts' never do.
+      if ((!item.major || item.corner) && best.cost > 0) {
         body.style.visibility = 'hidden';
         item.rect = null;
         continue;
@@ -1105,8 +1167,7 @@
       item.rect = best.rect;
       item.crowded = best.cost > 0;
       placed.push(best.rect);
-      const base = item.corner ? 'translate(8px, 8px)' : item.major ? 'translate(-50%, -50%)' : 'translate(-4px, -50%)';
-      body.style.transform = `${base} translate(${Math.round(best.dx)}px, ${Math.round(best.dy)}px)`;
+      body.style.transform = `${baseTransform(item)} translate(${Math.round(best.dx)}px, ${Math.round(best.dy)}px)`;
     }
   }
   map.on('zoomend moveend resize', () => requestAnimationFrame(placeLabels));
@@ -1440,7 +1501,8 @@
         const shown = !!item.rect && item.body.offsetWidth > 0 && item.body.style.visibility !== 'hidden';
         const r = item.body.getBoundingClientRect(), o = host.getBoundingClientRect();
         const name = item.body.querySelector('.ioc-unit-name, .ioc-region-name');
-        return {name: item.name, major: item.major, shown: shown,
+        const at = map.latLngToContainerPoint(item.latlng);
+        return {name: item.name, major: item.major && !item.corner, shown: shown, px: at.x, py: at.y,
                 x0: r.left - o.left, y0: r.top - o.top, x1: r.right - o.left, y1: r.bottom - o.top,
                 font: name ? parseFloat(getComputedStyle(name).fontSize) : 0,
                 colour: name ? getComputedStyle(name).color : ''};
@@ -1504,6 +1566,12 @@
       return JSON.stringify(out);
     },
     benchRebuild() { const ms = rebuild(); draw(); return ms; },
+    benchLabels() {
+      // Placing the names once, as a frame that moved the view does (ms, the mean of 20).
+      const t = performance.now();
+      for (let i = 0; i < 20; i++) placeLabels(true);
+      return (performance.now() - t) / 20;
+    },
   };
 
   // ---- the handshake -----------------------------------------------------------------------------

@@ -293,11 +293,17 @@ def test_the_province_is_drawn_from_the_pack_without_tiles(qtbot, loaded_map, ju
         run_js(
             qtbot,
             widget,
-            "JSON.stringify(Array.from(document.querySelectorAll('.ioc-unit-name')).map(e => e.textContent))",
+            "JSON.stringify(Array.from(document.querySelectorAll('.ioc-unit-body'))"
+            ".filter(e => e.title).map(e => [e.title, e.querySelector('.ioc-unit-name').textContent]))",
         )
     )
     expected = sorted(u.name for u in jurisdiction.units.values() if u.kind != "province")
-    assert sorted(names) == expected
+    # Every unit is named (its full name on hover), districts written short as maps do.
+    assert sorted(full for full, _ in names) == expected
+    shown = dict(names)
+    assert shown["Huyện Ninh Phước"] == "Ninh Phước"
+    assert shown["Thành phố Phan Rang–Tháp Chàm"] == "TP. Phan Rang–Tháp Chàm"
+    assert shown["Phường Đô Vinh"] == "Phường Đô Vinh"
     assert (
         run_js(qtbot, widget, "document.querySelector('.ioc-region-name').textContent") == jurisdiction.name
     )
@@ -775,11 +781,26 @@ def test_district_names_are_not_covered_by_clusters_or_the_legend(qtbot, loaded_
     controls = json.loads(run_js(qtbot, widget, "iocMap.controls()"))
     legend = [c for c in controls if "ioc-legend" in c["cls"]]
     assert legend  # the legend is there (open on the large map, folded on the small one)
-    names = [label for label in labels_of(qtbot, widget) if label["major"]]
-    assert {n["name"] for n in names} >= {u.name for u in jurisdiction.units.values() if u.kind == "district"}
+    everything = labels_of(qtbot, widget)
+    districts = [label for label in everything if label["major"]]
+    assert {n["name"] for n in districts} == {
+        u.name for u in jurisdiction.units.values() if u.kind in ("city", "district")
+    }
+    assert all(n["shown"] and n["font"] >= 12.5 for n in districts), districts
+    # Each stays by its district's own point (a name moved far would name the wrong place)...
+    for n in districts:
+        cx, cy = (n["x0"] + n["x1"]) / 2, (n["y0"] + n["y1"]) / 2
+        assert abs(cy - n["py"]) <= 60 and abs(cx - n["px"]) <= 60, n
+    # ...and sits on no other district's point.
+    for n in districts:
+        for other in districts:
+            if other is not n:
+                assert not (n["x0"] <= other["px"] <= n["x1"] and n["y0"] <= other["py"] <= n["y1"]), (
+                    n,
+                    other,
+                )
+    names = [label for label in everything if label["shown"]]
     for name in names:
-        assert name["shown"], name
-        assert name["font"] >= 12.5
         for c in clusters:
             assert overlap(name, c) == 0, (name, c)
         for c in controls:

@@ -101,6 +101,24 @@ def application_script(page: MapPage) -> QWebEngineScript:
     return script
 
 
+#: The kind of unit a name begins with, as the map writes it: districts by their name alone (as maps
+#: of Vietnam do), cities and towns abbreviated, so that names fit between the reports.
+_LABEL_PREFIXES = (
+    ("Thành phố ", "TP. "),
+    ("Thị xã ", "TX. "),
+    ("Huyện ", ""),
+    ("Quận ", "Q. "),
+)
+
+
+def map_label(name: str) -> str:
+    """A unit's name as the map writes it (``Huyện Ninh Phước`` → ``Ninh Phước``)."""
+    for prefix, short in _LABEL_PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return short + name[len(prefix) :]
+    return name
+
+
 def _finite(value: object, low: float, high: float) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -323,7 +341,14 @@ class MapWidget(QWidget):
             "outline": [[[list(p) for p in ring] for ring in polygon] for polygon in outline],
             "fit_bbox": list(bounds_of(outline) or jurisdiction.bbox),
             "units": [
-                {"code": u.code, "name": u.name, "kind": u.kind, "lat": u.lat, "lon": u.lon}
+                {
+                    "code": u.code,
+                    "name": u.name,
+                    "label": map_label(u.name),
+                    "kind": u.kind,
+                    "lat": u.lat,
+                    "lon": u.lon,
+                }
                 for u in jurisdiction.units.values()
             ],
             "categories": {code: names.category(code) for code in jurisdiction.categories},
