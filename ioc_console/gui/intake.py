@@ -2,7 +2,12 @@
 
 The form is ``ui/intake.ui`` (compiled to ``gui/forms/ui_intake.py``): caller, phone, category,
 description, the place (a ward or commune typed by name with or without diacritics, and an address;
-or a point clicked on the map through :meth:`IntakeDialog.set_point`) and the priority. Tab moves
+or a point clicked on the form's own small map, or on the main map, through
+:meth:`IntakeDialog.set_point`) and the priority. A point in another ward than the one typed is
+never taken silently: the form asks which is right. The call's start and how long it has lasted
+show as it goes; the start is the report's time of receipt and the call is logged with its length
+when saved. "Gọi lại lúc…" sets a time to call the citizen back (the workspace reminds the operator
+when it comes: :class:`~ioc_console.gui.callbacks.CallbackReminders`). Tab moves
 through the fields in order, Alt with the underlined letter jumps to one, Ctrl+Enter saves, Esc
 cancels (after asking, when something was typed). A field that is wrong says so in words under it
 and keeps what was typed.
@@ -20,24 +25,28 @@ time with similar words are listed beside the form (:class:`~ioc_console.gui.dup
 
 Signals of :class:`IntakeDialog`:
     report_saved(str): the provisional number of the report just written (pending).
+    callback_wanted(str, object): the operator set a time to call back about this report (its
+        provisional number, an aware datetime).
     open_report_requested(str): the operator wants to see a suggested duplicate.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QWidget
 
 from ioc_console.domain.calendar import WorkingCalendar
-from ioc_console.domain.deadlines import compute_deadlines
+from ioc_console.domain.deadlines import apply_action, compute_deadlines
 from ioc_console.domain.duplicates import Candidate
 from ioc_console.domain.jurisdiction import DeadlinePolicy, Jurisdiction
 from ioc_console.domain.lifecycle import Action, Actor, Channel, Priority, Status
@@ -48,6 +57,7 @@ from ioc_console.store import PROVISIONAL_PREFIX, LocalStore, OutboxEntry, is_pr
 from ioc_console.gui.duplicates import DuplicateFinder, DuplicatePanel, WrappedHeights, fit_wrapped
 from ioc_console.gui.forms.ui_intake import Ui_IntakeDialog
 from ioc_console.gui.operations import DatabaseExecutor, Op
+from ioc_console.gui.point_map import PointMap
 from ioc_console.gui.present import DeadlineClock, Names
 from ioc_console.gui.triage import ERROR_STYLE, UnitPicker, compact, looks_like_markup
 
@@ -58,6 +68,8 @@ MAX_NAME = 100
 MAX_DESCRIPTION = 4000
 MAX_ADDRESS = 300
 MIN_DESCRIPTION = 10
+#: "Gọi lại lúc…" starts this long after the form opens.
+CALLBACK_DEFAULT = timedelta(hours=1)
 
 #: Vietnamese numbers in national form: mobiles (03, 05, 07, 08, 09 + 8 digits) and landlines
 #: (02 + area code + subscriber: 11 digits in all).
@@ -201,9 +213,11 @@ def build_hotline_report(
 
 
 def submit_payload(report: Report) -> dict[str, Any]:
-    """The outbox payload of a new report: the fields of the hub's intake (``POST /reports``)."""
+    """The outbox payload of a new report: the fields of the hub's intake (``POST /reports``), the
+    time the call began included (the report's receipt)."""
     loc = report.location
     return {
+        "received_at": report.received_at.astimezone(UTC).isoformat(),
         "channel": report.channel.value,
         "category": report.category,
         "description": report.description,
@@ -218,9 +232,30 @@ def submit_payload(report: Report) -> dict[str, Any]:
     }
 
 
-def save_hotline_report(store: LocalStore, report: Report) -> OutboxEntry:
-    """On the worker: write the new report and its ``submit`` entry in one transaction (pending)."""
-    return store.enqueue_action(report.number, Action.SUBMIT, submit_payload(report), None, report=report)
+def save_hotline_report(
+    store: LocalStore,
+    report: Report,
+    call_log: tuple[str, Actor, datetime, WorkingCalendar, DeadlinePolicy] | None = None,
+) -> OutboxEntry:
+    """On the worker: write the new report and its ``submit`` entry in one transaction (pending);
+    with ``call_log`` (outcome, actor, time, calendar, policy), then the call itself, logged with
+    its length (a ``log_call`` entry, sent after the report)."""
+    entry = store.enqueue_action(report.number, Action.SUBMIT, submit_payload(report), None, report=report)
+    if call_log is not None:
+        outcome, actor, at, calendar, policy = call_log
+        payload = {"outcome": outcome}
+        logged = copy.deepcopy(report)
+        apply_action(logged, Action.LOG_CALL, actor, payload, at, calendar, policy)
+        store.enqueue_action(report.number, Action.LOG_CALL, payload, report.version, report=logged)
+    return entry
+
+
+def call_log_text(started: datetime, ended: datetime, tz: Any) -> str:
+    """The stored outcome of a hotline call (Vietnamese: the report's record): when it began and
+    how long it lasted, ``Cuộc gọi đến đường dây nóng lúc 09:41:05, dài 2 phút 13 giây``."""
+    seconds = max(0, round((ended - started).total_seconds()))
+    length = f"{seconds // 60} phút {seconds % 60} giây" if seconds >= 60 else f"{seconds} giây"
+    return f"Cuộc gọi đến đường dây nóng lúc {started.astimezone(tz):%H:%M:%S}, dài {length}"
 
 
 class IntakeDialog(QDialog):
@@ -228,6 +263,7 @@ class IntakeDialog(QDialog):
 
     report_saved = Signal(str)
     open_report_requested = Signal(str)
+    callback_wanted = Signal(str, object)
 
     FIELDS = ("caller", "phone", "category", "description", "unit", "address", "location")
 
@@ -251,6 +287,10 @@ class IntakeDialog(QDialog):
         self._store = store
         self._executor = executor
         self._point: tuple[float, float] | None = None
+        #: When the call began (the form opens as the phone is picked up): the report's receipt.
+        self.call_started = clock.now()
+        #: The question "the point or the ward typed?" while it is open.
+        self.point_question: QMessageBox | None = None
         self._saving = False
         self._tried = False
         self.saved_number: str | None = None
@@ -326,9 +366,49 @@ class IntakeDialog(QDialog):
         else:
             ui.duplicates_box.setVisible(False)
 
+        # The form's own small map (the main one may lie under the form on a small screen).
+        self.map = PointMap(j, ui.map_box)
+        self.map.setObjectName("intake_map")
+        ui.map_layout.setContentsMargins(4, 4, 4, 4)
+        ui.map_layout.addWidget(self.map)
+        self.map.point_clicked.connect(self.set_point)
+
+        # The call: its start and length as it goes, and a time to call back.
+        self._call_timer = QTimer(self)
+        self._call_timer.setInterval(1000)
+        self._call_timer.timeout.connect(self._show_call)
+        self._call_timer.start()
+        ui.callback_edit.setDateTime(clock.now().astimezone(self._tz) + CALLBACK_DEFAULT)
+        ui.callback_check.toggled.connect(ui.callback_edit.setEnabled)
+        ui.callback_check.setToolTip(self.tr("Nhắc gọi lại cho người phản ánh vào lúc này"))
+
         self._show_point()
+        self._show_call()
         self._on_description_edit_text_changed()
         ui.caller_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def _tz(self) -> ZoneInfo:
+        return ZoneInfo(self._names.jurisdiction.timezone)
+
+    def call_seconds(self) -> int:
+        return max(0, int((self._clock.now() - self.call_started).total_seconds()))
+
+    def _show_call(self) -> None:
+        seconds = self.call_seconds()
+        length = f"{seconds // 60:02d}:{seconds % 60:02d}"
+        self.ui.call_value.setText(
+            self.tr("bắt đầu %1 · đã %2")
+            .replace("%1", self.call_started.astimezone(self._tz).strftime("%H:%M:%S"))
+            .replace("%2", length)
+        )
+
+    def callback_at(self) -> datetime | None:
+        """The time to call back (aware), or None when none is set."""
+        if not self.ui.callback_check.isChecked():
+            return None
+        chosen = self.ui.callback_edit.dateTime().toPython()
+        return chosen.replace(tzinfo=self._tz) if chosen.tzinfo is None else chosen
 
     # -- the call as typed ---------------------------------------------------------------------------
 
@@ -437,11 +517,55 @@ class IntakeDialog(QDialog):
 
     @Slot(float, float)
     def set_point(self, lat: float, lon: float) -> None:
-        """A point picked on the map (connect the map's ``map_clicked``): it also sets the ward."""
+        """A point picked on a map (the form's own, or the main map's ``map_clicked``): it also sets
+        the ward. When the ward typed is another one, the operator is asked which is right
+        (:attr:`point_question`): the typed ward is never replaced silently."""
         j = self._names.jurisdiction
         if not j.contains(lat, lon):
             self._show_problem("location", "outside")
             return
+        typed = self.unit_picker.unit_code()
+        clicked = j.nearest_unit(lat, lon).code
+        if typed and typed != clicked:
+            self._ask_point_or_ward(lat, lon, typed, clicked)
+            return
+        self._take_point(lat, lon)
+
+    def _ask_point_or_ward(self, lat: float, lon: float, typed: str, clicked: str) -> None:
+        if self.point_question is not None:
+            self.point_question.close()
+        names = self._names
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Điểm và xã, phường không khớp"),
+            self.tr("Điểm vừa chọn trên bản đồ thuộc «%1», khác với «%2» đã nhập. Bên nào đúng?")
+            .replace("%1", names.unit(clicked))
+            .replace("%2", names.unit(typed)),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("point_question")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        use_point = box.addButton(
+            self.tr("Theo &bản đồ: %s") % names.unit(clicked), QMessageBox.ButtonRole.AcceptRole
+        )
+        keep_ward = box.addButton(self.tr("&Giữ %s") % names.unit(typed), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep_ward)
+        box.setEscapeButton(keep_ward)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.point_question = box
+        self.point_choices = (use_point, keep_ward)
+
+        def chosen(button: Any) -> None:
+            self.point_question = None
+            if button is use_point:
+                self._take_point(lat, lon)
+
+        box.buttonClicked.connect(chosen)
+        box.open()
+
+    def _take_point(self, lat: float, lon: float) -> None:
+        j = self._names.jurisdiction
         self._point = (lat, lon)
         self._show_problem("location", None)
         self.unit_picker.set_unit_code(j.nearest_unit(lat, lon).code)
@@ -460,6 +584,8 @@ class IntakeDialog(QDialog):
 
     def _show_point(self) -> None:
         ui = self.ui
+        if hasattr(self, "map"):
+            self.map.set_point(self._point)
         if self._point is None:
             ui.point_value.setText(self.tr("Chưa chọn — nhấp vào bản đồ để đánh dấu vị trí"))
         else:
@@ -564,13 +690,23 @@ class IntakeDialog(QDialog):
             return
         call = self.call()
         j = self._names.jurisdiction
+        clock = self._clock
+        now = clock.now()
         report = build_hotline_report(
-            call, j, self._actor, self._clock.now(), self._clock.calendar, self._clock.policy
+            call, j, self._actor, min(self.call_started, now), clock.calendar, clock.policy
         )
+        call_log = (
+            call_log_text(self.call_started, now, self._tz),
+            self._actor,
+            now,
+            clock.calendar,
+            clock.policy,
+        )
+        callback = self.callback_at()
         self._set_saving(True)
         store = self._store
-        Op(lambda: save_hotline_report(store, report), self).on_success(
-            lambda _entry: self._on_saved(report.number)
+        Op(lambda: save_hotline_report(store, report, call_log), self).on_success(
+            lambda _entry: self._on_saved(report.number, callback)
         ).on_failure(self._on_save_failed).run(self._executor)
 
     def _set_saving(self, saving: bool) -> None:
@@ -578,10 +714,13 @@ class IntakeDialog(QDialog):
         self.save_button.setEnabled(not saving)
         self.setCursor(Qt.CursorShape.BusyCursor if saving else Qt.CursorShape.ArrowCursor)
 
-    def _on_saved(self, number: str) -> None:
+    def _on_saved(self, number: str, callback: datetime | None = None) -> None:
         self._set_saving(False)
+        self._call_timer.stop()
         self.saved_number = number
         self.report_saved.emit(number)
+        if callback is not None:
+            self.callback_wanted.emit(number, callback)
         self.done(QDialog.DialogCode.Accepted)
 
     def _on_save_failed(self, error: BaseException) -> None:

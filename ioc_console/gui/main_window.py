@@ -622,6 +622,11 @@ class MainWindow(QMainWindow):
         self._default_state = self.saveState(STATE_VERSION) if not self._layout_restored else None
 
     @property
+    def settings(self) -> QSettings:
+        """The window's settings file (what the user set up on this machine)."""
+        return self._settings
+
+    @property
     def layout_restored(self) -> bool:
         """Whether :meth:`restore_layout` found a kept layout and applied it."""
         return self._layout_restored

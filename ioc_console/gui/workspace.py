@@ -36,17 +36,18 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from ioc_console.domain.deadlines import deadline_state
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import Actor
 from ioc_console.domain.report import Report
-from ioc_console.store import LocalStore, ReportRow
+from ioc_console.store import LocalStore, ReportRow, is_provisional
 
 from ioc_console.gui.actions import UNDO_SECONDS, ActionService
 from ioc_console.gui.agency_panel import AgencyPanel, enable_report_drag, selected_report_numbers
 from ioc_console.gui.assign_dialog import AssignController
+from ioc_console.gui.callbacks import CallbackReminders
 from ioc_console.gui.duplicates import DuplicateFinder
 from ioc_console.gui.intake import IntakeDialog
 from ioc_console.gui.notifier import (
@@ -339,6 +340,11 @@ class Workspace(QObject):
         self.watcher.snapshot_taken.connect(self._on_watcher_snapshot_taken)
         self.watcher.flags_raised.connect(self._on_watcher_flags_raised)
 
+        # 9. Times to call citizens back, set in the hotline intake.
+        self.callbacks = CallbackReminders(window.settings, clock.now, parent=self)
+        self.callbacks.due.connect(self._on_callback_due)
+        self.callback_box: QMessageBox | None = None
+
         self._recount = QTimer(self)
         self._recount.setSingleShot(True)
         self._recount.setInterval(RECOUNT_MS)
@@ -616,6 +622,7 @@ class Workspace(QObject):
         dialog.setObjectName("intake_dialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.report_saved.connect(self._on_intake_report_saved)
+        dialog.callback_wanted.connect(self.callbacks.add)
         dialog.open_report_requested.connect(self.window.show_number)
         dialog.finished.connect(lambda _result, d=dialog: self._on_intake_finished(d))
         self.intake = dialog
@@ -655,12 +662,52 @@ class Workspace(QObject):
     def report_numbered(self, provisional: str, number: str) -> None:
         """The hub took in a report typed in here and gave it ``number``: tell the operator, who may
         still have the caller on the line or call them back with it."""
+        self.callbacks.rename(provisional, number)
         if provisional not in self._awaiting_numbers:
             return
         self._awaiting_numbers.discard(provisional)
         self.window.statusBar().showMessage(
             self.tr("Cuộc gọi đã có số phản ánh: %1 (đọc số này cho người gọi).").replace("%1", number)
         )
+
+    @Slot(str, object)
+    def _on_callback_due(self, number: str, at: object) -> None:
+        """Time to call a citizen back: say who, at which number, about which report."""
+        self._load_report(number, lambda report: self._show_callback(number, at, report))
+
+    def _show_callback(self, number: str, at: object, report: Report | None) -> None:
+        if self._closed:
+            return
+        who = ""
+        if report is not None:
+            who = " — ".join(p for p in (report.contact.name, report.contact.phone) if p)
+        shown = self.tr("(chờ máy chủ IOC cấp số)") if is_provisional(number) else number
+        when = self.names.when(at) if isinstance(at, datetime) else ""
+        text = (
+            self.tr("Đến giờ gọi lại cho người phản ánh %1 về phản ánh %2 (hẹn lúc %3).")
+            .replace("%1", who or self.tr("(không để lại liên hệ)"))
+            .replace("%2", shown)
+            .replace("%3", when)
+        )
+        if self.callback_box is not None:
+            self.callback_box.close()
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Đến giờ gọi lại"), text, parent=self.window)
+        box.setObjectName("callback_box")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the citizen's name is theirs: plain text
+        open_button = box.addButton(self.tr("&Mở phản ánh"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Đó&ng"), QMessageBox.ButtonRole.RejectRole)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen(button: object) -> None:
+            self.callback_box = None
+            if button is open_button:
+                self.window.show_number(number)
+
+        box.buttonClicked.connect(chosen)
+        self.callback_box = box
+        box.show()
+        self.window.statusBar().showMessage(text, 60_000)
 
     def _on_intake_finished(self, dialog: IntakeDialog) -> None:
         if self.intake is dialog:
@@ -703,6 +750,7 @@ class Workspace(QObject):
             return
         self._closed = True
         self.watcher.stop()
+        self.callbacks.stop()
         self.service.release_all()
         self.photos.shutdown()
         if self.intake is not None:

@@ -921,7 +921,7 @@
     <name>IntakeDialog</name>
     <message>
         <source>&amp;Ghi nhận phản ánh</source>
-        <extracomment>Limits of the hub&apos;s intake (``hub/validate.py``), checked here first so nothing is refused later. Vietnamese numbers in national form: mobiles (03, 05, 07, 08, 09 + 8 digits) and landlines (02 + area code + subscriber: 11 digits in all). What a typed phone number may hold besides digits. The text typed in the unit field when it names no unit (for the message). The &quot;discard the call?&quot; question while it is open.</extracomment>
+        <extracomment>Limits of the hub&apos;s intake (``hub/validate.py``), checked here first so nothing is refused later. &quot;Gọi lại lúc…&quot; starts this long after the form opens. Vietnamese numbers in national form: mobiles (03, 05, 07, 08, 09 + 8 digits) and landlines (02 + area code + subscriber: 11 digits in all). What a typed phone number may hold besides digits. The text typed in the unit field when it names no unit (for the message). When the call began (the form opens as the phone is picked up): the report&apos;s receipt. The question &quot;the point or the ward typed?&quot; while it is open. The &quot;discard the call?&quot; question while it is open.</extracomment>
         <translation>&amp;Record the report</translation>
     </message>
     <message>
@@ -939,6 +939,30 @@
     <message>
         <source>Chọn lĩnh vực và địa bàn (hoặc một điểm trên bản đồ) để xem phản ánh trùng.</source>
         <translation>Choose a category and an area (or a point on the map) to see possible duplicates.</translation>
+    </message>
+    <message>
+        <source>Nhắc gọi lại cho người phản ánh vào lúc này</source>
+        <translation>Remind me to call the citizen back at this time</translation>
+    </message>
+    <message>
+        <source>bắt đầu %1 · đã %2</source>
+        <translation>began %1 · %2 so far</translation>
+    </message>
+    <message>
+        <source>Điểm và xã, phường không khớp</source>
+        <translation>The point and the ward disagree</translation>
+    </message>
+    <message>
+        <source>Điểm vừa chọn trên bản đồ thuộc «%1», khác với «%2» đã nhập. Bên nào đúng?</source>
+        <translation>The point just picked on the map lies in “%1”, not in “%2” as typed. Which is right?</translation>
+    </message>
+    <message>
+        <source>Theo &amp;bản đồ: %s</source>
+        <translation>As on the &amp;map: %s</translation>
+    </message>
+    <message>
+        <source>&amp;Giữ %s</source>
+        <translation>&amp;Keep %s</translation>
     </message>
     <message>
         <source>Chưa chọn — nhấp vào bản đồ để đánh dấu vị trí</source>
@@ -1033,8 +1057,20 @@
         <translation>P&amp;riority:</translation>
     </message>
     <message>
+        <source>Cuộc gọi:</source>
+        <translation>Call:</translation>
+    </message>
+    <message>
+        <source>&amp;Gọi lại lúc:</source>
+        <translation>&amp;Call back at:</translation>
+    </message>
+    <message>
         <source>Ctrl+Enter: ghi nhận · Esc: hủy · Alt + chữ gạch chân: chuyển đến ô nhập</source>
         <translation>Ctrl+Enter: record · Esc: cancel · Alt + underlined letter: go to a field</translation>
+    </message>
+    <message>
+        <source>Vị trí trên bản đồ (nhấp để đánh dấu)</source>
+        <translation>Place on the map (click to mark it)</translation>
     </message>
     <message>
         <source>Phản ánh có thể trùng</source>
@@ -1387,7 +1423,7 @@
     <name>MapWidget</name>
     <message>
         <source>Bản đồ nền ngoại tuyến</source>
-        <extracomment>Reports per message when a full set is sent. The page&apos;s own timing of the last full load, in ms: index build, total (first chunk to drawn), putting rows into columns, parsing, first chunk to last.</extracomment>
+        <extracomment>Reports per message when a full set is sent. The kind of unit a name begins with, as the map writes it: districts by their name alone (as maps of Vietnam do), cities and towns abbreviated, so that names fit between the reports. The page&apos;s own timing of the last full load, in ms: index build, total (first chunk to drawn), putting rows into columns, parsing, first chunk to last.</extracomment>
         <translation>Offline base map</translation>
     </message>
     <message>
@@ -1589,6 +1625,18 @@
     <message>
         <source>Không xem được ảnh này: tệp ảnh bị hỏng hoặc chưa tải được. Hãy thử lại sau.</source>
         <translation>This photo cannot be shown: the file is damaged or not downloaded yet. Try again later.</translation>
+    </message>
+</context>
+<context>
+    <name>PointMap</name>
+    <message>
+        <source>Bản đồ chọn vị trí</source>
+        <extracomment>Space around the province, in pixels.</extracomment>
+        <translation>Field reports — IOC Console</translation>
+    </message>
+    <message>
+        <source>Nhấp vào bản đồ để đánh dấu vị trí phản ánh</source>
+        <translation>Click the map to mark where the report is</translation>
     </message>
 </context>
 <context>
@@ -2907,6 +2955,30 @@
     <message>
         <source>Cuộc gọi đã có số phản ánh: %1 (đọc số này cho người gọi).</source>
         <translation>The call now has its report number: %1 (read this number to the caller).</translation>
+    </message>
+    <message>
+        <source>(chờ máy chủ IOC cấp số)</source>
+        <translation>(number to come from the IOC hub)</translation>
+    </message>
+    <message>
+        <source>Đến giờ gọi lại cho người phản ánh %1 về phản ánh %2 (hẹn lúc %3).</source>
+        <translation>Time to call back %1 about report %2 (set for %3).</translation>
+    </message>
+    <message>
+        <source>(không để lại liên hệ)</source>
+        <translation>(no contact left)</translation>
+    </message>
+    <message>
+        <source>Đến giờ gọi lại</source>
+        <translation>Time to call back</translation>
+    </message>
+    <message>
+        <source>&amp;Mở phản ánh</source>
+        <translation>&amp;Open the report</translation>
+    </message>
+    <message>
+        <source>Đó&amp;ng</source>
+        <translation>&amp;Close</translation>
     </message>
 </context>
 </TS>

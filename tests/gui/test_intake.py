@@ -4,7 +4,7 @@ pending report with its submit entry, nothing typed lost, and suggested duplicat
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -167,6 +167,7 @@ def test_a_call_becomes_a_new_hotline_report_with_a_provisional_number(jurisdict
     assert report.due_at is not None and report.due_at > NOW
     # The outbox carries what the hub's intake takes.
     assert submit_payload(report) == {
+        "received_at": NOW.astimezone(UTC).isoformat(),  # the call's start: the hub's receipt, even if sent later
         "channel": "hotline",
         "category": "urban-infrastructure",
         "description": call.description,
@@ -275,9 +276,12 @@ def test_a_call_typed_from_the_keyboard_alone_is_saved_as_a_pending_report(
     assert report.contact.phone == "0905123456" and report.contact.name == "Trần Văn Hùng"
     assert report.location.unit_code == MY_DONG and report.location.address == "Ngã tư Ngô Gia Tự – Yên Ninh"
     assert report.description.startswith("Đèn tín hiệu giao thông ở ngã tư chợ Mỹ Đông")
-    assert [e.action for e in report.history] == [Action.SUBMIT]
-    [entry] = [e for e in writable_store.pending_actions() if e.report_number == number]
+    # Received when the call began, and the call itself logged with its length after it.
+    assert [e.action for e in report.history] == [Action.SUBMIT, Action.LOG_CALL]
+    assert report.history[1].data["outcome"].startswith("Cuộc gọi đến đường dây nóng lúc 10:30:00, dài ")
+    entry, logged = [e for e in writable_store.pending_actions() if e.report_number == number]
     assert (entry.action, entry.state, entry.base_version) == (Action.SUBMIT, OutboxState.PENDING, None)
+    assert logged.action is Action.LOG_CALL
     assert entry.payload == submit_payload(report)
     rows = writable_store.query(ReportQuery(text=number))
     assert [(r.number, r.pending) for r in rows] == [(number, True)]  # in the queue, shown as pending

@@ -358,7 +358,11 @@ def test_hotline_intake_from_the_menu_becomes_a_pending_report(qtbot, integrated
         form.save()
     number = shown.args[0]
     assert number.startswith("TAM-") and w.enqueued
-    assert [e.report_number for e in w.store.pending_actions()] == [number]
+    # The report, then the call logged on it with its length.
+    assert [(e.report_number, e.action) for e in w.store.pending_actions()] == [
+        (number, Action.SUBMIT),
+        (number, Action.LOG_CALL),
+    ]
     w.show_queue(qtbot, text=number)
     assert w.cell(number, STATUS) == "Mới tiếp nhận · chờ gửi"
     assert w.ws.intake is None

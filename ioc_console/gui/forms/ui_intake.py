@@ -3,7 +3,7 @@
 ################################################################################
 ## Form generated from reading UI file 'intake.ui'
 ##
-## Created by: Qt User Interface Compiler version 6.12.0
+## Created by: Qt User Interface Compiler version 6.11.3
 ##
 ## WARNING! All changes made in this file will be lost when recompiling UI file!
 ################################################################################
@@ -15,10 +15,11 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDialog,
-    QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-    QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QComboBox,
+    QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout,
+    QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QPlainTextEdit, QPushButton, QSizePolicy, QVBoxLayout,
+    QWidget)
 
 class Ui_IntakeDialog(object):
     def setupUi(self, IntakeDialog):
@@ -213,6 +214,31 @@ class Ui_IntakeDialog(object):
 
         self.form_layout.setWidget(14, QFormLayout.ItemRole.FieldRole, self.priority_combo)
 
+        self.call_label = QLabel(IntakeDialog)
+        self.call_label.setObjectName(u"call_label")
+
+        self.form_layout.setWidget(15, QFormLayout.ItemRole.LabelRole, self.call_label)
+
+        self.call_value = QLabel(IntakeDialog)
+        self.call_value.setObjectName(u"call_value")
+        self.call_value.setText(u"")
+        self.call_value.setTextFormat(Qt.PlainText)
+
+        self.form_layout.setWidget(15, QFormLayout.ItemRole.FieldRole, self.call_value)
+
+        self.callback_check = QCheckBox(IntakeDialog)
+        self.callback_check.setObjectName(u"callback_check")
+
+        self.form_layout.setWidget(16, QFormLayout.ItemRole.LabelRole, self.callback_check)
+
+        self.callback_edit = QDateTimeEdit(IntakeDialog)
+        self.callback_edit.setObjectName(u"callback_edit")
+        self.callback_edit.setEnabled(False)
+        self.callback_edit.setCalendarPopup(True)
+        self.callback_edit.setDisplayFormat(u"dd/MM/yyyy HH:mm")
+
+        self.form_layout.setWidget(16, QFormLayout.ItemRole.FieldRole, self.callback_edit)
+
 
         self.form_column.addLayout(self.form_layout)
 
@@ -240,6 +266,15 @@ class Ui_IntakeDialog(object):
 
         self.main_layout.addLayout(self.form_column)
 
+        self.side_column = QVBoxLayout()
+        self.side_column.setObjectName(u"side_column")
+        self.map_box = QGroupBox(IntakeDialog)
+        self.map_box.setObjectName(u"map_box")
+        self.map_layout = QVBoxLayout(self.map_box)
+        self.map_layout.setObjectName(u"map_layout")
+
+        self.side_column.addWidget(self.map_box)
+
         self.duplicates_box = QGroupBox(IntakeDialog)
         self.duplicates_box.setObjectName(u"duplicates_box")
         sizePolicy1 = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
@@ -251,7 +286,12 @@ class Ui_IntakeDialog(object):
         self.duplicates_layout = QVBoxLayout(self.duplicates_box)
         self.duplicates_layout.setObjectName(u"duplicates_layout")
 
-        self.main_layout.addWidget(self.duplicates_box)
+        self.side_column.addWidget(self.duplicates_box)
+
+        self.side_column.setStretch(0, 3)
+        self.side_column.setStretch(1, 2)
+
+        self.main_layout.addLayout(self.side_column)
 
         self.main_layout.setStretch(0, 3)
         self.main_layout.setStretch(1, 2)
@@ -271,6 +311,8 @@ class Ui_IntakeDialog(object):
         QWidget.setTabOrder(self.unit_combo, self.address_edit)
         QWidget.setTabOrder(self.address_edit, self.clear_point_button)
         QWidget.setTabOrder(self.clear_point_button, self.priority_combo)
+        QWidget.setTabOrder(self.priority_combo, self.callback_check)
+        QWidget.setTabOrder(self.callback_check, self.callback_edit)
 
         self.retranslateUi(IntakeDialog)
 
@@ -295,7 +337,10 @@ class Ui_IntakeDialog(object):
         self.point_value.setText(QCoreApplication.translate("IntakeDialog", u"Ch\u01b0a ch\u1ecdn \u2014 nh\u1ea5p v\u00e0o b\u1ea3n \u0111\u1ed3 \u0111\u1ec3 \u0111\u00e1nh d\u1ea5u v\u1ecb tr\u00ed", None))
         self.clear_point_button.setText(QCoreApplication.translate("IntakeDialog", u"&X\u00f3a \u0111i\u1ec3m", None))
         self.priority_label.setText(QCoreApplication.translate("IntakeDialog", u"M\u1ee9c \u01b0u &ti\u00ean:", None))
+        self.call_label.setText(QCoreApplication.translate("IntakeDialog", u"Cu\u1ed9c g\u1ecdi:", None))
+        self.callback_check.setText(QCoreApplication.translate("IntakeDialog", u"&G\u1ecdi l\u1ea1i l\u00fac:", None))
         self.keys_hint.setText(QCoreApplication.translate("IntakeDialog", u"Ctrl+Enter: ghi nh\u1eadn \u00b7 Esc: h\u1ee7y \u00b7 Alt + ch\u1eef g\u1ea1ch ch\u00e2n: chuy\u1ec3n \u0111\u1ebfn \u00f4 nh\u1eadp", None))
+        self.map_box.setTitle(QCoreApplication.translate("IntakeDialog", u"V\u1ecb tr\u00ed tr\u00ean b\u1ea3n \u0111\u1ed3 (nh\u1ea5p \u0111\u1ec3 \u0111\u00e1nh d\u1ea5u)", None))
         self.duplicates_box.setTitle(QCoreApplication.translate("IntakeDialog", u"Ph\u1ea3n \u00e1nh c\u00f3 th\u1ec3 tr\u00f9ng", None))
     # retranslateUi
 
