@@ -112,6 +112,30 @@ def test_signing_in_through_the_dialog(qtbot, loop: QEventLoop, hub: ThreadHub) 
     loop.run_until_complete(scenario())
 
 
+def test_repeated_wrong_passwords_are_answered_with_the_wait_in_words(  # type: ignore[no-untyped-def]
+    qtbot, loop: QEventLoop, hub: ThreadHub
+) -> None:
+    dialog = SignInDialog(MemoryCredentials(), hub_url=hub.url, user="sup")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ok = dialog.ui.button_box.button(QDialogButtonBox.StandardButton.Ok)
+    shown: list[str] = []
+
+    async def scenario() -> None:
+        for _ in range(6):
+            dialog.ui.password_edit.setText("đoán bừa")
+            ok.click()
+            while dialog.busy:
+                await asyncio.sleep(0.02)
+            shown.append(dialog.ui.error_label.text())
+
+    loop.run_until_complete(scenario())
+    assert shown[:5] == ["Tên đăng nhập hoặc mật khẩu không đúng."] * 5
+    assert shown[5].startswith("Đăng nhập sai quá nhiều lần. Hãy đợi ") and shown[5].endswith(" rồi thử lại.")
+    assert dialog.isVisible()
+    _shoot(dialog, "signin-throttled")
+
+
 def test_without_a_keyring_the_user_signs_in_for_the_session_and_is_told_so(
     qtbot, loop: QEventLoop, hub: ThreadHub
 ) -> None:  # type: ignore[no-untyped-def]
