@@ -590,10 +590,18 @@ class Console(QObject):
 
         session = self.session
         reader = session.signed_in.client.contact if session is not None else None
+        photos: dict[str, object] = {"photo_cache": self.data_dir / "cache" / "photos"}
+        if session is not None and self.options.source == HUB:
+            from ioc_console.gui.connection import hub_photo_source
+
+            session.ca_bundle = self.options.ca_bundle
+            photos["photo_source"] = hub_photo_source(session)  # the demo draws its own photos
         liaison = LiaisonWorkspace(
-            data.store, data.jurisdiction, names, clock, self.executor, actor, contact_reader=reader
+            data.store, data.jurisdiction, names, clock, self.executor, actor, contact_reader=reader, **photos
         )
         self.liaison = liaison
+        if session is not None:
+            session.status_changed.connect(liaison.show_sync_status)
         self.hub_changes.connect(liaison.refresh)
         liaison.actions.actions_performed.connect(lambda _n: self._request_push())
         liaison.actions.actions_released.connect(self._release)
@@ -703,6 +711,8 @@ class Console(QObject):
 
     def shutdown(self) -> None:
         log.info("closing")
+        if self.liaison is not None:
+            self.liaison.shutdown()
         opened = self._opened
         timer = getattr(self, "_refresh_timer", None)
         if timer is not None:

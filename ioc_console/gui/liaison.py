@@ -7,6 +7,12 @@ The hub sends a liaison only their agency's reports; the inbox filters by agency
 Deadlines stay in view: the agency's stage deadline and the citizen's reply deadline are columns,
 with the deadline state as a word and an icon. :attr:`LiaisonWorkspace.report_forwarded` tells
 when something new has been forwarded to the agency since the last read.
+
+The liaison sees the scene: the selected report's photos (from the hub, as the operator does), can
+search their reports (number, words, place) and switch to the list of what the agency has already
+handled ("Đã xử lý"). Every action taken is confirmed in words: written on this machine, being sent,
+received by the hub, or waiting in the outbox while the console is offline (it goes by itself once
+the hub answers again).
 """
 
 from __future__ import annotations
@@ -19,16 +25,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -39,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ioc_console.demo.photos import demo_photo_for
 from ioc_console.domain.deadlines import DeadlineState, deadline_state
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import AT_AGENCY, MAX_TEXT, Action, Actor, Priority, Status
@@ -55,11 +64,13 @@ from ioc_console.store.photos import (
     spool_photos,
 )
 from ioc_console.sync.errors import SyncError
+from ioc_console.sync.status import SyncState, SyncStatus
 
 from ioc_console.gui.actions import ActionService, PerformResult
 from ioc_console.gui.files import ask_open_paths, ask_save_path
 from ioc_console.gui.look import DeadlineLook
 from ioc_console.gui.operations import DatabaseExecutor, Op, words_of
+from ioc_console.gui.photos import PhotoCache, PhotoLoader, PhotoSource, PhotoStrip
 from ioc_console.gui.present import DeadlineClock, Names
 
 log = logging.getLogger(__name__)
@@ -79,11 +90,26 @@ class InboxRow:
     reply_state: DeadlineState
 
 
-def read_inbox(store: LocalStore, agency: str, clock: DeadlineClock) -> list[InboxRow]:
-    """On the worker: the agency's reports at the agency, the nearest deadline first."""
+#: What the agency has handled: resolved (awaiting the IOC's reply) or closed with the reply.
+HANDLED_BY_AGENCY = frozenset({Status.RESOLVED, Status.CLOSED})
+
+
+def read_inbox(
+    store: LocalStore, agency: str, clock: DeadlineClock, *, handled: bool = False, text: str = ""
+) -> list[InboxRow]:
+    """On the worker: the agency's reports at the agency, the nearest deadline first; with
+    ``handled``, those it has handled, the latest first; ``text`` searches them (number, words,
+    address, place)."""
     now, boundary = clock.now_and_boundary()
     rows = store.query(
-        ReportQuery(agencies={agency}, statuses=AT_AGENCY, sort="due_at", descending=False, limit=INBOX_LIMIT)
+        ReportQuery(
+            agencies={agency},
+            statuses=HANDLED_BY_AGENCY if handled else AT_AGENCY,
+            sort="due_at",
+            descending=False,
+            limit=INBOX_LIMIT,
+            text=text.strip(),
+        )
     )
     mine = [r for r in rows if r.agency == agency]  # the hub filters too; never show another's
     far = datetime.max.replace(tzinfo=now.tzinfo)
@@ -91,7 +117,10 @@ def read_inbox(store: LocalStore, agency: str, clock: DeadlineClock) -> list[Inb
     def key(r: ReportRow) -> tuple[datetime, datetime, str]:
         return (r.stage_due_at or r.due_at or far, r.due_at or far, r.number)
 
-    mine.sort(key=key)
+    if handled:
+        mine.sort(key=lambda r: (r.updated_at or r.received_at, r.number), reverse=True)
+    else:
+        mine.sort(key=key)
     return [
         InboxRow(
             r,
@@ -381,6 +410,8 @@ class LiaisonWorkspace(QWidget):
         actions: ActionService | None = None,
         look: DeadlineLook | None = None,
         contact_reader: Callable[[str], Awaitable[Contact]] | None = None,
+        photo_source: PhotoSource | None = None,
+        photo_cache: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -401,6 +432,7 @@ class LiaisonWorkspace(QWidget):
         self.actions.action_refused.connect(self._on_actions_action_refused)
         self.actions.failed.connect(self._show_problem)
         self.actions.request_finished.connect(self._on_actions_request_finished)
+        self.actions.request_finished.connect(self._confirm)
         # Photos spooled for an action request not finished yet (removed if it is refused).
         self._spooled: dict[int, list[dict[str, Any]]] = {}
         self._known: set[str] | None = None
@@ -408,6 +440,11 @@ class LiaisonWorkspace(QWidget):
         self._again = False
         self._report: Report | None = None
         self._contact_task: asyncio.Future[None] | None = None
+        #: The last action taken here, until the hub has it: (its words, the report's number).
+        self._sent: tuple[str, str] | None = None
+        self._sent_where = ""
+        #: The sync engine's last word (None: no hub, the action waits in the outbox).
+        self._sync: SyncStatus | None = None
 
         agency_name = names.agency_full(self.agency) if self.agency else ""
         self.title = QLabel(self)
@@ -424,6 +461,35 @@ class LiaisonWorkspace(QWidget):
         )
         self.counts = QLabel(self)
         self.counts.setObjectName("liaison_counts")
+        # The agency's open reports, or those it has handled; a search over either.
+        self.list_box = QComboBox(self)
+        self.list_box.setObjectName("liaison_list")
+        self.list_box.addItem(self.tr("Đang xử lý"), False)
+        self.list_box.addItem(self.tr("Đã xử lý"), True)
+        self.list_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.search = QLineEdit(self)
+        self.search.setObjectName("liaison_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Tìm: số phản ánh, nội dung, địa chỉ, địa bàn…"))
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        # What happened to the last action taken here, in words.
+        self.sent_label = QLabel(self)
+        self.sent_label.setObjectName("liaison_sent")
+        self.sent_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.sent_label.setWordWrap(True)
+        self.sent_label.setStyleSheet("color: #1b5e20; font-weight: bold;")
+        self.sent_label.hide()
+        self.photo_loader = PhotoLoader(
+            photo_source or demo_photo_for,
+            PhotoCache(photo_cache) if photo_cache is not None else None,
+            parent=self,
+        )
+        self.photos = PhotoStrip(self.photo_loader, names, self)
+        self.photos.hide()
         self.model = InboxModel(names, look or DeadlineLook(), self)
         self.view = QTableView(self)
         self.view.setObjectName("liaison_inbox")
@@ -495,6 +561,8 @@ class LiaisonWorkspace(QWidget):
         side.addWidget(self.contact_button)
         side.addWidget(self.contact_label)
         side.addWidget(self.problem)
+        side.addWidget(self.sent_label)
+        side.addWidget(self.photos)
         side.addWidget(self.details, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.view)
@@ -508,6 +576,10 @@ class LiaisonWorkspace(QWidget):
         top.addWidget(self.counts)
         top.addWidget(self.export_button)
         layout.addLayout(top)
+        finder = QHBoxLayout()
+        finder.addWidget(self.list_box)
+        finder.addWidget(self.search, 1)
+        layout.addLayout(finder)
         layout.addWidget(splitter, 1)
         self.dialog: TextActionDialog | None = None
         self._enable_actions()
@@ -524,19 +596,27 @@ class LiaisonWorkspace(QWidget):
             return
         self._busy = True
         store, agency, clock = self.store, self.agency, self.clock
-        Op(lambda: read_inbox(store, agency, clock), self).on_success(self._on_inbox_read).on_failure(
-            self._on_inbox_failed
-        ).run(self.executor)
+        handled, text = self.showing_handled(), self.search.text()
+        Op(lambda: read_inbox(store, agency, clock, handled=handled, text=text), self).on_success(
+            self._on_inbox_read
+        ).on_failure(self._on_inbox_failed).run(self.executor)
+
+    def showing_handled(self) -> bool:
+        """The list shows what the agency has handled ("Đã xử lý"), not its open reports."""
+        return bool(self.list_box.currentData())
 
     def _on_inbox_read(self, rows: list[InboxRow]) -> None:
         self._busy = False
         selected = self.selected_number()
         forwarded = {i.row.number for i in rows if i.row.status is Status.FORWARDED}
-        if self._known is not None:
+        # News of a forward is told from the whole inbox only (not a search, not the handled list).
+        whole = not (self.showing_handled() or self.search.text().strip())
+        if whole and self._known is not None:
             new = sorted(forwarded - self._known)
             if new:
                 self.report_forwarded.emit(new)
-        self._known = (self._known or set()) | forwarded
+        if whole:
+            self._known = (self._known or set()) | forwarded
         self.model.set_rows(rows)
         overdue = sum(1 for i in rows if i.stage_state is DeadlineState.OVERDUE)
         waiting = len(forwarded)
@@ -587,6 +667,8 @@ class LiaisonWorkspace(QWidget):
         number = self.selected_number()
         if number is None:
             self.details.clear()
+            self.photos.set_attachments([])
+            self.photos.hide()
             return
         store = self.store
         Op(lambda: store.get_report(number), self).on_success(self._show_report).run(self.executor)
@@ -595,6 +677,9 @@ class LiaisonWorkspace(QWidget):
         if report is None or report.number != self.selected_number() or report.agency != self.agency:
             return
         self._report = report
+        # The scene: the citizen's photos, and the agency's own of its progress and result.
+        self.photos.set_attachments(report.attachments)
+        self.photos.setVisible(self.photos.has_photos())
         n = self.names
         lines = [
             f"{report.number} — {n.category(report.category)}",
@@ -759,6 +844,54 @@ class LiaisonWorkspace(QWidget):
         photos = self._spooled.pop(result.request, None)
         if photos and not result.numbers and not self.executor.closed:
             Op(lambda: discard(photos), self).run(self.executor)  # refused: nothing waits for them
+
+    def shutdown(self) -> None:
+        """Stop the photos' worker (the console is closing)."""
+        self.photo_loader.shutdown()
+
+    # -- saying what became of an action --------------------------------------------------------------
+
+    def _confirm(self, result: PerformResult) -> None:
+        """An action was taken (written here with its outbox entry): say so, and where it went."""
+        if not result.numbers:
+            return  # refused: the problem line says why
+        words = result.action.label(self.names.lang)
+        words = words[:1].upper() + words[1:]
+        number = ", ".join(result.numbers)
+        self._sent = (words, number)
+        where = ""
+        if result.action is Action.RESOLVE:
+            where = " " + self.tr("Phản ánh chuyển sang danh sách «Đã xử lý».")
+        elif result.action is Action.RETURN:
+            where = " " + self.tr("Phản ánh đã trả về IOC.")
+        self._sent_where = where
+        self._say_sent()
+
+    def show_sync_status(self, status: SyncStatus) -> None:
+        """The sync engine's news: the last action's confirmation follows it (sent, received, waiting)."""
+        self._sync = status
+        if self._sent is not None:
+            self._say_sent()
+
+    def _say_sent(self) -> None:
+        assert self._sent is not None
+        words, number = self._sent
+        done = self.tr("✔ Đã ghi «%1» cho %2.").replace("%1", words).replace("%2", number)
+        status = self._sync
+        if status is None:
+            state = self.tr("Đang chờ gửi lên máy chủ.")
+        elif status.state is SyncState.OFFLINE or status.offline_since is not None:
+            state = self.tr(
+                "Đang mất kết nối: %1 thao tác chờ gửi trên máy này, sẽ tự gửi khi có kết nối lại."
+            ).replace("%1", str(max(1, status.waiting)))
+        elif status.waiting:
+            state = self.tr("Đang gửi lên máy chủ…")
+        else:
+            done = self.tr("✔ Máy chủ đã nhận «%1» cho %2.").replace("%1", words).replace("%2", number)
+            state = ""
+        text = " ".join(part for part in (done, state) if part) + self._sent_where
+        self.sent_label.setText(text)
+        self.sent_label.show()
 
     # -- export ----------------------------------------------------------------------------------------
 

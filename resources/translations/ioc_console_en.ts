@@ -881,7 +881,7 @@
     <name>InboxModel</name>
     <message>
         <source>Hạn xử lý của đơn vị</source>
-        <extracomment>The most reports the inbox holds (an agency&apos;s open reports are far fewer).</extracomment>
+        <extracomment>The most reports the inbox holds (an agency&apos;s open reports are far fewer). What the agency has handled: resolved (awaiting the IOC&apos;s reply) or closed with the reply.</extracomment>
         <translation>Agency&apos;s deadline</translation>
     </message>
     <message>
@@ -1081,11 +1081,24 @@
     <name>LiaisonWorkspace</name>
     <message>
         <source>Phản ánh chuyển đến %1</source>
+        <extracomment>The last action taken here, until the hub has it: (its words, the report&apos;s number). The sync engine&apos;s last word (None: no hub, the action waits in the outbox).</extracomment>
         <translation>Reports forwarded to %1</translation>
     </message>
     <message>
         <source>Tài khoản chưa gắn với đơn vị xử lý nào.</source>
         <translation>This account is not linked to any agency.</translation>
+    </message>
+    <message>
+        <source>Đang xử lý</source>
+        <translation>In hand</translation>
+    </message>
+    <message>
+        <source>Đã xử lý</source>
+        <translation>Handled</translation>
+    </message>
+    <message>
+        <source>Tìm: số phản ánh, nội dung, địa chỉ, địa bàn…</source>
+        <translation>Search: report number, words, address, place…</translation>
     </message>
     <message>
         <source>&amp;Tiếp nhận xử lý</source>
@@ -1222,6 +1235,34 @@
     <message>
         <source>Không lưu được ảnh đính kèm trên máy này, chưa gửi gì: %1</source>
         <translation>The attached photos could not be saved on this computer; nothing was sent: %1</translation>
+    </message>
+    <message>
+        <source>Phản ánh chuyển sang danh sách «Đã xử lý».</source>
+        <translation>The report moves to the “Handled” list.</translation>
+    </message>
+    <message>
+        <source>Phản ánh đã trả về IOC.</source>
+        <translation>The report went back to the IOC.</translation>
+    </message>
+    <message>
+        <source>✔ Đã ghi «%1» cho %2.</source>
+        <translation>✔ “%1” recorded for %2.</translation>
+    </message>
+    <message>
+        <source>Đang chờ gửi lên máy chủ.</source>
+        <translation>Waiting to be sent to the hub.</translation>
+    </message>
+    <message>
+        <source>Đang mất kết nối: %1 thao tác chờ gửi trên máy này, sẽ tự gửi khi có kết nối lại.</source>
+        <translation>Offline: %1 actions waiting on this computer; they are sent by themselves once the connection is back.</translation>
+    </message>
+    <message>
+        <source>Đang gửi lên máy chủ…</source>
+        <translation>Sending to the hub…</translation>
+    </message>
+    <message>
+        <source>✔ Máy chủ đã nhận «%1» cho %2.</source>
+        <translation>✔ The hub has received “%1” for %2.</translation>
     </message>
     <message>
         <source>Xuất danh sách phản ánh</source>

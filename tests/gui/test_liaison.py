@@ -162,9 +162,11 @@ def test_another_agencys_report_never_shows(qtbot, liaison, own_store):
     assert other.number not in liaison.details.toPlainText()
 
 
-def test_screenshot(qtbot, liaison, tmp_path):
-    liaison.select(first_with(liaison, Status.FORWARDED))
+def test_screenshot(qtbot, liaison, own_store, tmp_path):
+    with_photos = [i.row.number for i in liaison.model.rows if own_store.get_report(i.row.number).attachments]
+    liaison.select(with_photos[0] if with_photos else first_with(liaison, Status.FORWARDED))
     qtbot.waitUntil(lambda: bool(liaison.details.toPlainText()), timeout=TIMEOUT)
+    qtbot.wait(300)  # the thumbnails arrive from the photos' worker
     path = tmp_path / "liaison.png"
     assert liaison.grab().save(str(path))
     extra = os.environ.get("IOC_CONSOLE_SHOTS")
@@ -290,3 +292,69 @@ def test_an_escalation_reads_as_urgent_with_its_note(qtbot, liaison, own_store, 
     liaison.select(number)
     qtbot.waitUntil(lambda: "Cần xử lý trong ngày" in liaison.details.toPlainText(), timeout=TIMEOUT)
     assert "Mức ưu tiên: Khẩn" in liaison.details.toPlainText()
+
+
+def test_the_liaison_sees_the_photos_of_the_scene(qtbot, liaison, own_store):
+    with_photos = [i.row.number for i in liaison.model.rows if own_store.get_report(i.row.number).attachments]
+    assert with_photos, "the demo has photos on the agency's reports"
+    number = with_photos[0]
+    report = own_store.get_report(number)
+    with qtbot.waitSignal(liaison.photo_loader.photo_loaded, timeout=TIMEOUT) as loaded:
+        liaison.select(number)
+        qtbot.waitUntil(lambda: liaison.photos.isVisible(), timeout=TIMEOUT)
+    assert liaison.photos.photo_model.rowCount() == len([a for a in report.attachments if a.kind == "photo"])
+    photo = loaded.args[0]
+    assert photo.attachment_id in {a.id for a in report.attachments} and not photo.error
+    without = [i.row.number for i in liaison.model.rows if not own_store.get_report(i.row.number).attachments]
+    if without:
+        liaison.select(without[0])
+        qtbot.waitUntil(lambda: not liaison.photos.isVisible(), timeout=TIMEOUT)
+
+
+def test_search_and_the_handled_list(qtbot, liaison, own_store):
+    agency = liaison.agency
+    number = first_with(liaison, Status.IN_PROGRESS)
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        liaison.search.setText(number)
+    assert liaison.numbers() == [number]
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        liaison.search.clear()
+    assert len(liaison.numbers()) > 1
+    # What the agency has handled: resolved or replied, its own only, the latest first.
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        liaison.list_box.setCurrentIndex(liaison.list_box.findData(True))
+    handled = own_store.query(ReportQuery(statuses=frozenset({Status.RESOLVED, Status.CLOSED})))
+    assert set(liaison.numbers()) == {r.number for r in handled if r.agency == agency}
+    assert liaison.numbers()
+    # A result reported moves the report there, and the liaison is told so.
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        liaison.list_box.setCurrentIndex(liaison.list_box.findData(False))
+    liaison.select(number)
+    dialog = liaison.ask(Action.RESOLVE)
+    dialog.editor.setPlainText("Đã nạo vét cống, thông dòng chảy")
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert number not in liaison.numbers()
+    assert "«Đã xử lý»" in liaison.sent_label.text() and number in liaison.sent_label.text()
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        liaison.list_box.setCurrentIndex(liaison.list_box.findData(True))
+    assert liaison.numbers()[0] == number  # the latest first
+
+
+def test_every_action_sent_is_confirmed_and_the_outbox_while_offline(qtbot, liaison):
+    from ioc_console.sync.status import SyncState, SyncStatus
+
+    assert not liaison.sent_label.isVisible()
+    number = first_with(liaison, Status.FORWARDED)
+    liaison.select(number)
+    liaison.show_sync_status(SyncStatus(SyncState.OFFLINE, offline_since=NOW, waiting=0))
+    with qtbot.waitSignal(liaison.inbox_loaded, timeout=TIMEOUT):
+        liaison.accept_button.click()
+    words = liaison.sent_label.text()
+    assert liaison.sent_label.isVisible()
+    assert words.startswith(f"✔ Đã ghi «Tiếp nhận xử lý» cho {number}.")
+    assert "mất kết nối" in words and "sẽ tự gửi khi có kết nối lại" in words
+    liaison.show_sync_status(SyncStatus(SyncState.SYNCING, waiting=1))
+    assert liaison.sent_label.text().endswith("Đang gửi lên máy chủ…")
+    liaison.show_sync_status(SyncStatus(SyncState.ONLINE, waiting=0))
+    assert liaison.sent_label.text() == f"✔ Máy chủ đã nhận «Tiếp nhận xử lý» cho {number}."
