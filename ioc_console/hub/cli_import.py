@@ -31,6 +31,10 @@ from ioc_console.hub.jurisdiction_store import PackHolder
 from ioc_console.hub.service import HubService
 from ioc_console.hub.settings import HubSettings, default_data_dir, load_settings
 
+#: The exit status of a run that read records it could not store (unreadable, or refused by the hub):
+#: they are listed, and read again on the next run.
+LEFT_OUT_EXIT = 3
+
 
 def _fail(message: str) -> int:
     print(f"ioc-hub import: {message}", file=sys.stderr)
@@ -136,6 +140,9 @@ def cmd_import_open311(args: argparse.Namespace) -> int:
                 _print_report(failed)
                 return 1
             _print_report(report)
+            if report.record_errors or report.refused:
+                # A scheduler must notice: these are read again on the next run.
+                return LEFT_OUT_EXIT
             return 0
         asyncio.run(_forever(poller, args.interval, since))
         return 0

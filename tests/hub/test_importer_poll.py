@@ -722,3 +722,61 @@ def test_on_postgresql_no_duplicates_and_links_found_again(
         for state in hub.states:
             state.close()
         db.dispose()
+
+
+# -- the cursor never moves past a request not stored ---------------------------------------------------------
+
+
+def test_a_first_run_without_a_map_only_lists_codes_and_the_next_run_takes_the_history(
+    serve: Callable[..., SampleServer], hub_db: HubDb
+) -> None:
+    server = serve(sf=Feed("sf_2012_get_requests.xml", zone=LA))
+    source = source_from_url(server.url("sf"), name="sf311", zone=LA, page_size=20)
+    state = hub_db.state()
+    listing = run(poller(hub_db, source, state=state, service_map=ServiceMap()))
+    assert (listing.received, listing.created) == (56, 0)
+    assert sum(n for _, n in listing.unmapped.values()) == 56
+    assert listing.cursor_after is None and state.cursor("sf311") is None
+    assert hub_db.reports() == 0
+
+    taken = run(poller(hub_db, source, state=state))  # the documented next run, with the map
+    assert (taken.received, taken.created) == (56, 56)
+    assert hub_db.reports() == 56
+    assert state.cursor("sf311") == JUNE_2012
+
+
+def test_an_unreadable_record_is_listed_kept_for_the_next_run_and_the_run_exits_3(
+    serve: Callable[..., SampleServer], hub_db: HubDb, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = Feed("sf_2012_get_requests.xml", zone=LA)
+    broken_at = next(i for i, r in enumerate(feed.records) if "<service_request_id>1129792<" in r)
+    intact = feed.records[broken_at]
+    feed.records[broken_at] = intact.replace("service_request_id>", "service_request_idx>")
+    server = serve(sf=feed)
+    service_map = hub_db.path / "sf-map.json"
+    service_map.write_text(json.dumps({"unmapped": "daily-life"}))
+    argv = (
+        "import", "open311", server.url("sf"), "--db", hub_db.service.db.url, "--service-map", str(service_map),
+        "--timezone", "America/Los_Angeles", "--since", "2012-05-01", "--source", "sf311", "--once",
+    )  # fmt: skip
+    assert cli(*argv) == 3
+    out = capsys.readouterr().out
+    assert "nhận / received 55, thêm mới / created 55" in out
+    assert "Bản ghi không đọc được / records that could not be read:" in out
+    assert hub_db.reports() == 55
+
+    feed.records[broken_at] = intact  # the source mends it: the next run takes it, once
+    assert cli(*argv) == 0
+    out = capsys.readouterr().out
+    assert "thêm mới / created 1, cập nhật / updated 0, không đổi / unchanged 55" in out
+    assert hub_db.reports() == 56 and "1129792" in hub_db.marked("sf311")
+
+
+def test_a_body_with_a_utf8_byte_order_mark_is_read(serve: Callable[..., SampleServer], hub_db: HubDb) -> None:
+    feed = Feed("sf_2012_get_requests.xml", zone=LA)
+    feed.head = "\ufeff" + feed.head
+    server = serve(sf=feed)
+    source = source_from_url(server.url("sf"), name="sf311", zone=LA, page_size=20)
+    report = run(poller(hub_db, source), datetime(2012, 5, 1, tzinfo=UTC))
+    assert (report.received, report.created, report.record_errors) == (56, 56, [])
+    assert report.tolerated.counts["utf8_bom"] == 3  # one mark a page

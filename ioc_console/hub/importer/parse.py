@@ -644,6 +644,7 @@ def _parse(kind: _Kind, body: bytes | str, fmt: Format, source: str, zone: tzinf
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: use json or xml")
     tolerated = Tolerated()
+    body = tolerated.apply("utf8_bom", "start of the body", body)
     items: list[Any] = []
     errors: list[RecordError] = []
     for index, record in enumerate(_records(kind, body, fmt, source, tolerated), start=1):
@@ -692,6 +693,7 @@ def parse_error_body(
 ) -> RemoteError:
     """What an error answer says; a body that is not an error document is quoted briefly."""
     tolerated = Tolerated()
+    body = tolerated.apply("utf8_bom", "start of the body", body)
     try:
         start, line_status = _prefix(body, tolerated)
         status = status if status is not None else line_status

@@ -16,6 +16,11 @@ repeats the previous one (a server that ignores ``page``). Failed requests (netw
 cannot be read, or an error answer, stops the poll with :class:`ImportFailed` naming the source, the
 address and the position; what was stored before stays, and the cursor stays at the last complete
 window, so the next poll resumes there.
+
+The cursor never moves past a request that was read but not stored (a code the service map does not
+know, a record that cannot be read, a request the hub refused): the next poll reads it again, and
+what was stored meanwhile is recognised and left alone. A first run without a service map, which
+only lists the codes a source uses, therefore leaves the cursor where it was.
 """
 
 from __future__ import annotations
@@ -143,6 +148,11 @@ class ImportReport:
     stops: list[str] = field(default_factory=list)
     tolerated: Tolerated = field(default_factory=Tolerated)
 
+    @property
+    def left_out(self) -> int:
+        """Requests read but not stored: of unmapped codes, unreadable, or refused by the hub."""
+        return sum(n for _, n in self.unmapped.values()) + len(self.record_errors) + len(self.refused)
+
     @staticmethod
     def _count(table: dict[str, tuple[str, int]], code: str, name: str) -> None:
         _, n = table.get(code, (name, 0))
@@ -154,7 +164,7 @@ class ImportReport:
             f"Nguồn / source {self.source}: "
             f"nhận / received {self.received}, thêm mới / created {self.created}, "
             f"cập nhật / updated {self.updated}, không đổi / unchanged {self.unchanged}, "
-            f"bỏ qua / left out {sum(n for _, n in self.unmapped.values()) + len(self.record_errors) + len(self.refused)}",
+            f"bỏ qua / left out {self.left_out}",
             f"  {self.windows} khoảng thời gian / windows, {self.pages} trang / pages, "
             f"{self.retries} lần thử lại / retries; con trỏ / cursor "
             f"{self.cursor_before.isoformat() if self.cursor_before else '-'} → "
@@ -285,13 +295,16 @@ class Poller:
                     await self._pages(
                         client, {"start_date": w3c(window_start), "end_date": w3c(window_end)}, report
                     )
-                    self.state.set_cursor(src.name, window_end)
+                    if not report.left_out:
+                        self.state.set_cursor(src.name, window_end)
                     report.windows += 1
                     window_start = window_end
             else:
                 newest = await self._pages(client, {"updated_after": w3c(start)}, report)
                 report.windows += 1
-                if newest is not None:
+                if report.left_out:
+                    pass  # read again next time, from where the cursor stands
+                elif newest is not None:
                     self.state.set_cursor(src.name, max(newest, cursor) if cursor else newest)
                 elif cursor is None:
                     self.state.set_cursor(src.name, start)

@@ -100,6 +100,16 @@ class Tolerated:
 _STATUS_LINE = re.compile(r"\s*HTTP/\d(?:\.\d)?\s+(\d{3})[^\n]*\n")
 
 
+@rule("utf8_bom")
+def utf8_bom(body: bytes | str) -> tuple[bytes | str, bool]:
+    """A body that begins with a UTF-8 byte order mark (as files saved on Windows do): the mark is
+    skipped."""
+    mark: bytes | str = b"\xef\xbb\xbf" if isinstance(body, bytes) else "\ufeff"
+    if body[: len(mark)] == mark:
+        return body[len(mark) :], True
+    return body, False
+
+
 @rule("http_status_line")
 def http_status_line(text: str) -> tuple[tuple[int, int | None], bool]:
     """A body that begins with an HTTP status line (and headers): skipped up to the first blank line.
