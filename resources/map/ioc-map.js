@@ -25,6 +25,8 @@
   const RESOLVED_RING = '#2e7d32';
   const CLUSTER_FILL = 'rgba(21, 101, 192, 0.88)';
   const CLUSTER_FILL_LARGE = 'rgba(13, 71, 161, 0.9)';
+  // A cluster of overdue reports only (the overdue filter, say) is red, not the colour of on time.
+  const CLUSTER_FILL_OVERDUE = 'rgba(198, 40, 40, 0.92)';
   const OVERDUE_BADGE = '#c62828';
   const PAD = 0.25;              // the canvas reaches this far beyond the view on each side
   const POINT_HIT = 9;           // px
@@ -513,9 +515,10 @@
 
   function drawCluster(ctx, x, y, count, overdue) {
     const r = clusterRadius(count);
+    const allLate = overdue > 0 && overdue >= count;
     ctx.beginPath();
     ctx.arc(x, y, r + 1, 0, Math.PI * 2);
-    ctx.fillStyle = 'rgba(13, 71, 161, 0.55)';
+    ctx.fillStyle = allLate ? 'rgba(183, 28, 28, 0.55)' : 'rgba(13, 71, 161, 0.55)';
     ctx.fill();
     ctx.beginPath();
     ctx.arc(x, y, r, 0, Math.PI * 2);
@@ -523,7 +526,7 @@
     ctx.fill();
     ctx.beginPath();
     ctx.arc(x, y, r - 3, 0, Math.PI * 2);
-    ctx.fillStyle = count >= 1000 ? CLUSTER_FILL_LARGE : CLUSTER_FILL;
+    ctx.fillStyle = allLate ? CLUSTER_FILL_OVERDUE : count >= 1000 ? CLUSTER_FILL_LARGE : CLUSTER_FILL;
     ctx.fill();
     ctx.fillStyle = '#ffffff';
     ctx.font = '600 12px "Segoe UI", "Noto Sans", "DejaVu Sans", sans-serif';
@@ -1528,7 +1531,14 @@
       return JSON.stringify(drawnPoints.map((p) => ({n: store.n[p.slot], x: p.x, y: p.y, s: store.s[p.slot]})));
     },
     clusters() {
-      return JSON.stringify(drawnClusters.map((c) => ({x: c.x, y: c.y, r: c.r, count: c.count, overdue: c.overdue, badge: c.badge})));
+      // With the colour at its centre, as drawn on the canvas.
+      const ctx = canvas.getContext('2d');
+      const ratio = window.devicePixelRatio || 1;
+      const origin = L.DomUtil.getPosition(canvas), shift = map.containerPointToLayerPoint([0, 0]);
+      return JSON.stringify(drawnClusters.map((c) => {
+        const px = ctx.getImageData(Math.round((c.x + shift.x - origin.x) * ratio), Math.round((c.y + shift.y - origin.y - c.r / 2) * ratio), 1, 1).data;
+        return {x: c.x, y: c.y, r: c.r, count: c.count, overdue: c.overdue, badge: c.badge, rgb: [px[0], px[1], px[2]]};
+      }));
     },
     checkClusterCounts() {
       // Every cluster of every zoom level, its counts against its leaves counted one by one.

@@ -1484,8 +1484,8 @@
         <translation>Finished</translation>
     </message>
     <message>
-        <source>Nhóm phản ánh (đỏ: số quá hạn)</source>
-        <translation>Group of reports (red: how many are overdue)</translation>
+        <source>Nhóm phản ánh (số đỏ: quá hạn; cả nhóm đỏ: đều quá hạn)</source>
+        <translation>Group of reports (red number: overdue; all red: every one overdue)</translation>
     </message>
     <message>
         <source>Chú giải</source>

@@ -929,3 +929,22 @@ def test_the_console_map_shows_the_basemap_its_hub_serves(qtbot, qapp, run_conso
         await until(lambda: _has_colour(widget, QColor(200, 40, 160)), 20)
 
     run_console(console, steps)
+
+
+@engine_noise
+def test_clusters_of_overdue_reports_only_are_red(qtbot, loaded_map, jurisdiction):
+    rows = at_district_names(jurisdiction, per_district=12, overdue_every=3)
+    widget = loaded_map(rows)
+    qtbot.wait(300)
+
+    def colours() -> list[tuple[int, int, int, bool]]:
+        found = json.loads(run_js(qtbot, widget, "iocMap.clusters()"))
+        assert found
+        return [(*c["rgb"], c["overdue"] == c["count"]) for c in found]
+
+    # Mixed clusters are blue (with their red overdue badge).
+    assert all(b > r and not late for r, _g, b, late in colours())
+    late = [row.number for row in rows if row.deadline_state is DeadlineState.OVERDUE]
+    with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
+        widget.set_visible(late)  # the queue's overdue filter
+    assert all(r > 150 and b < 100 and every for r, _g, b, every in colours())

@@ -532,7 +532,7 @@ class MapWidget(QWidget):
                 "label": self.tr("Đã xử lý, chờ trả lời (viền xanh lá)"),
             },
             {"code": code(Status.CLOSED, DeadlineState.NONE), "label": self.tr("Đã kết thúc")},
-            {"cluster": True, "code": 0, "label": self.tr("Nhóm phản ánh (đỏ: số quá hạn)")},
+            {"cluster": True, "code": 0, "label": self.tr("Nhóm phản ánh (số đỏ: quá hạn; cả nhóm đỏ: đều quá hạn)")},
         ]
         return {
             "t": "labels",
