@@ -596,8 +596,19 @@ class Console(QObject):
 
             session.ca_bundle = self.options.ca_bundle
             photos["photo_source"] = hub_photo_source(session)  # the demo draws its own photos
+        from ioc_console.gui.map import MapConfig
+
         liaison = LiaisonWorkspace(
-            data.store, data.jurisdiction, names, clock, self.executor, actor, contact_reader=reader, **photos
+            data.store,
+            data.jurisdiction,
+            names,
+            clock,
+            self.executor,
+            actor,
+            contact_reader=reader,
+            map_config=MapConfig(cache_dir=self.data_dir / "cache" / "map"),
+            with_map=self.window.with_map,  # tests without QtWebEngine turn the map off
+            **photos,
         )
         self.liaison = liaison
         if session is not None:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -412,6 +413,8 @@ class LiaisonWorkspace(QWidget):
         contact_reader: Callable[[str], Awaitable[Contact]] | None = None,
         photo_source: PhotoSource | None = None,
         photo_cache: Path | None = None,
+        map_config: Any = None,
+        with_map: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -420,6 +423,7 @@ class LiaisonWorkspace(QWidget):
         # audits the read); the local copy holds no contact. None: not connected to a hub.
         self.contact_reader = contact_reader
         self.store = store
+        self.jurisdiction = jurisdiction
         self.names = names
         self.clock = clock
         self.executor = executor
@@ -490,6 +494,14 @@ class LiaisonWorkspace(QWidget):
         )
         self.photos = PhotoStrip(self.photo_loader, names, self)
         self.photos.hide()
+        # The list, or a map of the same reports (made the first time it is shown).
+        self.map: Any = None
+        self.map_config = map_config
+        self._map_rows: list[InboxRow] = []
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("liaison_tabs")
+        self._map_holder = QWidget(self)
+        QVBoxLayout(self._map_holder).setContentsMargins(0, 0, 0, 0)
         self.model = InboxModel(names, look or DeadlineLook(), self)
         self.view = QTableView(self)
         self.view.setObjectName("liaison_inbox")
@@ -564,8 +576,12 @@ class LiaisonWorkspace(QWidget):
         side.addWidget(self.sent_label)
         side.addWidget(self.photos)
         side.addWidget(self.details, 1)
+        self.tabs.addTab(self.view, self.tr("Danh sách"))
+        if with_map:
+            self.tabs.addTab(self._map_holder, self.tr("Bản đồ"))
+            self.tabs.currentChanged.connect(self._on_tab_changed)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.view)
+        splitter.addWidget(self.tabs)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
@@ -618,6 +634,8 @@ class LiaisonWorkspace(QWidget):
         if whole:
             self._known = (self._known or set()) | forwarded
         self.model.set_rows(rows)
+        self._map_rows = rows
+        self._show_on_map()
         overdue = sum(1 for i in rows if i.stage_state is DeadlineState.OVERDUE)
         waiting = len(forwarded)
         self.counts.setText(
@@ -665,6 +683,8 @@ class LiaisonWorkspace(QWidget):
         self.contact_label.hide()
         self._enable_actions()
         number = self.selected_number()
+        if self.map is not None and self.map.is_ready():
+            self.map.select(number)
         if number is None:
             self.details.clear()
             self.photos.set_attachments([])
@@ -846,8 +866,40 @@ class LiaisonWorkspace(QWidget):
             Op(lambda: discard(photos), self).run(self.executor)  # refused: nothing waits for them
 
     def shutdown(self) -> None:
-        """Stop the photos' worker (the console is closing)."""
+        """Stop the photos' worker and the map (the console is closing)."""
         self.photo_loader.shutdown()
+        if self.map is not None:
+            self.map.dispose()
+
+    # -- the map of the agency's reports --------------------------------------------------------------
+
+    def show_map(self) -> Any:
+        """The map tab, its map made on first use (QtWebEngine starts only when it is wanted)."""
+        self.tabs.setCurrentWidget(self._map_holder)
+        return self.map
+
+    def _on_tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is not self._map_holder or self.map is not None:
+            return
+        from ioc_console.gui.map import MapWidget
+
+        self.map = MapWidget(self.map_config, lang=self.names.lang, when=self.names.when, parent=self)
+        self.map.setObjectName("liaison_map")
+        self._map_holder.layout().addWidget(self.map)
+        self.map.set_units(self.jurisdiction)
+        self.map.ready.connect(self._show_on_map)
+        self.map.report_clicked.connect(self.select)
+
+    def _show_on_map(self) -> None:
+        if self.map is None or not self.map.is_ready():
+            return
+        from ioc_console.gui.map.data import map_reports
+
+        now, boundary = self.clock.now_and_boundary()
+        self.map.set_reports(map_reports([i.row for i in self._map_rows], now, boundary))
+        number = self.selected_number()
+        if number is not None:
+            self.map.select(number)
 
     # -- saying what became of an action --------------------------------------------------------------
 

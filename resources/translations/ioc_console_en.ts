@@ -1133,6 +1133,14 @@
         <translation>Export the reports in the list to an Excel or CSV file</translation>
     </message>
     <message>
+        <source>Danh sách</source>
+        <translation>List</translation>
+    </message>
+    <message>
+        <source>Bản đồ</source>
+        <translation>Map</translation>
+    </message>
+    <message>
         <source>%1 phản ánh · %2 chờ tiếp nhận · %3 quá hạn</source>
         <translation>%1 reports · %2 to accept · %3 overdue</translation>
     </message>

@@ -358,3 +358,50 @@ def test_every_action_sent_is_confirmed_and_the_outbox_while_offline(qtbot, liai
     assert liaison.sent_label.text().endswith("Đang gửi lên máy chủ…")
     liaison.show_sync_status(SyncStatus(SyncState.ONLINE, waiting=0))
     assert liaison.sent_label.text() == f"✔ Máy chủ đã nhận «Tiếp nhận xử lý» cho {number}."
+
+
+@pytest.mark.webengine
+@pytest.mark.qt_log_ignore(
+    r"QRhiGles2: Failed to create (temporary )?context",
+    r"Failed to create RHI for backend",
+    r"This plugin does not support createPlatformVulkanInstance",
+    r"QVulkanInstance: Failed to initialize Vulkan",
+    r"GBM is not supported",
+    r"GPUInfo not initialized",
+    r"This plugin does not support propagateSizeHints\(\)",
+)
+def test_a_map_of_the_agencys_reports(qtbot, own_store, jurisdiction, executor, tmp_path):
+    from ioc_console.gui.map import MapConfig
+
+    agency = busiest_agency(own_store)
+    ws = LiaisonWorkspace(
+        own_store,
+        jurisdiction,
+        Names(jurisdiction, "vi"),
+        DeadlineClock(jurisdiction, lambda: NOW),
+        executor,
+        Actor("lien.lac", Role.LIAISON, agency),
+        map_config=MapConfig(tiles=(), cache_dir=tmp_path / "map"),
+    )
+    qtbot.addWidget(ws)
+    ws.resize(1366, 768)
+    ws.show()
+    qtbot.waitUntil(lambda: ws.model.rowCount() > 0, timeout=TIMEOUT)
+    assert ws.map is None  # no QtWebEngine until the map is wanted
+    ws.show_map()
+    with qtbot.waitSignal(ws.map.reports_loaded, timeout=60_000) as loaded:
+        pass
+    placed = [i.row for i in ws.model.rows if i.row.lat is not None and i.row.lon is not None]
+    assert loaded.args[0] == ws.map.report_count() == len(placed) > 0
+    assert all(own_store.get_report(n).agency == agency for n in ws.numbers())
+    # A report clicked on the map is the one shown beside it.
+    number = placed[-1].number
+    ws.map.report_clicked.emit(number)
+    assert ws.selected_number() == number
+    qtbot.waitUntil(lambda: ws.details.toPlainText().startswith(number), timeout=TIMEOUT)
+    shots = os.environ.get("IOC_CONSOLE_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        qtbot.wait(1500)
+        ws.grab().save(str(Path(shots) / "liaison-map-vi-1366x768.png"))
+    ws.shutdown()
