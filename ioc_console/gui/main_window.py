@@ -282,7 +282,8 @@ class MainWindow(QMainWindow):
         self.previous_action.setShortcut(QKeySequence(PREVIOUS_REPORT_SHORTCUT))
         self.previous_action.triggered.connect(lambda: self.select_adjacent(-1))
         for action in (self.next_action, self.previous_action):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # In the queue and the details only: elsewhere Alt+Down opens a combo box's list.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.setEnabled(False)
             self.view_menu.addAction(action)
         self.view_menu.addSeparator()
@@ -490,8 +491,10 @@ class MainWindow(QMainWindow):
         self._pages.setCurrentWidget(workspace)
         self.refresh_action.setEnabled(True)
         self.find_action.setEnabled(True)
-        self.next_action.setEnabled(True)
-        self.previous_action.setEnabled(True)
+        for action in (self.next_action, self.previous_action):
+            action.setEnabled(True)
+            view.addAction(action)
+            side.addAction(action)
         self.filter_bar.set_saved_views(self._saved_views())
         self.filter_bar.current_filter = lambda: (
             self.queue_model.filter if self.queue_model else NEEDS_ACTION_VIEW

@@ -12,7 +12,7 @@ from test_workspace import NOW, TIMEOUT, integrated, new_report, shot  # noqa: F
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.lifecycle import Action, Actor, Role, Status
@@ -144,6 +144,17 @@ def test_the_keyboard_moves_to_the_next_and_previous_report_each_read_from_its_t
         QTest.keyClick(detail, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     assert shown.args[0] == "PA-T-2"
     assert w.window.queue_view.selectionModel().selectedRows()[0].row() == w.row_of("PA-T-2")
+    # In the queue too; but in a filter's list Alt+Down still opens the list, not another report.
+    w.window.queue_view.setFocus()
+    with qtbot.waitSignal(w.window.report_shown, timeout=TIMEOUT) as shown:
+        QTest.keyClick(w.window.queue_view, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert shown.args[0] == "PA-T-1"
+    combo = w.window.filter_bar.findChild(QComboBox)
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    QApplication.processEvents()
+    assert detail.report.number == "PA-T-1"
+    combo.hidePopup()
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
