@@ -32,8 +32,8 @@ And on the queue under a live feed (the real window, no map, in a process of its
 
 * **a live arrival reaching the queue**: a new report written to the store as the sync writes it,
   then handed to the console as the sync's applied changes are, until the queue says so ("1 phản
-  ánh mới — hiện" above it) — with the console's batching of changes (150 ms) and without it (from
-  the queue asked to read again). The row at the top of the view and the selected row are checked
+  ánh mới — hiện" above it) — through the console's batching of changes (the first after a quiet
+  spell at once, those close behind it within 150 ms) and from the queue asked to read again. The row at the top of the view and the selected row are checked
   after every arrival: "moved" counts the arrivals after which either changed. Target p95 ≤ 100 ms.
 """
 
@@ -228,8 +228,8 @@ def child_arrivals(data_dir: Path, repeat: int) -> None:
     """The real console (no map) on ``data_dir``: reports arrive one by one while a row is selected;
     how long each takes to reach the queue, and whether the view moved. One JSON line."""
     from datetime import UTC, datetime
-    from types import SimpleNamespace
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from ioc_console.domain.calendar import WorkingCalendar
@@ -237,7 +237,7 @@ def child_arrivals(data_dir: Path, repeat: int) -> None:
     from ioc_console.domain.lifecycle import Channel
     from ioc_console.domain.report import Contact, Location, Report
 
-    from ioc_console.gui.app import Console, Options
+    from ioc_console.gui.app import Console, Options, changes_delay_ms
     from ioc_console.gui.operations import Op
     from ioc_console.gui.qt_compat import protect_bool_singletons
     from ioc_console.gui.queue_model import NumberRole
@@ -279,6 +279,7 @@ def child_arrivals(data_dir: Path, repeat: int) -> None:
         report.due_at, report.stage_due_at = compute_deadlines(report, calendar, j.policy)
         return report
 
+    shown_at: list[float] = []
     fresh: list[int] = []
     model.arrivals_changed.connect(lambda n: fresh.append(n))
     batched: list[float] = []
@@ -297,19 +298,31 @@ def child_arrivals(data_dir: Path, repeat: int) -> None:
         written.append(report.number)
         before = len(fresh)
         started = time.perf_counter()
-        if i % 2 == 0:  # as the sync hands over what it applied (batched by the console)
-            console._on_changes_applied(SimpleNamespace(upserted=(report.number,), removed=(), renamed=()))
+
+        # What the console does with the changes a sync applied (Console._on_hub_changes): the
+        # window reads its queue again, the workspace follows the changed reports.
+        def hub_changes(number: str = report.number) -> None:
+            shown_at.append(time.monotonic())
+            window.refresh()
+            ws.follow([number])
+
+        if i % 2 == 0:  # through the console's batching of the sync's changes
+            QTimer.singleShot(
+                changes_delay_ms(shown_at[-1] if shown_at else None, time.monotonic()), hub_changes
+            )
             _wait(app, lambda b=before: len(fresh) > b, 30)  # type: ignore[misc]
             batched.append((time.perf_counter() - started) * 1000)
-        else:  # the queue asked to read again directly
-            window.refresh()
+        else:  # handed over at once
+            hub_changes()
             _wait(app, lambda b=before: len(fresh) > b, 30)  # type: ignore[misc]
             direct.append((time.perf_counter() - started) * 1000)
         view.viewport().repaint()
         after_top = view.indexAt(view.rect().topLeft()).siblingAtColumn(0).data(NumberRole)
         if after_top != top or window.wanted_report != chosen:
             moved += 1
-        pause = time.perf_counter() + 0.2
+        # Reports arrive some seconds apart (every 20-40 s in the demo's feed): the worker has
+        # finished what the last one asked of it (the counts, at 200,000 a second) meanwhile.
+        pause = time.perf_counter() + 2.5
         _wait(app, lambda p=pause: time.perf_counter() > p, 5)  # type: ignore[misc]
     figures = {
         "batched_ms": batched,
@@ -318,6 +331,7 @@ def child_arrivals(data_dir: Path, repeat: int) -> None:
         "arrivals": len(written),
         "bar": window.arrivals_bar.text(),
         "rss_console_mb": _rss_mb(os.getpid()),
+        "rss_split_mb": _rss_split_mb(os.getpid()),
     }
     # The bench's store stays as it was built.
     gone: list[int] = []
@@ -359,8 +373,8 @@ def print_arrivals(a: dict[str, object], count: int) -> None:
     print(f"Queue under a live feed with {count:,} reports (real window, no map, offscreen, 1920×1080)")
     print(f"{'measure':<58} {'median ms':>10} {'p95 ms':>9} {'max ms':>9} {'target':>8}")
     for name, key, target in (
-        ("arrival → queue says so (with the 150 ms batching)", "batched_ms", ""),
-        ("arrival → queue says so (queue read again at once)", "direct_ms", "p95≤100"),
+        ("arrival → queue says so (through the console's batching)", "batched_ms", "p95≤100"),
+        ("arrival → queue says so (queue read again at once)", "direct_ms", ""),
     ):
         values = [float(v) for v in a[key]]  # type: ignore[attr-defined]
         print(
@@ -369,6 +383,22 @@ def print_arrivals(a: dict[str, object], count: int) -> None:
     print(f"arrivals after which the top row or the selection moved: {a['moved']} of {a['arrivals']}")
     print(f"the bar above the queue read: {a['bar']!r}")
     print(f"{'memory: console process without the map (RSS)':<58} {a['rss_console_mb']:>10.0f} MB")
+    split = ", ".join(f"{k} {v:.0f} MB" for k, v in a.get("rss_split_mb", {}).items())  # type: ignore[attr-defined]
+    print(f"  of which: {split}")
+
+
+def _rss_split_mb(pid: int) -> dict[str, float]:
+    """Resident memory by kind: the process's own (anonymous) and pages of files it maps (the
+    store's database file, mapped by SQLite, and the libraries)."""
+    found: dict[str, float] = {}
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(("RssAnon:", "RssFile:", "RssShmem:")):
+                    found[line.split(":")[0]] = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return found
 
 
 def _rss_mb(pid: int) -> float:

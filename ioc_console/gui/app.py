@@ -67,6 +67,16 @@ SETTINGS_FILE = "console.ini"
 CHANGES_BATCH_MS = 150
 
 
+def changes_delay_ms(last_shown: float | None, now: float) -> int:
+    """How long changes the sync just applied wait before they are shown: none after a quiet
+    spell (a citizen's new report reaches the queue at once), else until the batch interval since
+    the last showing has passed (``last_shown`` and ``now`` in seconds, monotonic)."""
+    if last_shown is None:
+        return 0
+    waited = (now - last_shown) * 1000
+    return 0 if waited >= CHANGES_BATCH_MS else max(1, round(CHANGES_BATCH_MS - waited))
+
+
 #: Where the console's data comes from (:attr:`Options.source`).
 LOCAL_DEMO = "local"  # a generated store on this machine, no hub (tests, benchmarks, --offline-demo)
 EMBEDDED_DEMO = "embedded"  # a demo hub in this process, with the citizen-feed simulator (--demo)
@@ -150,6 +160,7 @@ class Console(QObject):
         self.simulator: CitizenFeed | None = None
         self.sync_status: QWidget | None = None
         self._changed: set[str] = set()
+        self._changes_shown: float | None = None
         self._credentials: Credentials | None = None
         self._kept_user: UserInfo | None = None
         self.workspace: Workspace | None = None
@@ -416,9 +427,10 @@ class Console(QObject):
                 self.workspace.report_numbered(old, new)
         self._changed.update(getattr(changes, "upserted", ()) + getattr(changes, "removed", ()))
         if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
+            self._refresh_timer.start(changes_delay_ms(self._changes_shown, time.monotonic()))
 
     def _on_hub_changes(self) -> None:
+        self._changes_shown = time.monotonic()
         numbers, self._changed = self._changed, set()
         if self.data is None or self.executor.closed:
             return  # (changes that arrived while the console was closing)

@@ -190,6 +190,12 @@ class ReportQueueModel(QAbstractTableModel):
         horizon = self._horizon if soft and not reveal and self._total else None
         pages = self.pages_in_view() if soft else ()
         source, size = self._source, self.PAGE_SIZE
+        if horizon is not None:
+            # First the cheap count of what arrived (a range of row ids), so that the new-reports
+            # bar says so before the rows are read again.
+            Op(lambda: source.fresh(new, horizon), self).on_success(
+                lambda fresh: self._on_fresh(generation, fresh)
+            ).on_failure(lambda error: self._on_failed(generation, error)).run(self._executor)
         Op(lambda: source.first_page(new, size, horizon, pages), self).on_success(
             lambda page: self._on_first_page(generation, page, soft)
         ).on_failure(lambda error: self._on_failed(generation, error)).run(self._executor)
@@ -218,6 +224,10 @@ class ReportQueueModel(QAbstractTableModel):
         self._set_fresh(page.fresh)
         self.count_changed.emit(self._total)
         self.reset_done.emit()
+
+    def _on_fresh(self, generation: int, fresh: int) -> None:
+        if generation == self._generation:
+            self._set_fresh(fresh)
 
     def _set_fresh(self, fresh: int) -> None:
         if fresh != self._fresh:

@@ -132,6 +132,10 @@ class QueueSource(Protocol):
         self, query: QueueFilter, offset: int, limit: int, horizon: int | None = None
     ) -> list[QueueRow]: ...
 
+    def fresh(self, query: QueueFilter, horizon: int) -> int:
+        """How many reports matching ``query`` arrived after ``horizon``."""
+        ...
+
     def counters(self) -> tuple[int, int]:
         """Open reports overdue, and due soon, by the nearer of their stage and reply deadlines."""
         ...

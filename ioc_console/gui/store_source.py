@@ -95,7 +95,7 @@ class StoreQueueSource:
         if horizon is None:
             horizon = self._store.last_arrival()
         else:
-            fresh = self._store.count(replace(q, arrived_after=horizon))
+            fresh = self.fresh(query, horizon)
         q = replace(q, arrived_by=horizon)
         total = self._store.count(q)
         rows = self._store.query(_page(q, 0, limit)) if total else []
@@ -111,6 +111,10 @@ class StoreQueueSource:
             fresh=fresh,
             more=more,
         )
+
+    def fresh(self, query: QueueFilter, horizon: int) -> int:
+        now, boundary = self._clock.now_and_boundary()
+        return self._store.count(replace(self.query_for(query, now, boundary), arrived_after=horizon))
 
     def fetch(
         self, query: QueueFilter, offset: int, limit: int, horizon: int | None = None

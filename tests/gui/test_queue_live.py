@@ -149,3 +149,11 @@ def data_store_copy(demo_data_dir: Path):
     store = LocalStore.open(demo_data_dir / DEMO_STORE_NAME)
     yield store
     store.close()
+
+
+def test_a_change_after_a_quiet_spell_is_shown_at_once_and_a_burst_is_gathered() -> None:
+    from ioc_console.gui.app import CHANGES_BATCH_MS, changes_delay_ms
+
+    assert changes_delay_ms(None, 100.0) == 0  # the first ever
+    assert changes_delay_ms(100.0, 100.0 + CHANGES_BATCH_MS / 1000) == 0  # after a quiet spell
+    assert changes_delay_ms(100.0, 100.05) == CHANGES_BATCH_MS - 50  # close behind: waits its turn
