@@ -276,6 +276,16 @@ def _int(name: str, raw: str | None, default: int, low: int, high: int) -> int:
     return value
 
 
+def _listed(params: Mapping[str, Any], name: str) -> str | None:
+    """A list parameter's values, comma-separated or repeated (``status=open&status=closed``)."""
+    getlist = getattr(params, "getlist", None)
+    if getlist is None:
+        return _param(params, name)
+    values = [_param({name: v}, name) for v in getlist(name)]
+    joined = ",".join(v for v in values if v)
+    return joined or None
+
+
 def _codes(raw: str | None, limit: int = 200) -> list[str]:
     if raw is None:
         return []
@@ -374,7 +384,8 @@ def build_router(service: HubService) -> APIRouter:
             raise  # the body is too large (413)
         except Exception as error:  # a malformed multipart or urlencoded body
             raise Open311Error(400, f"the request body cannot be read: {str(error)[:100]}") from None
-        key = _param(form, "api_key")
+        # Some clients send the key in the query string rather than the form.
+        key = _param(form, "api_key") or _param(request.query_params, "api_key")
         if key is None:
             raise Open311Error(403, "api_key is required")
         check_jurisdiction(form)
@@ -467,9 +478,15 @@ def build_router(service: HubService) -> APIRouter:
         params = request.query_params
         check_jurisdiction(params)
         view = View(service)
-        query = _requests_query(service, params, view.tz)
+        query, size = _requests_query(service, params, view.tz)
         rows = await run_in_threadpool(_fetch, service, query)
-        return render(fmt, "service_requests", [view.request(r) for r in rows])
+        response = render(fmt, "service_requests", [view.request(r) for r in rows[:size]])
+        if len(rows) > size:
+            # The list was cut: say where the rest is (RFC 8288), as the spec's format has no field.
+            page = _int("page", _param(params, "page"), 1, 1, 1_000_000)
+            following = request.url.include_query_params(page=page + 1, page_size=size)
+            response.headers["Link"] = f'<{following}>; rel="next"'
+        return response
 
     @router.get("/v2/requests/{number}.{fmt}")
     async def get_request(request: Request, number: str, fmt: str) -> Response:
@@ -539,14 +556,17 @@ def _window(
     return start, end
 
 
-def _requests_query(service: HubService, params: Mapping[str, Any], tz: ZoneInfo) -> Select[Any]:
+def _requests_query(
+    service: HubService, params: Mapping[str, Any], tz: ZoneInfo
+) -> tuple[Select[Any], int]:
+    """The query of a request list and its page size (it asks for one row more, to tell a cut list)."""
     settings = service.settings
     r = schema.reports
     query = select(r)
-    ids = _codes(_param(params, "service_request_id"))
+    ids = _codes(_listed(params, "service_request_id"))
     if ids:
         # The specification: with service_request_id, every other parameter is ignored.
-        return query.where(r.c.number.in_(ids)).order_by(r.c.received_at.desc(), r.c.id.desc())
+        return query.where(r.c.number.in_(ids)).order_by(r.c.received_at.desc(), r.c.id.desc()), len(ids)
     days = settings.open311_default_days
     start, end = _window(params, tz, days, start_name="start_date", end_name="end_date")
     after_raw = _param(params, "updated_after")
@@ -568,10 +588,10 @@ def _requests_query(service: HubService, params: Mapping[str, Any], tz: ZoneInfo
         query = query.where(r.c.updated_at > updated_after)
     if updated_before is not None:
         query = query.where(r.c.updated_at < updated_before)
-    codes = _codes(_param(params, "service_code"))
+    codes = _codes(_listed(params, "service_code"))
     if codes:
         query = query.where(r.c.category.in_(codes))
-    statuses = _codes(_param(params, "status"))
+    statuses = _codes(_listed(params, "status"))
     if statuses:
         wanted: set[str] = set()
         for value in statuses:
@@ -596,7 +616,8 @@ def _requests_query(service: HubService, params: Mapping[str, Any], tz: ZoneInfo
         1,
         settings.open311_max_page_size,
     )
-    return query.order_by(r.c.received_at.desc(), r.c.id.desc()).limit(size).offset((page - 1) * size)
+    ordered = query.order_by(r.c.received_at.desc(), r.c.id.desc())
+    return ordered.limit(size + 1).offset((page - 1) * size), size
 
 
 #: History steps that the public may follow (status changes and the published reply).
@@ -632,7 +653,7 @@ def _updates_query(service: HubService, params: Mapping[str, Any], tz: ZoneInfo)
         .where(e.c.at >= start, e.c.at <= end)
         .where(or_(e.c.action.in_(sorted(_PUBLIC_ACTIONS)), e.c.from_status != e.c.to_status))
     )
-    ids = _codes(_param(params, "service_request_id"))
+    ids = _codes(_listed(params, "service_request_id"))
     if ids:
         query = query.where(r.c.number.in_(ids))
     agency = _param(params, "agency_responsible")
@@ -656,8 +677,9 @@ def _intake(service: HubService, form: FormData, kind: Any) -> Intake:
         if code is None:
             raise Open311Error(400, "service_code is required / Cần mã lĩnh vực (service_code)")
         category = j.categories.get(code)
-        if category is None:
-            raise Open311Error(400, f"service_code {code[:40]!r} not found")
+        if category is None or not category.active:
+            # The specification: 404 "service_code ... was not found" (an inactive one is not offered).
+            raise Open311Error(404, f"service_code {code[:40]!r} not found")
         service.check_category(code)
         description = plain_text("description", _param(form, "description"), limit=MAX_DESCRIPTION)
         photo = media_url(_param(form, "media_url"), allow_demo=service.settings.demo_media)

@@ -63,7 +63,7 @@ class HubSettings:
     #: Open311's default window for GET requests without dates (the spec suggests 90 days).
     open311_default_days: int = 90
     open311_max_page_size: int = 1000
-    open311_default_page_size: int = 200
+    open311_default_page_size: int = 1000
     #: The demo hub takes the demo's own photo links (``demo://photo/<seed>.png``) as media URLs.
     demo_media: bool = False
     #: The demo hub draws the picture behind each of its photos (by attachment id) to store it as an

@@ -343,7 +343,7 @@ def test_post_errors_have_the_spec_form_and_codes(hub: Hub, public: httpx.Client
     assert_error(post(api_key=None), 403, fmt, "api_key")
     assert_error(post(api_key="ch_not-a-key"), 403, fmt, "api_key")
     assert_error(post(service_code=None), 400, fmt, "service_code")
-    assert_error(post(service_code="no-such-service"), 400, fmt, "no-such-service")
+    assert_error(post(service_code="no-such-service"), 404, fmt, "no-such-service")  # the spec's code
     assert_error(post(lat=str(OUTSIDE[0]), long=str(OUTSIDE[1])), 400, fmt, "outside the province")
     assert_error(post(long=None), 400, fmt, "longitude")
     assert_error(post(lat="north", long="east"), 400, fmt, "latitude")
@@ -460,6 +460,16 @@ def test_paging_and_date_filters(hub: Hub, public: httpx.Client) -> None:
         assert ids(**window, status="closed") == []
         assert ids(**window, status="open") == newest_first
         assert ids(**window, status="new") == newest_first
+        # Repeated parameters count every value (clients repeat them rather than join them).
+        assert ids(**window, service_code=["construction", "environment"]) == newest_first
+        assert ids(**window, status=["closed", "open"]) == newest_first
+        assert ids("xml", **window, status=["closed", "new"]) == newest_first
+        # A cut list says where the rest is; the last page does not.
+        cut = public.get("/open311/v2/requests.json", params={**window, "page_size": 3, "page": 2})
+        assert cut.headers["link"].endswith('; rel="next"') and "page=3" in cut.headers["link"]
+        following = cut.headers["link"][1 : cut.headers["link"].index(">")]
+        assert [r["service_request_id"] for r in public.get(following).json()] == newest_first[6:7]
+        assert "link" not in public.get("/open311/v2/requests.json", params={**window, "page_size": 7}).headers
         # Without dates: the last 90 days before now.
         hub.clock.set(datetime(2024, 1, 8, 3, 0, tzinfo=UTC))
         assert ids() == newest_first
@@ -473,3 +483,15 @@ def test_paging_and_date_filters(hub: Hub, public: httpx.Client) -> None:
         assert made[4] not in ids(**window, updated_before="2024-01-09T00:00:00+07:00")
     finally:
         hub.clock.set(saved)
+
+
+def test_a_request_posted_with_the_api_key_in_the_query_string_is_taken(hub: Hub, public: httpx.Client) -> None:
+    form = {
+        "service_code": "environment",
+        "lat": str(INSIDE[0]),
+        "long": str(INSIDE[1]),
+        "description": "Cống thoát nước bị tắc trước chợ",
+    }
+    r = public.post("/open311/v2/requests.json", params={"api_key": hub.api_key}, data=form)
+    assert r.status_code == 201, r.text
+    assert r.json()[0]["service_request_id"]
