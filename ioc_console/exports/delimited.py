@@ -1,12 +1,15 @@
 """Sheets to CSV: UTF-8 with a byte-order mark (Excel then reads Vietnamese right), comma-separated.
 
 Dates as ``YYYY-MM-DD HH:MM`` in Vietnam's time, percentages as numbers from 0 to 100 with one decimal;
-text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...) is prefixed with ``'``.
+text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...) is prefixed with ``'``, at
+the cell's start and after every ``;`` in it (a spreadsheet set to a locale whose list separator is
+``;`` splits the cell there, and would run what follows).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -15,6 +18,8 @@ from ioc_console.exports.files import write_text
 from ioc_console.exports.tables import Cell, Kind, Sheet
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A formula starting after a ``;`` (spaces, quotes or a line break between them too).
+_FORMULA_AFTER_SEPARATOR = re.compile(r"(;[\s\"']*)(?=[=+\-@\t\r])")
 
 
 def csv_value(value: Any, kind: Kind) -> str:
@@ -33,6 +38,8 @@ def csv_value(value: Any, kind: Kind) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
+    if ";" in text:
+        text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'", text)
     if text.startswith(_FORMULA_START):
         text = "'" + text
     return text

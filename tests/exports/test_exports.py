@@ -295,3 +295,28 @@ def test_a_new_export_replaces_the_old_file_whole(store: LocalStore, tmp_path: P
     exports.export_statistics(path, st.grouped(store, MARCH, "channel", NOW), "channel")
     assert openpyxl.load_workbook(path).worksheets[0].cell(1, 1).value == "Kênh tiếp nhận"
     assert [p.name for p in tmp_path.iterdir()] == ["thong-ke.xlsx"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Ngập; =HYPERLINK("http://evil.example","bấm vào")',
+        "Ngập;=1+1",
+        'Ngập; "@SUM(A1:A9)',
+        "Ngập;\n-2+3",
+        "Ngập;+cmd|' /C calc'!A0",
+    ],
+)
+def test_a_formula_after_a_semicolon_is_not_run_where_it_separates_cells(tmp_path: Path, text: str) -> None:
+    """A spreadsheet set to a locale whose list separator is ';' cuts the cell there."""
+    from ioc_console.exports.delimited import write_csv
+    from ioc_console.exports.tables import Column, Kind, Sheet
+
+    path = write_csv(tmp_path / "x.csv", Sheet("x", [Column("Nội dung", Kind.UNTRUSTED)], [[text]]))
+    raw = path.read_bytes().decode("utf-8-sig")
+    for piece in raw.split("\r\n", 1)[1].split(";")[1:]:
+        assert not piece.lstrip(' "\n').startswith(("=", "+", "-", "@")), raw
+    # Nothing else is lost: the words around it are all there.
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        (cell,) = list(csv.DictReader(stream))[0].values()
+    assert cell.replace("'", "") == text.replace("'", "")
