@@ -17,7 +17,7 @@ itself, or one whose ``token`` (from the POST's answer) it passes along; each re
 
 Retrying a POST: a channel that timed out sends the request again with the same idempotency key,
 in the ``Idempotency-Key`` header or the ``idempotency_key`` form parameter, and gets the first
-answer (marked ``Idempotent-Replayed: true``) instead of a second report. The same key with a
+answer (marked ``Idempotent-Replay: true``) instead of a second report. The same key with a
 different request is refused (422).
 """
 
@@ -106,6 +106,16 @@ def _bad(error: DomainError | HubError, status: int = 400) -> Open311Error:
 # -- rendering ---------------------------------------------------------------------------------------
 
 
+#: Characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/U+FFFF): one of them in a
+#: citizen's text would make the whole document unreadable for every client.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot carry replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
     element = ET.SubElement(parent, name)
     if isinstance(value, Mapping):
@@ -120,7 +130,7 @@ def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     else:
-        element.text = str(value)
+        element.text = xml_text(str(value))
 
 
 def to_xml(root: str, value: Any) -> bytes:
@@ -426,7 +436,7 @@ def build_router(service: HubService) -> APIRouter:
             201,
         )
         if replayed:
-            answer.headers["Idempotent-Replayed"] = "true"
+            answer.headers["Idempotent-Replay"] = "true"
         return answer
 
     async def channel_step(request: Request, number: str, fmt: str, action: Action) -> Response:

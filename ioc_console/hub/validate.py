@@ -1,8 +1,9 @@
 """Checks of untrusted input shared by Open311 and the staff API: plain text, locations, media URLs.
 
-Citizen and staff text is stored and shown as plain text. Text that carries markup (an HTML tag, a
-comment, a ``javascript:`` URL) is refused rather than stored, so nothing downstream ever has to
-decide whether to render it; control characters (NUL above all, which PostgreSQL cannot store) too.
+Citizen and staff text is stored verbatim, as plain text: a citizen who writes "ở <gần chợ Phan
+Rang>" keeps their words. What protects every reader is that text is escaped wherever it is shown
+(the console's views and map, Open311's XML), never a guess at what looks like markup. Only
+control characters are refused (NUL above all, which PostgreSQL cannot store).
 """
 
 from __future__ import annotations
@@ -17,10 +18,6 @@ from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.report import Location
 from ioc_console.domain.text import fold
 
-_MARKUP = re.compile(
-    r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|<\s*!\s*\[|<\s*\?|javascript\s*:|vbscript\s*:|\bon[a-z]+\s*=\s*[\"']",
-    re.IGNORECASE,
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 MAX_DESCRIPTION = 4000
@@ -42,8 +39,6 @@ def plain_text(field: str, value: Any, *, limit: int, required: bool = False) ->
         raise ValidationError("field.invalid", field=field, detail=type(value).__name__)
     if _CONTROL.search(value):
         raise InputError("text.control", field=field)
-    if _MARKUP.search(value):
-        raise InputError("text.markup", field=field)
     text: str = value.strip()
     if required and not text:
         raise ValidationError("field.required", field=field)
