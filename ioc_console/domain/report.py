@@ -30,6 +30,12 @@ class Contact:
     email: str = ""
 
 
+#: A photo's pixel budget (width × height), read from its header before it is decoded: the hub
+#: refuses larger uploads, the console refuses to decode larger files (a few kilobytes of PNG can
+#: claim a canvas that takes gigabytes to unpack). 50 megapixels hold any phone's photo.
+MAX_PHOTO_PIXELS = 50_000_000
+
+
 @dataclass(frozen=True)
 class Attachment:
     id: str

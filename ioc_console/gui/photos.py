@@ -25,7 +25,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QBuffer,
     QByteArray,
+    QIODevice,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -35,7 +37,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QIcon, QImage, QKeyEvent, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QKeyEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -49,7 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ioc_console.domain.report import Attachment
+from ioc_console.domain.report import MAX_PHOTO_PIXELS, Attachment
 from ioc_console.private_files import private_folder
 
 from ioc_console.gui.operations import DatabaseExecutor, Op
@@ -64,6 +66,11 @@ PhotoSource = Callable[[str], bytes]
 THUMB_SIZE = 96
 #: Photos larger than this are refused (a photo, not a film).
 MAX_PHOTO_BYTES = 25 * 1024 * 1024
+#: Photos are kept decoded at most this many pixels on their longer side (the viewer fits them to
+#: the window), so a photo held in memory takes at most some 26 MB.
+VIEW_SIDE = 2560
+#: What one decode may allocate (MB): a photo of the pixel budget, at four bytes a pixel.
+ALLOCATION_MB = MAX_PHOTO_PIXELS * 4 // (1024 * 1024) + 1
 #: The disk cache is trimmed (oldest first) when it grows past this.
 CACHE_BYTES = 512 * 1024 * 1024
 #: Decoded photos kept in memory (thumbnails and full images).
@@ -148,6 +155,29 @@ class Photo:
         return self.image is not None
 
 
+def decode_photo(data: bytes, longest: int = VIEW_SIDE) -> tuple[QImage | None, str]:
+    """``data`` decoded at most ``longest`` pixels on its longer side, or None and why. The size
+    is read from the header first: a photo over the pixel budget is never decoded, and Qt's own
+    allocation limit stops any decoder that would still take more."""
+    QImageReader.setAllocationLimit(ALLOCATION_MB)
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if not data or not size.isValid() or size.isEmpty():
+        return None, "not a readable image"
+    if size.width() * size.height() > MAX_PHOTO_PIXELS:
+        return None, f"too many pixels ({size.width()}×{size.height()})"
+    if max(size.width(), size.height()) > longest:
+        reader.setScaledSize(size.scaled(longest, longest, Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull():
+        return None, f"not a readable image ({reader.errorString()})"
+    return image, ""
+
+
 def load_photo(
     attachment_id: str, source: PhotoSource, cache: PhotoCache | None, thumb: int = THUMB_SIZE
 ) -> Photo:
@@ -170,9 +200,9 @@ def load_photo(
         data = bytes(data)
     if len(data) > MAX_PHOTO_BYTES:
         return Photo(attachment_id, None, None, f"too large ({len(data)} bytes)")
-    image = QImage()
-    if not data or not image.loadFromData(QByteArray(data)) or image.isNull():
-        return Photo(attachment_id, None, None, "not a readable image")
+    image, error = decode_photo(data)
+    if image is None:
+        return Photo(attachment_id, None, None, error)
     if cache is not None and not from_cache:
         try:
             cache.put(attachment_id, data)

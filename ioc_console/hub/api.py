@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import io
 import json
 import re
+import struct
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
+import imagesize
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -22,8 +25,9 @@ from ioc_console.domain.errors import DomainError
 from ioc_console.domain.lifecycle import Channel, Priority, Role
 from ioc_console.domain.report import Contact
 from ioc_console.hub.errors import HubError, Wait, from_domain, invalid
-from ioc_console.hub.events import Broadcaster, sse
+from ioc_console.hub.events import REVOKED, Broadcaster, sse
 from ioc_console.hub.jurisdiction_store import load_files
+from ioc_console.hub.security import secret_hash
 from ioc_console.hub.service import RECEIVED_AT_PAST, STAFF_ROLES, HubService, Intake, Principal
 from ioc_console.hub.validate import MAX_DESCRIPTION, MAX_NAME, MAX_TITLE, plain_text, resolve_location
 
@@ -41,6 +45,26 @@ def sniff(data: bytes) -> str | None:
         if test(data):
             return content_type
     return None
+
+
+def check_pixels(data: bytes, budget: int) -> None:
+    """Refuse a photo whose header claims more pixels than ``budget`` (or no size at all): a few
+    kilobytes of PNG can unpack to gigabytes in whoever decodes it, a console's thumbnails first."""
+    try:
+        width, height = imagesize.get(io.BytesIO(data), exif_rotation=False)
+    except (ValueError, OSError, struct.error):
+        width = height = -1
+    if width <= 0 or height <= 0:
+        raise HubError(422, "attachment.unreadable", field="attachments")
+    if width * height > budget:
+        raise HubError(
+            413,
+            "attachment.too_big",
+            field="attachments",
+            width=width,
+            height=height,
+            limit=budget // 1_000_000,
+        )
 
 
 def _no_control(value: str) -> str:
@@ -224,6 +248,7 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
     @router.post("/auth/logout")
     def logout(principal: Auth, authorization: Annotated[str | None, Header()] = None) -> Response:
         service.logout(bearer(authorization))
+        broadcaster.revoke(token_hash=secret_hash(bearer(authorization)))
         return _json({"ok": True})
 
     @router.get("/auth/me")
@@ -361,6 +386,7 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
         content_type = sniff(data)
         if content_type is None or content_type not in settings.allowed_attachment_types:
             raise HubError(415, "attachment.type", field="attachments")
+        check_pixels(data, settings.max_photo_pixels)
         result = await run_in_threadpool(service.add_attachment, principal, number, stage, data, content_type)
         return _json(result, 201)
 
@@ -386,27 +412,42 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
         x_console_id: Annotated[str | None, Header()] = None,
     ) -> Response:
         principal = await run_in_threadpool(current, request, authorization, x_console_id)
-        sub = await broadcaster.subscribe_fresh(principal)
+        token = bearer(authorization)
+        expires = await run_in_threadpool(service.token_expires_at, token)
+        sub = await broadcaster.subscribe_fresh(principal, secret_hash(token))
         head = broadcaster.last
+        heartbeat = settings.heartbeat_interval
 
         async def stream() -> AsyncIterator[str]:
+            # The stream ends at once when its token is revoked here (sign-out, the user disabled)
+            # or expires; a revocation by another hub process is noticed at the next heartbeat,
+            # which comes even while changes keep flowing.
+            loop = asyncio.get_running_loop()
+            checked = loop.time()
+            bye = sse("bye", {"reason": "auth.required"})
             try:
                 yield sse("hello", {"seq": head, "role": principal.role.value, "agency": principal.agency})
                 while True:
+                    left = heartbeat if expires is None else (expires - service.now()).total_seconds()
+                    if left <= 0:
+                        yield bye
+                        return
                     try:
-                        item = await asyncio.wait_for(sub.queue.get(), timeout=settings.heartbeat_interval)
+                        item = await asyncio.wait_for(sub.queue.get(), timeout=min(heartbeat, left))
                     except TimeoutError:
-                        still = await run_in_threadpool(
-                            service.authenticate, bearer(authorization), principal.console_id
-                        )
-                        if still is None:
-                            yield sse("bye", {"reason": "auth.required"})
-                            return
-                        yield ": keep-alive\n\n"
-                        continue
+                        item = ""
                     if item is None:
                         return
-                    yield item
+                    if item == REVOKED:
+                        yield bye
+                        return
+                    if not item or loop.time() - checked >= heartbeat:
+                        still = await run_in_threadpool(service.authenticate, token, principal.console_id)
+                        checked = loop.time()
+                        if still is None:
+                            yield bye
+                            return
+                    yield item or ": keep-alive\n\n"
             finally:
                 broadcaster.unsubscribe(sub)
 
@@ -441,9 +482,12 @@ def build_router(service: HubService, broadcaster: Broadcaster) -> APIRouter:
     @router.patch("/admin/users/{name}")
     def update_user(principal: Admin, name: str, body: UserPatch) -> Response:
         try:
-            return _json(service.update_user(principal, name, body.model_dump(exclude_unset=True)))
+            answer = _json(service.update_user(principal, name, body.model_dump(exclude_unset=True)))
         except DomainError as error:
             raise from_domain(error) from None
+        if body.model_dump(exclude_unset=True).get("active") is False:
+            broadcaster.revoke(user=name)  # a disabled user's streams end now
+        return answer
 
     @router.get("/admin/channels")
     def channels(principal: Admin) -> Response:

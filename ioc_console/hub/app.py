@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 from collections.abc import AsyncIterator, Sequence
@@ -12,6 +13,7 @@ from urllib.parse import unquote_plus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -104,12 +106,23 @@ def _error_for(path: str, error: StarletteHTTPException | None) -> Response:
 
 def _hub_response(path: str, error: HubError) -> Response:
     if path.startswith("/open311"):
-        status = error.status if error.status in (400, 403, 404, 405, 413) else 400
+        status = error.status if error.status in (400, 403, 404, 405, 413, 507) else 400
         return open311.error_response(open311.fmt_of(path), status, open311.describe(error))
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
     if "retry_after" in error.extra:
         headers["Retry-After"] = str(error.extra["retry_after"])
     return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether a database or file error says the disk (or the database's room) is full."""
+    cause = getattr(error, "orig", None) or error
+    if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+        return True
+    if getattr(cause, "sqlstate", None) == "53100":  # PostgreSQL: disk_full
+        return True
+    text = str(cause).lower()
+    return "database or disk is full" in text or "no space left on device" in text
 
 
 def _validation_field(loc: Sequence[Any]) -> str:
@@ -187,6 +200,16 @@ def create_app(settings: HubSettings) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, error: StarletteHTTPException) -> Response:
         return _error_for(request.url.path, error)
+
+    async def on_storage_error(request: Request, error: Exception) -> Response:
+        if not disk_full(error):
+            raise error
+        # Said once per refusal, without the statement's text or parameters (citizens' words).
+        log.error("storage full: %s refused (%s)", request.url.path, type(error).__name__)
+        return _hub_response(request.url.path, HubError(507, "storage.full"))
+
+    app.add_exception_handler(DBAPIError, on_storage_error)
+    app.add_exception_handler(OSError, on_storage_error)
 
     @app.exception_handler(open311.Open311Error)
     async def on_open311(request: Request, error: open311.Open311Error) -> Response:

@@ -93,12 +93,15 @@ def _on_sqlite_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> No
 
 
 def _make_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
+    # A statement's parameters carry citizens' words, names and phone numbers: an error (and so
+    # the log line it makes) shows the statement, never them.
     if _sqlite_file(url) is not None:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=pool_size,
             max_overflow=pool_size,
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
@@ -108,7 +111,9 @@ def _make_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
             conn.exec_driver_sql(begin_sql)
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 class Database:

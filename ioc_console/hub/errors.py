@@ -57,6 +57,10 @@ _HUB_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Phản ánh số «{number}» không do kênh này gửi; kênh chỉ bổ sung thông tin và đánh giá phản ánh của mình.",
         "en": "Report “{number}” was not sent through this channel; a channel acts only on its own reports.",
     },
+    "storage.full": {
+        "vi": "Máy chủ đã hết chỗ lưu trữ nên chưa lưu được gì; hãy thử lại sau và báo quản trị viên.",
+        "en": "The hub's storage is full, so nothing was saved; try again later and tell the administrator.",
+    },
     "idempotency.reused": {
         "vi": "Mã chống gửi trùng «{key}» đã được dùng cho một thao tác khác.",
         "en": "The idempotency key “{key}” was already used for another request.",
@@ -69,10 +73,6 @@ _HUB_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Dữ liệu gửi lên không đọc được: {detail}",
         "en": "The request body cannot be read: {detail}",
     },
-    "text.markup": {
-        "vi": "«{field_label}» không được chứa mã HTML hay script.",
-        "en": "“{field_label}” must not contain HTML or script.",
-    },
     "text.control": {
         "vi": "«{field_label}» chứa ký tự điều khiển không hợp lệ.",
         "en": "“{field_label}” contains invalid control characters.",
@@ -80,6 +80,14 @@ _HUB_MESSAGES: dict[str, dict[str, str]] = {
     "attachment.type": {
         "vi": "Chỉ nhận ảnh JPEG, PNG hoặc WebP.",
         "en": "Only JPEG, PNG or WebP images are accepted.",
+    },
+    "attachment.too_big": {
+        "vi": "Ảnh quá lớn ({width}×{height} điểm ảnh); chỉ nhận ảnh tối đa {limit} triệu điểm ảnh.",
+        "en": "The image is too large ({width}×{height} pixels); at most {limit} megapixels are accepted.",
+    },
+    "attachment.unreadable": {
+        "vi": "Không đọc được kích thước ảnh; tệp có thể bị hỏng.",
+        "en": "The image's size cannot be read; the file may be damaged.",
     },
     "attachment.too_many": {
         "vi": "Mỗi phản ánh có tối đa {limit} tệp đính kèm.",

@@ -46,11 +46,17 @@ SAFETY_INTERVAL = 30.0
 RELISTEN_SECONDS = 1.0
 
 
+#: Put in a subscriber's queue when its token is revoked (sign-out, the user disabled).
+REVOKED = "\x00revoked"
+
+
 @dataclass(eq=False)
 class Subscriber:
     principal: Principal
     queue: asyncio.Queue[str | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     overflowed: bool = False
+    #: The hash of the token the stream was opened with (see :meth:`Broadcaster.revoke`).
+    token_hash: str = ""
 
     def wants(self, agency: str | None, kind: str) -> bool:
         if kind == "remove":
@@ -109,19 +115,45 @@ class Broadcaster:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(self._wake.set)
 
-    async def subscribe_fresh(self, principal: Principal) -> Subscriber:
+    async def subscribe_fresh(self, principal: Principal, token_hash: str = "") -> Subscriber:
         """Subscribe, first catching up with the head if nobody was listening (see :meth:`round`)."""
         if self._stale:
             head = await to_thread.run_sync(self.service.head)
             if self._stale:
                 self.last = max(self.last, head)
                 self._stale = False
-        return self.subscribe(principal)
+        return self.subscribe(principal, token_hash)
 
-    def subscribe(self, principal: Principal) -> Subscriber:
-        sub = Subscriber(principal)
+    def subscribe(self, principal: Principal, token_hash: str = "") -> Subscriber:
+        sub = Subscriber(principal, token_hash=token_hash)
         self.subscribers.add(sub)
         return sub
+
+    def revoke(self, *, token_hash: str | None = None, user: str | None = None) -> None:
+        """End at once the streams opened with a token (signed out) or by a user (disabled);
+        callable from any thread. Other processes notice at their next check (a heartbeat)."""
+
+        def end() -> None:
+            for sub in list(self.subscribers):
+                if (token_hash and sub.token_hash == token_hash) or (user and sub.principal.name == user):
+                    # Room is made: the end must get through even to a subscriber that lags behind.
+                    with contextlib.suppress(asyncio.QueueEmpty):
+                        while sub.queue.full():
+                            sub.queue.get_nowait()
+                    sub.queue.put_nowait(REVOKED)
+
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            end()
+        else:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(end)
 
     def unsubscribe(self, sub: Subscriber) -> None:
         self.subscribers.discard(sub)

@@ -507,6 +507,16 @@ class HubService:
             int(row.id), row.name, Role(row.role), row.agency, console_id, str(row.display_name or "")
         )
 
+    def token_expires_at(self, token: str) -> datetime | None:
+        """When a session token expires (None: unknown token)."""
+        if not token or len(token) > 200:
+            return None
+        with self.db.read() as conn:
+            value: datetime | None = conn.execute(
+                select(schema.tokens.c.expires_at).where(schema.tokens.c.token_hash == secret_hash(token))
+            ).scalar_one_or_none()
+        return value
+
     def logout(self, token: str) -> None:
         with self.db.write() as conn:
             conn.execute(delete(schema.tokens).where(schema.tokens.c.token_hash == secret_hash(token)))

@@ -16,6 +16,8 @@ from typing import Any
 
 from limits import parse
 
+from ioc_console.domain.report import MAX_PHOTO_PIXELS
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -48,6 +50,8 @@ class HubSettings:
     #: Largest attachment (photo) accepted.
     max_attachment_bytes: int = 10_000_000
     max_attachments_per_report: int = 30
+    #: A photo's pixel budget (width × height, read from its header before anything decodes it).
+    max_photo_pixels: int = MAX_PHOTO_PIXELS
     allowed_attachment_types: tuple[str, ...] = ("image/jpeg", "image/png", "image/webp")
     #: The clock (tests inject a controllable one).
     clock: Callable[[], datetime] = utc_now
@@ -188,6 +192,7 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
         "pool_size",
         "max_body_bytes",
         "max_attachment_bytes",
+        "max_photo_pixels",
         "max_feed_limit",
         "max_password_checks",
     ):

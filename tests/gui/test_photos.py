@@ -240,3 +240,35 @@ def test_the_cache_keeps_ids_out_of_paths_and_trims_the_oldest(tmp_path) -> None
     assert cache.get(hostile) is not None
     assert cache.size() <= 250
     assert list((tmp_path / "c").glob("*/.part-*")) == []
+
+
+def grey_png(width: int, height: int) -> bytes:
+    """A real grey PNG: a few kilobytes that unpack to width × height bytes (or four times that)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer = zlib.compressobj(9)
+    row = b"\x00" + b"\x80" * width
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_a_photo_over_the_pixel_budget_is_never_decoded(tmp_path) -> None:
+    import resource
+
+    bomb = grey_png(8000, 8000)  # 64 megapixels (256 MB decoded) in a small file
+    assert len(bomb) < 200_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    photos = [load_photo(f"B-{n}", lambda _i: bomb, None) for n in range(8)]
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert all(not p.ok and p.error is not None and "8000×8000" in p.error for p in photos)
+    assert grown_mb < 100, grown_mb  # nothing of the 8 × 256 MB was allocated
+    # A large but acceptable photo is kept at the viewer's size, not the camera's.
+    photo = load_photo("P-1", lambda _i: grey_png(6000, 4000), None, thumb=40)
+    assert photo.ok and photo.image is not None and photo.thumbnail is not None
+    assert (photo.image.width(), photo.image.height()) == (2560, 1706)
+    assert photo.thumbnail.width() == 40

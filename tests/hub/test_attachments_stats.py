@@ -26,8 +26,14 @@ def png(width: int = 2, height: int = 2) -> bytes:
     )
 
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + b"\x00" * 24
+#: Headers enough for the hub to read the size (2×2) of a JPEG (its SOF0 frame) and a WebP (VP8).
+JPEG = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    + b"\xff\xc0\x00\x11\x08\x00\x02\x00\x02\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01"
+    + b"\x00" * 64
+    + b"\xff\xd9"
+)
+WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + b"\x00\x00\x00\x9d\x01\x2a\x02\x00\x02\x00" + b"\x00" * 14
 
 
 def upload(
@@ -78,6 +84,35 @@ def test_attachment_type_is_sniffed_not_trusted(hub: Hub) -> None:
         assert r.json()["error"] == "attachment.type"
     assert upload(lia, number, b"").status_code == 422
     assert upload(lia, number, png(), stage="nowhere").json()["field"] == "stage"
+
+
+def big_png(width: int, height: int) -> bytes:
+    """A real grey PNG of ``width`` × ``height``: a few kilobytes that unpack to width × height bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer = zlib.compressobj(9)
+    row = b"\x00" * (width + 1)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def test_a_photo_over_the_pixel_budget_is_refused_however_small_the_file(hub: Hub) -> None:
+    number = in_state(hub, "in_progress")
+    lia = hub.client("lia_a")
+    bomb = big_png(8000, 8000)  # 64 megapixels in about 60 KB
+    assert len(bomb) < 200_000
+    r = upload(lia, number, bomb)
+    assert r.status_code == 413, r.text
+    assert r.json()["error"] == "attachment.too_big"
+    assert "8000×8000" in r.json()["message"]["vi"] and "50" in r.json()["message"]["en"]
+    # A header that gives no size is refused too; a phone's 48-megapixel photo is taken.
+    r = upload(lia, number, b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    assert r.status_code == 422 and r.json()["error"] == "attachment.unreadable"
+    assert upload(lia, number, big_png(8000, 6000)).status_code == 201
+    assert len(hub.report(number, "lia_a")["attachments"]) == 0  # uploaded, not yet attached
 
 
 def test_attachment_size_and_count_limits(hub: Hub) -> None:

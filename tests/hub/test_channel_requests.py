@@ -120,7 +120,7 @@ def test_a_retried_post_with_the_same_key_answers_the_first_answer(hub: Hub, fmt
     again = hub.client().post(url, data=request_data(hub, description), headers={"Idempotency-Key": key})
     assert again.status_code == 201
     assert again.content == first.content  # the same number, token, notice and account
-    assert again.headers["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first.headers
+    assert again.headers["Idempotent-Replay"] == "true" and "Idempotent-Replay" not in first.headers
     assert count_reports(hub, description) == 1
 
     # The documented form parameter does the same, for clients that cannot set a header.
