@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import re
@@ -47,14 +48,22 @@ def _is_upload(method: str, path: str) -> bool:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+class SlowClient(StarletteHTTPException):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(408, f"no part of the body came for {seconds:g} s")
+        self.seconds = seconds
+
+
 class BodyLimit:
-    """Refuses bodies over the limit (413) by their Content-Length or while they stream in, and
+    """Refuses bodies over the limit (413) by their Content-Length or while they stream in, bodies
+    that stall (408: a client that sends a byte a minute would hold a worker for good), and
     addresses whose path or query carries control characters (400: NUL cannot even be stored)."""
 
-    def __init__(self, app: ASGIApp, default: int, upload: int) -> None:
+    def __init__(self, app: ASGIApp, default: int, upload: int, read_timeout: float = 30.0) -> None:
         self.app = app
         self.default = default
         self.upload = upload
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -77,14 +86,21 @@ class BodyLimit:
                     await response(scope, receive, send)
                     return
         seen = 0
+        complete = False
 
         async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:
+                return await receive()  # after the body: waiting for the client to leave (streams)
+            try:
+                message = await asyncio.wait_for(receive(), timeout=self.read_timeout)
+            except TimeoutError:
+                raise SlowClient(self.read_timeout) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
                     raise BodyTooLarge(limit)
+                complete = not message.get("more_body", False)
             return message
 
         await self.app(scope, limited, send)
@@ -95,6 +111,8 @@ def _error_for(path: str, error: StarletteHTTPException | None) -> Response:
         hub = HubError(400, "body.malformed", detail="Content-Length")
     elif isinstance(error, BodyTooLarge):
         hub = HubError(413, "body.too_large", limit=error.limit)
+    elif isinstance(error, SlowClient):
+        hub = HubError(408, "body.slow", seconds=f"{error.seconds:g}")
     elif error.status_code == 404:
         hub = HubError(404, "not_found")
     elif error.status_code == 405:
@@ -106,7 +124,7 @@ def _error_for(path: str, error: StarletteHTTPException | None) -> Response:
 
 def _hub_response(path: str, error: HubError) -> Response:
     if path.startswith("/open311"):
-        status = error.status if error.status in (400, 403, 404, 405, 413, 507) else 400
+        status = error.status if error.status in (400, 403, 404, 405, 408, 413, 507) else 400
         return open311.error_response(open311.fmt_of(path), status, open311.describe(error))
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else {}
     if "retry_after" in error.extra:
@@ -177,7 +195,12 @@ def create_app(settings: HubSettings) -> FastAPI:
     )
     app.state.service = service
     app.state.broadcaster = broadcaster
-    app.add_middleware(BodyLimit, default=settings.max_body_bytes, upload=settings.max_attachment_bytes)
+    app.add_middleware(
+        BodyLimit,
+        default=settings.max_body_bytes,
+        upload=settings.max_attachment_bytes,
+        read_timeout=settings.client_read_timeout,
+    )
     metrics = HubMetrics()
     app.add_middleware(RequestMetrics, metrics=metrics)
 

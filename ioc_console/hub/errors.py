@@ -69,6 +69,10 @@ _HUB_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Dữ liệu gửi lên lớn quá {limit} byte.",
         "en": "The request body is larger than {limit} bytes.",
     },
+    "body.slow": {
+        "vi": "Dữ liệu gửi lên bị ngừng quá {seconds} giây; hãy gửi lại.",
+        "en": "The request body stalled for more than {seconds} seconds; send it again.",
+    },
     "body.malformed": {
         "vi": "Dữ liệu gửi lên không đọc được: {detail}",
         "en": "The request body cannot be read: {detail}",

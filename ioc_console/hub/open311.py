@@ -31,11 +31,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import Select, or_, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ioc_console.domain.errors import DomainError
 from ioc_console.domain.lifecycle import Action, Status
@@ -390,7 +391,7 @@ def build_router(service: HubService) -> APIRouter:
         check_fmt(fmt)
         try:
             form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=MAX_DESCRIPTION * 4)
-        except HTTPException:
+        except StarletteHTTPException:
             raise  # the body is too large (413)
         except Exception as error:  # a malformed multipart or urlencoded body
             raise Open311Error(400, f"the request body cannot be read: {str(error)[:100]}") from None
@@ -443,7 +444,7 @@ def build_router(service: HubService) -> APIRouter:
         check_fmt(fmt)
         try:
             form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=MAX_DESCRIPTION * 4)
-        except HTTPException:
+        except StarletteHTTPException:
             raise
         except Exception as error:
             raise Open311Error(400, f"the request body cannot be read: {str(error)[:100]}") from None

@@ -50,6 +50,8 @@ class HubSettings:
     #: Largest attachment (photo) accepted.
     max_attachment_bytes: int = 10_000_000
     max_attachments_per_report: int = 30
+    #: Seconds a client may pause while sending a request's body before it is answered 408.
+    client_read_timeout: float = 30.0
     #: A photo's pixel budget (width × height, read from its header before anything decodes it).
     max_photo_pixels: int = MAX_PHOTO_PIXELS
     allowed_attachment_types: tuple[str, ...] = ("image/jpeg", "image/png", "image/webp")
@@ -193,6 +195,7 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
         "max_body_bytes",
         "max_attachment_bytes",
         "max_photo_pixels",
+        "client_read_timeout",
         "max_feed_limit",
         "max_password_checks",
     ):

@@ -93,3 +93,29 @@ def test_a_full_disk_is_said_in_words_and_sign_in_still_works(
         assert r.status_code == 507, r.text
         assert r.json()["error"] == "storage.full" and r.json()["message"]["vi"]
     assert "0903123456" not in caplog.text
+
+
+def test_a_client_that_stalls_mid_body_is_answered_and_let_go(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    url = f"sqlite:///{tmp_path / 'slow.sqlite3'}"
+    key, _clock = prepare_database(url)
+    server = BackgroundHub(HubSettings(database_url=url, client_read_timeout=1.0)).start()
+    try:
+        with socket.create_connection((server.host, server.port), timeout=10) as slow:
+            slow.sendall(
+                b"POST /open311/v2/requests.json HTTP/1.1\r\nHost: hub\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n"
+                + f"api_key={key}&description=".encode()
+            )
+            started = time.monotonic()
+            # Meanwhile everyone else is served.
+            assert httpx.get(f"{server.url}/open311/v2/services.json").status_code == 200
+            answer = slow.recv(65536)
+            waited = time.monotonic() - started
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert "ngừng quá 1 giây".encode() in answer and b"stalled" in answer
+        assert waited < 5
+    finally:
+        server.stop()
