@@ -318,5 +318,5 @@ def test_a_formula_after_a_semicolon_is_not_run_where_it_separates_cells(tmp_pat
         assert not piece.lstrip(' "\n').startswith(("=", "+", "-", "@")), raw
     # Nothing else is lost: the words around it are all there.
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        (cell,) = list(csv.DictReader(stream))[0].values()
+        (cell,) = next(iter(csv.DictReader(stream))).values()
     assert cell.replace("'", "") == text.replace("'", "")

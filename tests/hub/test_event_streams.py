@@ -92,6 +92,6 @@ def test_disabling_a_user_ends_their_stream_at_once(hub_url: str) -> None:
 def test_a_stream_ends_when_its_token_expires(hub_url: str) -> None:
     signed_in = time.monotonic()
     token = sign_in(hub_url, "sup")
-    took, reason = run(stream_until_bye(hub_url, token))
+    _took, reason = run(stream_until_bye(hub_url, token))
     assert reason == "auth.required"
     assert time.monotonic() - signed_in < TTL + 2.0

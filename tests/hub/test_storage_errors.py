@@ -3,7 +3,6 @@ carry the citizen's words that were their parameters."""
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import uuid
 from collections.abc import Iterator
