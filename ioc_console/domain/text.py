@@ -13,6 +13,14 @@ import unicodedata
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"\D+")
+#: Characters plain text may not hold: controls (NUL above all, which PostgreSQL cannot store) and
+#: lone surrogates. Anything else a person writes, "<" and ">" included, is kept as written.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def has_control_characters(text: str) -> bool:
+    """Whether ``text`` holds a character plain text may not (the hub refuses it, the console too)."""
+    return _CONTROL.search(text) is not None
 
 
 def fold(text: str | None) -> str:

@@ -51,7 +51,7 @@ from ioc_console.domain.duplicates import Candidate
 from ioc_console.domain.jurisdiction import DeadlinePolicy, Jurisdiction
 from ioc_console.domain.lifecycle import Action, Actor, Channel, Priority, Status
 from ioc_console.domain.report import Contact, Event, Location, Report
-from ioc_console.domain.text import normalize_phone
+from ioc_console.domain.text import has_control_characters, normalize_phone
 from ioc_console.store import PROVISIONAL_PREFIX, LocalStore, OutboxEntry, is_provisional
 
 from ioc_console.gui.duplicates import DuplicateFinder, DuplicatePanel, WrappedHeights, fit_wrapped
@@ -59,7 +59,7 @@ from ioc_console.gui.forms.ui_intake import Ui_IntakeDialog
 from ioc_console.gui.operations import DatabaseExecutor, Op
 from ioc_console.gui.point_map import PointMap
 from ioc_console.gui.present import DeadlineClock, Names
-from ioc_console.gui.triage import ERROR_STYLE, UnitPicker, compact, looks_like_markup
+from ioc_console.gui.triage import ERROR_STYLE, UnitPicker, compact
 
 log = logging.getLogger(__name__)
 
@@ -120,14 +120,14 @@ def call_problems(call: HotlineCall, j: Jurisdiction) -> dict[str, str]:
 
     Fields: ``caller``, ``phone``, ``category``, ``description``, ``unit``, ``address``,
     ``location``. Codes: ``too_long``, ``invalid``, ``required``, ``inactive``, ``too_short``,
-    ``markup``, ``unknown``, ``outside``.
+    ``control``, ``unknown``, ``outside``.
     """
     problems: dict[str, str] = {}
     caller = call.caller.strip()
     if len(caller) > MAX_NAME:
         problems["caller"] = "too_long"
-    elif looks_like_markup(caller):
-        problems["caller"] = "markup"
+    elif has_control_characters(caller):
+        problems["caller"] = "control"
     if call.phone.strip() and vn_phone(call.phone) is None:
         problems["phone"] = "invalid"
     if not call.category:
@@ -143,8 +143,8 @@ def call_problems(call: HotlineCall, j: Jurisdiction) -> dict[str, str]:
         problems["description"] = "too_short"
     elif len(description) > MAX_DESCRIPTION:
         problems["description"] = "too_long"
-    elif looks_like_markup(description):
-        problems["description"] = "markup"
+    elif has_control_characters(description):
+        problems["description"] = "control"
     if (call.unit_code is None and call.unit_text.strip()) or (
         call.unit_code is not None and call.unit_code not in j.units
     ):
@@ -152,8 +152,8 @@ def call_problems(call: HotlineCall, j: Jurisdiction) -> dict[str, str]:
     address = call.address.strip()
     if len(address) > MAX_ADDRESS:
         problems["address"] = "too_long"
-    elif looks_like_markup(address):
-        problems["address"] = "markup"
+    elif has_control_characters(address):
+        problems["address"] = "control"
     has_point = call.lat is not None and call.lon is not None
     if has_point and not j.contains(call.lat, call.lon):  # type: ignore[arg-type]
         problems["location"] = "outside"
@@ -466,8 +466,8 @@ class IntakeDialog(QDialog):
             ("location", "required"): tr("Cần chọn xã, phường hoặc nhấp một điểm trên bản đồ."),
             ("location", "outside"): tr("Điểm đã chọn nằm ngoài địa bàn tỉnh."),
         }
-        if code == "markup":
-            return tr("Không được chứa mã HTML hay ký tự điều khiển (như <b>, <img>).")
+        if code == "control":
+            return tr("Không được chứa ký tự điều khiển.")
         return messages.get((field, code), code)
 
     def _field_widget(self, field: str) -> QWidget:

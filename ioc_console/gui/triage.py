@@ -30,7 +30,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +82,7 @@ from ioc_console.domain.replies import (
     unfilled,
 )
 from ioc_console.domain.report import Report, reminders
-from ioc_console.domain.text import fold
+from ioc_console.domain.text import fold, has_control_characters
 from ioc_console.resources import resource_path
 
 from ioc_console.gui.duplicates import DuplicateFinder, DuplicatePanel, WrappedHeights, fit_wrapped
@@ -99,28 +98,16 @@ NOTE_STYLE = "color: #5b5b5b;"
 MIN_EXPLANATION = 10
 
 
-#: What the hub refuses as markup in any text (it stores plain text only); refused here first so
-#: that the operator can fix it while the text is still in front of them.
-_MARKUP = re.compile(
-    r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|javascript\s*:|vbscript\s*:|\bon[a-z]+\s*=\s*[\"']", re.IGNORECASE
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def looks_like_markup(text: str) -> bool:
-    """Whether ``text`` holds an HTML tag, a script URL or control characters (refused by the hub)."""
-    return bool(_MARKUP.search(text) or _CONTROL.search(text))
-
-
 # The base dialog's own strings are translated in the "TriageDialog" context, spelled out at each
 # call: PySide's self.tr() would look them up under each subclass's name, where lupdate never puts
 # them, and lupdate only finds literal QCoreApplication.translate() calls.
 
 
-def markup_refused() -> str:
-    return QCoreApplication.translate(
-        "TriageDialog", "Nội dung không được chứa mã HTML hay ký tự điều khiển (như <b>, <img>)."
-    )
+def control_refused() -> str:
+    """Text with a control character is refused here first (the hub refuses it too), so that the
+    operator can fix it while it is still in front of them. Markup-like text is kept as written:
+    it is escaped wherever it is shown."""
+    return QCoreApplication.translate("TriageDialog", "Nội dung chứa ký tự điều khiển không hợp lệ.")
 
 
 # -- the context of the dialogs --------------------------------------------------------------------
@@ -534,8 +521,8 @@ class TriageDialog(QDialog):
     def _text_required(self, edit: QPlainTextEdit | QLineEdit, what: str, limit: int) -> str | None:
         text = edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
         text = text.strip()
-        if looks_like_markup(text):
-            self.fail(markup_refused(), edit)
+        if has_control_characters(text):
+            self.fail(control_refused(), edit)
             return None
         if len(text) < MIN_EXPLANATION:
             words = QCoreApplication.translate("TriageDialog", "Cần ghi %1 (ít nhất %2 ký tự).").replace(
@@ -757,9 +744,9 @@ class RelocateDialog(TriageDialog):
             )
             return None
         address = " ".join(self.address_edit.text().split())
-        if looks_like_markup(address):
+        if has_control_characters(address):
             self.fail(
-                markup_refused(),
+                control_refused(),
                 self.address_edit,
             )
             return None
@@ -818,9 +805,9 @@ class LogCallDialog(TriageDialog):
         direction = str(self.direction_combo.currentData())
         result = str(self.result_combo.currentData())
         notes = self.notes_edit.toPlainText().strip()
-        if looks_like_markup(notes):
+        if has_control_characters(notes):
             self.fail(
-                markup_refused(),
+                control_refused(),
                 self.notes_edit,
             )
             return None
@@ -1612,7 +1599,6 @@ __all__ = [
     "call_outcome",
     "compact",
     "load_reply_templates",
-    "looks_like_markup",
     "not_allowed",
     "refusal_of",
     "reply_values",

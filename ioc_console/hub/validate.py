@@ -16,9 +16,7 @@ from urllib.parse import urlsplit
 from ioc_console.domain.errors import ValidationError
 from ioc_console.domain.jurisdiction import Jurisdiction
 from ioc_console.domain.report import Location
-from ioc_console.domain.text import fold
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+from ioc_console.domain.text import fold, has_control_characters
 
 MAX_DESCRIPTION = 4000
 MAX_ADDRESS = 500
@@ -37,7 +35,7 @@ def plain_text(field: str, value: Any, *, limit: int, required: bool = False) ->
         value = ""
     if not isinstance(value, str):
         raise ValidationError("field.invalid", field=field, detail=type(value).__name__)
-    if _CONTROL.search(value):
+    if has_control_characters(value):
         raise InputError("text.control", field=field)
     text: str = value.strip()
     if required and not text:

@@ -52,8 +52,8 @@
         <translation>The chosen point lies outside the province.</translation>
     </message>
     <message>
-        <source>Không được chứa mã HTML hay ký tự điều khiển (như &lt;b&gt;, &lt;img&gt;).</source>
-        <translation>HTML code and control characters (such as &lt;b&gt;, &lt;img&gt;) are not allowed.</translation>
+        <source>Không được chứa ký tự điều khiển.</source>
+        <translation>Control characters are not allowed.</translation>
     </message>
 </context>
 <context>
@@ -1604,7 +1604,7 @@
     <name>PhotoStripModel</name>
     <message>
         <source>Ảnh khi phản ánh</source>
-        <extracomment>Thumbnails are scaled to fit this square (logical pixels). Photos larger than this are refused (a photo, not a film). The disk cache is trimmed (oldest first) when it grows past this. Decoded photos kept in memory (thumbnails and full images). The attachment id of a row (``str``). Why there is no image (a short reason, in English, for the log); None when decoded.</extracomment>
+        <extracomment>Thumbnails are scaled to fit this square (logical pixels). Photos larger than this are refused (a photo, not a film). Photos are kept decoded at most this many pixels on their longer side (the viewer fits them to the window), so a photo held in memory takes at most some 26 MB. What one decode may allocate (MB): a photo of the pixel budget, at four bytes a pixel. The disk cache is trimmed (oldest first) when it grows past this. Decoded photos kept in memory (thumbnails and full images). The attachment id of a row (``str``). Why there is no image (a short reason, in English, for the log); None when decoded.</extracomment>
         <translation>Photos sent with the report</translation>
     </message>
     <message>
@@ -2740,9 +2740,9 @@
 <context>
     <name>TriageDialog</name>
     <message>
-        <source>Nội dung không được chứa mã HTML hay ký tự điều khiển (như &lt;b&gt;, &lt;img&gt;).</source>
-        <extracomment>Shortest text accepted where a person must explain (a reason, a question). What the hub refuses as markup in any text (it stores plain text only); refused here first so that the operator can fix it while the text is still in front of them.</extracomment>
-        <translation>The text may not contain HTML or control characters (such as &lt;b&gt;, &lt;img&gt;).</translation>
+        <source>Nội dung chứa ký tự điều khiển không hợp lệ.</source>
+        <extracomment>Shortest text accepted where a person must explain (a reason, a question).</extracomment>
+        <translation>The text contains invalid control characters.</translation>
     </message>
     <message>
         <source>Hủy</source>

@@ -127,7 +127,8 @@ def good_call(**changes) -> HotlineCall:
         ({}, {}),
         ({"caller": "", "phone": ""}, {}),  # a caller may stay anonymous
         ({"caller": "x" * 101}, {"caller": "too_long"}),
-        ({"caller": "<b>Hùng</b>"}, {"caller": "markup"}),
+        ({"caller": "<b>Hùng</b>"}, {}),  # kept as written: escaped wherever it is shown
+        ({"caller": "Hùng\x07"}, {"caller": "control"}),
         ({"phone": "123"}, {"phone": "invalid"}),
         ({"category": ""}, {"category": "required"}),
         ({"category": "covid-prevention"}, {"category": "inactive"}),
@@ -135,7 +136,8 @@ def good_call(**changes) -> HotlineCall:
         ({"description": "   "}, {"description": "required"}),
         ({"description": "Đèn hỏng"}, {"description": "too_short"}),
         ({"description": "x" * 4001}, {"description": "too_long"}),
-        ({"description": "Đèn hỏng <img src=x onerror=alert(1)>"}, {"description": "markup"}),
+        ({"description": "Đèn hỏng ở <gần chợ Phan Rang> <img src=x onerror=alert(1)>"}, {}),
+        ({"description": "Đèn hỏng ở gần chợ\x00 Phan Rang"}, {"description": "control"}),
         ({"unit_code": None}, {"location": "required"}),
         ({"unit_code": None, "unit_text": "Phường Không Có"}, {"unit": "unknown"}),
         ({"unit_code": None, "lat": POINT[0], "lon": POINT[1]}, {}),  # a point on the map is enough
