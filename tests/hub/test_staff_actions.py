@@ -312,7 +312,7 @@ def test_hotline_intake_by_an_operator(hub: Hub) -> None:
         ({"location": {}}, 422, "location"),
         ({"location": {"unit_code": "00000"}}, 422, "unit_code"),
         ({"description": "   "}, 422, "description"),
-        ({"description": "<b>bold</b>"}, 422, "description"),
+        ({"description": "Đèn hỏng\x07"}, 422, "description"),
         ({"priority": "whenever"}, 422, "priority"),
         ({"channel": "pigeon"}, 422, "channel"),
         ({"contact": {"name": "A", "ssn": "1"}}, 422, "contact"),

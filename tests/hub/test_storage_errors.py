@@ -111,10 +111,12 @@ def test_a_client_that_stalls_mid_body_is_answered_and_let_go(tmp_path: Path) ->
             started = time.monotonic()
             # Meanwhile everyone else is served.
             assert httpx.get(f"{server.url}/open311/v2/services.json").status_code == 200
-            answer = slow.recv(65536)
+            answer = b""
+            while chunk := slow.recv(65536):  # the hub answers, then closes the connection
+                answer += chunk
             waited = time.monotonic() - started
         assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
         assert "ngừng quá 1 giây".encode() in answer and b"stalled" in answer
-        assert waited < 5
+        assert waited < 15
     finally:
         server.stop()
