@@ -715,7 +715,7 @@ class MainWindow(QMainWindow):
             "received": "00/00/0000 00:00",
             "deadline": "00/00/0000 00:00 · Sắp đến hạn",
             "status": "Đã chuyển xử lý",
-            "priority": "Khẩn cấp",
+            "priority": "Bình thường",
             "summary": "Đèn đường hỏng trước nhà số 12 đường",
             "category": "Vệ sinh môi trường",
             "unit": "Phường Phước Mỹ – Phan Rang",
@@ -724,10 +724,13 @@ class MainWindow(QMainWindow):
         }
         header = view.horizontalHeader()
         for column, key in enumerate(COLUMNS):
-            if key == "deadline":
+            # New untriaged reports are bold throughout (the number with a mark): room for that.
+            if key in ("deadline", "number"):
                 width = bold_metrics.horizontalAdvance(samples[key]) + ICON_SIZE + 24
-            else:
+            elif key == "summary":
                 width = metrics.horizontalAdvance(samples[key]) + 16
+            else:
+                width = bold_metrics.horizontalAdvance(samples[key]) + 16
             title = str(self.queue_model.headerData(column, Qt.Orientation.Horizontal))
             header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 30))
 

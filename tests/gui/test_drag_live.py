@@ -23,15 +23,18 @@ from ioc_console.gui.queue_model import NumberRole
 TIMEOUT = 15_000
 
 
-@pytest.fixture
-def window(qtbot, demo_data_dir: Path, jurisdiction: Jurisdiction):
-    """The workspace at 1366×768 with three new reports on traffic; drags are real QDrags."""
+@pytest.fixture(params=[((1366, 768), "light"), ((1920, 1080), "dark")], ids=["1366-light", "1920-dark"])
+def window(request, qtbot, demo_data_dir: Path, jurisdiction: Jurisdiction):
+    """The workspace (1366×768 light, 1920×1080 dark) with three new reports on traffic; drags
+    start from the view's own press and move."""
+    size, theme = request.param
     store = LocalStore.open(demo_data_dir / DEMO_STORE_NAME)
     store.upsert_reports(
         [new_report(jurisdiction, n, "traffic-safety", "22810", 50 - i) for i, n in enumerate(TRAFFIC)]
     )
     store.close()
-    w = Integrated(qtbot, demo_data_dir, jurisdiction, [NOW], size=(1366, 768))
+    w = Integrated(qtbot, demo_data_dir, jurisdiction, [NOW], size=size)
+    w.window.apply_theme(theme)
     w.drag_loop = DragLoop(w.window)  # type: ignore[attr-defined]
     w.ws.drag_starter.exec_drag = w.drag_loop.exec_drag  # type: ignore[attr-defined]
     yield w
@@ -96,7 +99,7 @@ def test_a_mouse_drag_under_arrivals_lands_on_the_highlighted_agency(
         seen["message"] = panel.message.text
         seen["filter"] = panel.filter.text()
         seen["pressed"] = view.indexAt(start).siblingAtColumn(0).data(NumberRole)
-        shot(w.window, tmp_path, "drag-over-agency-1366.png")
+        shot(w.window, tmp_path, f"drag-over-agency-{w.window.width()}.png")
 
     steps = [over_target, suggestion_read, reports_arrive, arrivals_counted, still_over_target]
     press_and_drag(loop, view.viewport(), start, steps)
