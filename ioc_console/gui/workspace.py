@@ -119,11 +119,22 @@ class PendingQueueSource(StoreQueueSource):
 # -- what the map is given ------------------------------------------------------------------------------
 
 
+#: Reports read per worker job when the map's full set is read: the page takes each part while the
+#: next is read, and the queue's own queries slip in between the parts.
+MAP_PART = 40_000
+
+
 def read_map_rows(store: LocalStore, clock: DeadlineClock) -> list[Any]:
     """On the worker: every report with a position, as the map draws it (its columns only; the
     map asks for a report's text when it opens its popup, see :func:`read_map_details`)."""
     now, boundary = clock.now_and_boundary()
     return list(store.map_points(now, boundary))
+
+
+def read_map_part(store: LocalStore, clock: DeadlineClock, after: int, limit: int = MAP_PART) -> list[Any]:
+    """On the worker: the next part of :func:`read_map_rows`, the reports stored after row ``after``."""
+    now, boundary = clock.now_and_boundary()
+    return list(store.map_points(now, boundary, after=after, limit=limit))
 
 
 def read_map_details(store: LocalStore, clock: DeadlineClock, number: str) -> Any:
@@ -425,14 +436,30 @@ class Workspace(QObject):
         if self.map is None or self.executor.closed:
             return
         self._map_generation += 1
-        generation = self._map_generation
+        self._read_map_part(self._map_generation, 0)
+
+    def _read_map_part(self, generation: int, after: int) -> None:
+        # The map's columns only, in parts: the page takes one while the worker reads the next.
+        if self._closed or self.executor.closed or generation != self._map_generation:
+            return
         store, clock = self.store, self.clock
-        # One worker job: the map's columns only, a fraction of a second even at 200,000 reports.
-        Op(lambda: read_map_rows(store, clock), self).on_success(
-            lambda rows: self._on_map_rows(generation, rows)
+        Op(lambda: read_map_part(store, clock, after), self).on_success(
+            lambda rows: self._on_map_part(generation, after, rows)
         ).on_failure(lambda error: log.error("reading the map's reports failed", exc_info=error)).run(
             self.executor
         )
+
+    def _on_map_part(self, generation: int, after: int, rows: list[Any]) -> None:
+        if self.map is None or generation != self._map_generation:
+            return
+        if after == 0:
+            self.map.begin_reports()
+        self.map.add_reports(rows)
+        if len(rows) >= MAP_PART:
+            self._read_map_part(generation, rows[-1].row)
+            return
+        self.map.end_reports()
+        self._reselect_on_map()
 
     @Slot(str)
     def _on_map_details_wanted(self, number: str) -> None:
@@ -448,10 +475,9 @@ class Workspace(QObject):
             lambda error: log.error("reading a report's text for the map failed", exc_info=error)
         ).run(self.executor)
 
-    def _on_map_rows(self, generation: int, rows: list[Any]) -> None:
-        if self.map is None or generation != self._map_generation:
+    def _reselect_on_map(self) -> None:
+        if self.map is None:
             return
-        self.map.set_reports(rows)
         current = self.window.queue_view.selectionModel().selectedRows() if self.window.queue_view else []
         if current:
             number = self.window.queue_model.data(current[0], NumberRole)
@@ -802,5 +828,6 @@ __all__ = [
     "map_row_of",
     "read_changed_rows",
     "read_map_details",
+    "read_map_part",
     "read_map_rows",
 ]

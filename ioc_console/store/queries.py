@@ -174,6 +174,8 @@ class MapPoint(NamedTuple):
     deadline_state: DeadlineState
     category: str
     pending: bool
+    #: Where the report is stored (for reading the next part: ``map_points(after=row)``).
+    row: int = 0
 
 
 R = ReportRecord

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -948,3 +949,29 @@ def test_clusters_of_overdue_reports_only_are_red(qtbot, loaded_map, jurisdictio
     with qtbot.waitSignal(widget.acknowledged, timeout=WAIT):
         widget.set_visible(late)  # the queue's overdue filter
     assert all(r > 150 and b < 100 and every for r, _g, b, every in colours())
+
+
+@engine_noise
+def test_a_full_set_given_in_parts_is_drawn_whole(qtbot, make_map, jurisdiction):
+    """As the workspace reads them: parts sent while the next is read, a live change in between."""
+    rows = at_district_names(jurisdiction, per_district=30)
+    widget = make_map()
+    widget.set_units(jurisdiction)
+    with qtbot.waitSignal(widget.reports_loaded, timeout=WAIT) as loaded:
+        widget.begin_reports()
+        widget.add_reports(rows[:100])
+        changed = replace(rows[5], deadline_state=DeadlineState.OVERDUE, status=Status.NEW)
+        widget.update_report(changed)
+        widget.add_reports(rows[100:])
+        widget.end_reports()
+    assert loaded.args == [len(rows)]
+    assert widget.report_count() == len(rows)
+    found = state(qtbot, widget)
+    assert found["count"] == found["indexed"] == len(rows)
+    checked = json.loads(run_js(qtbot, widget, "iocMap.checkClusterCounts()"))
+    assert checked["checked"] > 0 and checked["wrongCount"] == 0
+    overdue = sum(1 for r in rows if r.deadline_state is DeadlineState.OVERDUE) + (
+        rows[5].deadline_state is not DeadlineState.OVERDUE
+    )
+    clusters = json.loads(run_js(qtbot, widget, "iocMap.clusters()"))
+    assert sum(c["overdue"] for c in clusters) == overdue

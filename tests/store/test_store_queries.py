@@ -462,3 +462,19 @@ def test_map_points_are_every_placed_report_with_its_deadline_state(
         assert states == set(DeadlineState)
     finally:
         store.close()
+
+
+def test_map_points_read_in_parts_are_the_whole(filled: LocalStore) -> None:
+    now = T0 + timedelta(days=20)
+    boundary = now + timedelta(days=1)
+    whole = filled.map_points(now, boundary)
+    parts: list = []
+    after = 0
+    while True:
+        part = filled.map_points(now, boundary, after=after, limit=40)
+        assert len(part) <= 40
+        if not part:
+            break
+        parts.extend(part)
+        after = part[-1].row
+    assert parts == whole and len(whole) == N

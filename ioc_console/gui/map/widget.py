@@ -174,6 +174,8 @@ class MapWidget(QWidget):
         self._pick = False
         self._load_id = 0
         self._load_numbers: list[str] = []
+        #: A full set is arriving in parts (begin_reports ... end_reports).
+        self._streaming = False
         self._load_pos = 0
         self._seq = 0
         self._loads_started = 0
@@ -281,8 +283,43 @@ class MapWidget(QWidget):
         Reports without a position are kept (for :meth:`update_report`) but not drawn. The page
         gets them in chunks; :attr:`reports_loaded` says when all are indexed and drawn.
         """
+        self._streaming = False
         self._rows = {row.number: row for row in rows}
         return self._start_load()
+
+    def begin_reports(self) -> int:
+        """Replace the reports with a set given in parts: :meth:`add_reports` each part as it is
+        read, then :meth:`end_reports`. The page takes each part while the next is being read;
+        :attr:`reports_loaded` says when all are drawn. Returns the load's id."""
+        self._pump_timer.stop()
+        self._rows = {}
+        self._load_id += 1
+        self._load_numbers = []
+        self._load_pos = 0
+        self._streaming = True
+        self._bridge.send({"t": "begin", "load": self._load_id, "total": 0})
+        return self._load_id
+
+    def add_reports(self, rows: Iterable[data.MapRow]) -> None:
+        """A part of the set begun with :meth:`begin_reports` (sent to the page at once)."""
+        part = list(rows)
+        if not self._streaming:
+            self.update_reports(part)
+            return
+        known = self._rows
+        for row in part:
+            known[row.number] = row
+        for start in range(0, len(part), CHUNK):
+            message: Message = {"t": "chunk", "load": self._load_id}
+            message.update(data.encode_rows(part[start : start + CHUNK]))
+            self._bridge.send(message)
+
+    def end_reports(self) -> None:
+        """The set begun with :meth:`begin_reports` is complete: the page indexes and draws it."""
+        if self._streaming:
+            self._streaming = False
+            if not self._load_numbers:  # (a reload meanwhile sends its own end)
+                self._bridge.send({"t": "end", "load": self._load_id})
 
     def update_report(self, row: data.MapRow) -> int:
         """Add or change one report; returns the sequence number :attr:`acknowledged` will carry."""
@@ -497,7 +534,8 @@ class MapWidget(QWidget):
             self._pump_timer.start()
         else:
             self._load_numbers = []
-            self._bridge.send({"t": "end", "load": self._load_id})
+            if not self._streaming:  # a set still arriving in parts ends with end_reports
+                self._bridge.send({"t": "end", "load": self._load_id})
 
     def _labels(self) -> Message:
         lang = self._lang
