@@ -2,7 +2,8 @@
 
 For a second console on the same demo (``ioc-console --hub URL``), or a look at the hub's APIs. The
 hub is the one ``ioc-console --demo`` builds in its data folder (the same files, built on the first
-run), served on loopback until interrupted (Ctrl+C). The demo staff's password is in
+run), served on loopback until interrupted (Ctrl+C). It names its demo accounts (operator,
+supervisor, agency liaisons), which share one password. The demo staff's password is in
 ``demo-hub.json`` beside the database, readable by the user only; it is not printed.
 """
 
@@ -14,7 +15,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from ioc_console.demo.embedded import OPERATOR, DemoHubError, EmbeddedHub
+from ioc_console.demo.embedded import OPERATOR, SUPERVISOR, DemoHubError, EmbeddedHub
 from ioc_console.demo.simulator import DEFAULT_RATE, CitizenFeed
 
 
@@ -57,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
             f"Người trực / operator: {OPERATOR[0]} (mật khẩu / password: {hub.secrets_path})",
             flush=True,
         )
+        print(f"Trưởng ca / supervisor: {SUPERVISOR[0]}", flush=True)
+        for user, agency in sorted(hub.secrets.liaisons.items()):
+            print(f"Liên lạc đơn vị / agency liaison: {user} ({agency})", flush=True)
+        print("Mọi tài khoản mẫu dùng chung mật khẩu đó / every demo account has that password", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_serve(hub, args.feed_rate))
     finally:

@@ -302,9 +302,18 @@ class EmbeddedHub:
             raise DemoHubError("demo_hub.unreadable", self.secrets_path, str(error)) from error
 
     def _check_existing(self) -> None:
-        db = Database(_sqlite_url(self.path), pool_size=1)
+        url = _sqlite_url(self.path)
+        db = Database(url, pool_size=1)
         try:
             db.migrate()  # a demo hub of an earlier version is upgraded; a newer one is refused
+            # One built before the hub stored its photos gets them now, once.
+            packs = PackHolder()
+            with db.read() as conn:
+                packs.load(conn)
+            service = HubService(HubSettings(database_url=url, demo_photos=demo_photo_for), db, packs)
+            added = service.store_missing_demo_photos(by="demo")
+            if added:
+                log.info("demo hub: %d photos stored", added)
         except (DatabaseError, sqlite3.DatabaseError) as error:
             raise DemoHubError("demo_hub.unreadable", self.path, str(error)) from error
         except Exception as error:  # a corrupt file fails in SQLAlchemy's own words

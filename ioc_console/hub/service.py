@@ -1641,6 +1641,31 @@ class HubService:
             )
         return count
 
+    def store_missing_demo_photos(self, *, by: str, batch: int = 500) -> int:
+        """On the demo hub: draw and store the photos of reports that have none stored (a demo hub
+        built before the hub stored them); how many were stored. Nothing to do once any is stored."""
+        if self.settings.demo_photos is None:
+            return 0
+        r, a = schema.reports, schema.attachments
+        with self.db.read() as conn:
+            if conn.execute(select(a.c.id).limit(1)).first() is not None:
+                return 0
+        stored, after = 0, 0
+        while True:
+            with self.db.read() as conn:
+                rows = conn.execute(
+                    select(r.c.id, r.c.doc).where(r.c.id > after).order_by(r.c.id).limit(batch)
+                ).all()
+            with self.db.write() as conn:
+                for report_id, doc in rows:
+                    report = report_from_wire(json.loads(doc))
+                    photos = self._draw_demo_photos(report)
+                    self._store_photos(conn, int(report_id), photos, by)
+                    stored += len(photos)
+            if len(rows) < batch:
+                return stored
+            after = int(rows[-1][0])
+
     def audit_log(self, after: int, limit: int) -> list[dict[str, Any]]:
         a = schema.audit
         with self.db.read() as conn:

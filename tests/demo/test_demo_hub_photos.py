@@ -54,6 +54,11 @@ def demo_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, di
                 raise RuntimeError((folder / "hub.log").read_text(errors="replace"))
             time.sleep(0.3)
         secrets = json.loads((folder / "demo-hub.json").read_text(encoding="utf-8"))
+        # The demo's accounts are named where it starts, and that they share the password.
+        said = (folder / "hub.log").read_text(encoding="utf-8")
+        for user in secrets["liaisons"]:
+            assert f"Liên lạc đơn vị / agency liaison: {user}" in said
+        assert "dùng chung mật khẩu" in said and secrets["password"] not in said
         yield url, secrets
     finally:
         process.terminate()
@@ -119,3 +124,22 @@ def test_a_new_citizen_report_with_a_demo_photo_is_served(demo_hub) -> None:  # 
     assert (
         r.status_code == 200 and r.content == demo_photo_for(photo["id"]) and len(r.content) == photo["size"]
     )
+
+
+def test_a_demo_hub_built_before_its_photos_were_stored_gets_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A demo hub from an earlier version (reports with photos, none stored) is given them once."""
+    import sqlite3
+
+    from ioc_console.demo.embedded import DB_NAME, EmbeddedHub, build_demo_hub
+
+    build_demo_hub(tmp_path / DB_NAME, tmp_path / "demo-hub.json", count=40)
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        wanted = conn.execute("SELECT count(*) FROM attachments").fetchone()[0]
+        conn.execute("DELETE FROM attachments")  # as an earlier version built it
+    assert wanted > 0
+    with EmbeddedHub(tmp_path, count=40) as hub, _client(hub.url, "ioc.nhung", hub.operator_password) as op:
+        photos = [a for r in _reports(op) for a in r["attachments"]]
+        assert len(photos) == wanted
+        assert all(op.get(f"/api/v1/attachments/{a['id']}").status_code == 200 for a in photos)
+    with sqlite3.connect(tmp_path / DB_NAME) as conn:
+        assert conn.execute("SELECT count(*) FROM attachments").fetchone()[0] == wanted
