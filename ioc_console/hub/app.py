@@ -6,7 +6,7 @@ import asyncio
 import errno
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import unquote_plus
@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ioc_console.hub import api, open311, public_stats
@@ -122,6 +123,17 @@ def _error_for(path: str, error: StarletteHTTPException | None) -> Response:
     return _hub_response(path, hub)
 
 
+def _allowed_methods(app: Any, scope: Mapping[str, Any]) -> str:
+    """The methods the address of ``scope`` takes, asked of the router method by method (its own
+    405 names the methods of the first route at the address only)."""
+    allowed = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in app.router.routes)
+    ]
+    return ", ".join(allowed)
+
+
 def _hub_response(path: str, error: HubError) -> Response:
     if path.startswith("/open311"):
         status = error.status if error.status in (400, 403, 404, 405, 408, 413, 507) else 400
@@ -222,7 +234,11 @@ def create_app(settings: HubSettings) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, error: StarletteHTTPException) -> Response:
-        return _error_for(request.url.path, error)
+        response = _error_for(request.url.path, error)
+        if error.status_code == 405:
+            # Every method the address takes (the router's own header names one route's only).
+            response.headers["Allow"] = _allowed_methods(request.app, request.scope)
+        return response
 
     async def on_storage_error(request: Request, error: Exception) -> Response:
         if not disk_full(error):

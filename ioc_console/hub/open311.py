@@ -84,6 +84,9 @@ FMS_STATUS = {
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 _BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 MAX_FIELDS = 200
+#: Discovery's ``changeset``: when these endpoints last changed (what clients compare to know whether
+#: to read the discovery again). Change it with the endpoints.
+ENDPOINTS_CHANGED = "2026-12-05 00:00"
 
 
 class Open311Error(Exception):
@@ -330,9 +333,7 @@ def build_router(service: HubService) -> APIRouter:
 
     def discovery(request: Request, fmt: str) -> Response:
         check_fmt(fmt)
-        stamp = (
-            service.now().astimezone(ZoneInfo(service.pack.jurisdiction.timezone)).strftime("%Y-%m-%d %H:%M")
-        )
+        stamp = ENDPOINTS_CHANGED
         body = {
             "changeset": stamp,
             "contact": settings.contact or service.pack.jurisdiction.name,

@@ -16,7 +16,7 @@ import pytest
 from hub_support import AGENCY_A, INSIDE, OUTSIDE, SAMPLES, Hub
 
 from ioc_console.domain.jurisdiction import load_pack
-from ioc_console.hub.open311 import service_definition_of
+from ioc_console.hub.open311 import ENDPOINTS_CHANGED, service_definition_of
 from ioc_console.resources import default_pack_path
 
 #: Keys the hub adds to the specification's request (an extension) and to the POST answer (the spec's
@@ -101,6 +101,21 @@ def test_discovery_has_the_shape_of_the_spec_example(public: httpx.Client) -> No
     assert [f.text for f in endpoint.findall("formats/format")] == ["text/xml", "application/json"]
     # The discovery document is also served one level up, where clients look for it first.
     assert get_json(public, "/open311/discovery.json")["endpoints"] == ours["endpoints"]
+    # Its changeset says when the endpoints last changed, so it stays the same from one ask to the
+    # next (a client reads the discovery again only when it moves), not the current minute.
+    assert ours["changeset"] == ours["endpoints"][0]["changeset"] == ENDPOINTS_CHANGED
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("DELETE", "/open311/v2/requests.json", {"GET", "POST"}),
+    ("PUT", "/open311/v2/services.xml", {"GET"}),
+])  # fmt: skip
+def test_a_method_an_address_does_not_take_is_405_naming_those_it_does(
+    public: httpx.Client, method: str, path: str, allowed: set[str]
+) -> None:
+    r = public.request(method, path)
+    assert r.status_code == 405
+    assert {m.strip() for m in r.headers["allow"].split(",")} - {"HEAD"} == allowed
 
 
 def test_service_list_in_json_and_xml(public: httpx.Client) -> None:
