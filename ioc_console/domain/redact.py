@@ -147,24 +147,59 @@ class _Views:
         return at[start], at[end - 1] + 1
 
 
-@functools.lru_cache(maxsize=256)
-def _name_patterns(name: str) -> list[re.Pattern[str]]:
-    words = fold(name).split()
+_WORD: Final = re.compile(r"[a-z0-9]+")
+_FORMS_BY_WORDS: Final = frozenset(tuple(f.split()) for f in _FOLDED_FORMS)
+_FORM_FIRSTS: Final = frozenset(f[0] for f in _FORMS_BY_WORDS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_words(name: str) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """The word sequences that are the citizen's name (every rotation: channels send a first and a
+    last name, so "Tâm" + "Lê Văn" may arrive as "Tâm Lê Văn"), and those that are theirs right
+    after a form of address ("ông Tâm", "bà Thị Bích")."""
+    words = tuple(fold(name).split())
     if not words:
+        return (), ()
+    whole = tuple(words[k:] + words[:k] for k in range(len(words))) if len(words) >= 2 else ()
+    tails = tuple(sorted({words[:1], words[-1:], words[-2:]}, key=len, reverse=True))
+    return whole, tails
+
+
+def _name_spans(views: _Views, text: str, name: str) -> list[tuple[int, int]]:
+    """Spans of the original text that name the citizen, matched word by word on the folded view."""
+    whole, tails = _name_words(name)
+    if not whole and not tails:
         return []
-    # Channels send a first and a last name: "Tâm" + "Lê Văn" may arrive as "Tâm Lê Văn", so every
-    # rotation of the words is the name too.
-    orders = [words[k:] + words[:k] for k in range(len(words))]
-    patterns = []
-    if len(words) >= 2:
-        names = "|".join(r" +".join(map(re.escape, order)) for order in orders)
-        patterns.append(re.compile(rf"(?<![a-z0-9])({names})(?![a-z0-9])"))
-    # The given name (or the last two words) right after a form of address: "ông Tâm", "bà Thị Bích".
-    tails = {words[0], words[-1], " ".join(words[-2:])}
-    forms = "|".join(f.replace(" ", " +") for f in _FOLDED_FORMS)
-    tail = "|".join(r" +".join(map(re.escape, t.split())) for t in sorted(tails, key=len, reverse=True))
-    patterns.append(re.compile(rf"(?<![a-z0-9])(?P<form>{forms}) +({tail})(?![a-z0-9])"))
-    return patterns
+    tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(views.folded)]
+    words = [t[0] for t in tokens]
+    firsts = {sequence[0] for sequence in whole}
+    spans = []
+
+    def at(i: int, sequence: tuple[str, ...]) -> bool:
+        return tuple(words[i : i + len(sequence)]) == sequence
+
+    for i, word in enumerate(words):
+        if word in firsts:
+            for sequence in whole:
+                if at(i, sequence):
+                    spans.append(views.span(tokens[i][1], tokens[i + len(sequence) - 1][2], folded=True))
+                    break
+        if word not in _FORM_FIRSTS:
+            continue
+        for size in (1, 2):
+            form = tuple(words[i : i + size])
+            if len(form) < size or form not in _FORMS_BY_WORDS:
+                continue
+            first, last = views.span(tokens[i][1], tokens[i + size - 1][2], folded=True)
+            written = " ".join(unicodedata.normalize("NFC", _visible(text[first:last])).lower().split())
+            if written not in _WRITTEN_FORMS:
+                continue
+            for tail in tails:
+                if at(i + size, tail):
+                    j = i + size
+                    spans.append(views.span(tokens[j][1], tokens[j + len(tail) - 1][2], folded=True))
+                    break
+    return spans
 
 
 def _is_money(body: str) -> bool:
@@ -204,20 +239,18 @@ def redact(text: str, contact: Contact | Mapping[str, Any] | None = None, *, mar
     spans = _number_spans(views, normalize_phone(phone).lstrip("0"))
     for match in _EMAIL.finditer(views.norm):
         spans.append(views.span(match.start(), match.end()))
-    email = email.strip()
+    email = email.strip().lower()
     if len(email) >= 3:
-        for match in re.finditer(re.escape(email), views.norm, re.IGNORECASE):
-            spans.append(views.span(match.start(), match.end()))
-    for pattern in _name_patterns(name):
-        for match in pattern.finditer(views.folded):
-            if "form" in pattern.groupindex:
-                start, end = match.span("form")
-                first, last = views.span(start, end, folded=True)
-                written = _visible(text[first:last])
-                if " ".join(unicodedata.normalize("NFC", written).lower().split()) not in _WRITTEN_FORMS:
-                    continue
-            start, end = match.span(match.re.groups)
-            spans.append(views.span(start, end, folded=True))
+        lowered = views.norm.lower()
+        if len(lowered) == len(views.norm):
+            found = lowered.find(email)
+            while found >= 0:
+                spans.append(views.span(found, found + len(email)))
+                found = lowered.find(email, found + 1)
+        else:
+            for match in re.finditer(re.escape(email), views.norm, re.IGNORECASE):
+                spans.append(views.span(match.start(), match.end()))
+    spans.extend(_name_spans(views, text, name))
     out: list[str] = []
     at = 0
     for start, end in sorted(spans):
