@@ -274,7 +274,10 @@ def _configure(raw: sqlite3.Connection) -> None:
     raw.execute("PRAGMA secure_delete = ON")
     raw.execute("PRAGMA temp_store = MEMORY")
     raw.execute("PRAGMA cache_size = -65536")
-    raw.execute("PRAGMA mmap_size = 268435456")
+    # No memory-mapped reads: with a 256 MB map every page of the file once read stayed resident in
+    # the console's process (about 320 of its 515 MB at 200,000 reports), for no gain in speed that
+    # could be measured here (the kernel's page cache keeps the file near either way).
+    raw.execute("PRAGMA mmap_size = 0")
 
 
 # -- rows -------------------------------------------------------------------------------------------
