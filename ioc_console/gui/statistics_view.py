@@ -305,6 +305,15 @@ class StatisticsView(QWidget):
         layout.addWidget(splitter, 1)
         self.reload()
 
+    def keyPressEvent(self, event: Any) -> None:
+        # Shown as a window of its own: Esc or Ctrl+W closes it, as a dialog would be.
+        control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        closing = event.key() == Qt.Key.Key_Escape or (control and event.key() == Qt.Key.Key_W)
+        if closing and self.isWindow():
+            self.close()
+            return
+        super().keyPressEvent(event)
+
     # -- reading -----------------------------------------------------------------------------------------
 
     def current_period(self) -> st.Period:

@@ -186,3 +186,16 @@ def test_english_writes_numbers_the_english_way(qtbot, store, jurisdiction, exec
         view.show()
     rates = [row[6] for row in table(view) if row[6] != "—"]
     assert rates and all("," not in r and r.endswith(" %") for r in rates)
+
+
+def test_esc_and_ctrl_w_close_the_statistics_window(qtbot, view_for):
+    from PySide6.QtTest import QTest
+
+    for key, modifier in (
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+    ):
+        view = view_for()
+        assert view.isWindow() and view.isVisible()
+        QTest.keyClick(view, key, modifier)
+        qtbot.waitUntil(lambda view=view: not view.isVisible(), timeout=5000)
