@@ -39,7 +39,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ioc_console.domain.errors import DomainError
-from ioc_console.domain.lifecycle import Action, Status
+from ioc_console.domain.lifecycle import TERMINAL, Action, Status
 from ioc_console.domain.redact import redact
 from ioc_console.domain.replies import public_reply
 from ioc_console.domain.report import Contact, Report
@@ -173,6 +173,14 @@ def contact_of(doc: str) -> dict[str, Any]:
     return dict(json.loads(doc).get("contact") or {})
 
 
+def _public_update(status: Status, updated_at: datetime, closed_at: datetime | None) -> datetime:
+    """The last change the public can see: a closed request's rating, which the public does not see
+    change anything, does not move it past the closing."""
+    if status in TERMINAL and closed_at is not None and updated_at > closed_at:
+        return closed_at
+    return updated_at
+
+
 class View:
     """Renders reports for the public with the current jurisdiction."""
 
@@ -211,7 +219,7 @@ class View:
             "agency_responsible": agency.name if agency else None,
             "service_notice": None,
             "requested_datetime": self.time(row.received_at),
-            "updated_datetime": self.time(row.updated_at),
+            "updated_datetime": self.time(_public_update(status, row.updated_at, row.closed_at)),
             "expected_datetime": self.time(due),
             "address": redact(str(location.get("address") or ""), doc.get("contact") or {}) or None,
             "address_id": row.unit_code,

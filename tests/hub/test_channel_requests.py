@@ -168,3 +168,21 @@ def test_retries_racing_each_other_make_one_report(hub: Hub) -> None:
     assert [a.status_code for a in answers] == [201] * 6
     assert len({a.json()[0]["service_request_id"] for a in answers}) == 1
     assert count_reports(hub, description) == 1
+
+
+def test_a_rating_does_not_move_a_closed_requests_updated_datetime(hub: Hub) -> None:
+    from datetime import timedelta
+
+    number = in_state(hub, "closed")
+
+    def updated() -> str:
+        r = httpx.get(f"{hub.url}/open311/v2/requests/{number}.json")
+        assert r.status_code == 200, r.text
+        value: str = r.json()[0]["updated_datetime"]
+        return value
+
+    closed = updated()
+    hub.clock.advance(timedelta(hours=3))
+    assert post(hub, f"{number}/rating.json", api_key=hub.api_key, satisfied="true").status_code == 200
+    assert hub.report(number)["satisfied"] is True
+    assert updated() == closed  # the public sees the request as it was when it was closed
