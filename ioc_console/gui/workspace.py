@@ -442,8 +442,8 @@ class Workspace(QObject):
         # The map's columns only, in parts: the page takes one while the worker reads the next.
         if self._closed or self.executor.closed or generation != self._map_generation:
             return
-        store, clock = self.store, self.clock
-        Op(lambda: read_map_part(store, clock, after), self).on_success(
+        store, clock, limit = self.store, self.clock, MAP_PART
+        Op(lambda: read_map_part(store, clock, after, limit), self).on_success(
             lambda rows: self._on_map_part(generation, after, rows)
         ).on_failure(lambda error: log.error("reading the map's reports failed", exc_info=error)).run(
             self.executor
@@ -454,12 +454,13 @@ class Workspace(QObject):
             return
         if after == 0:
             self.map.begin_reports()
-        self.map.add_reports(rows)
-        if len(rows) >= MAP_PART:
+        more = len(rows) >= MAP_PART
+        if more:  # the worker reads the next part while this one is encoded and sent
             self._read_map_part(generation, rows[-1].row)
-            return
-        self.map.end_reports()
-        self._reselect_on_map()
+        self.map.add_reports(rows)
+        if not more:
+            self.map.end_reports()
+            self._reselect_on_map()
 
     @Slot(str)
     def _on_map_details_wanted(self, number: str) -> None:

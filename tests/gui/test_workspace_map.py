@@ -203,3 +203,24 @@ def test_citizen_markup_is_text_in_the_map_popup_and_the_details(qtbot, with_map
         assert label.textFormat() == Qt.TextFormat.PlainText
     if os.environ.get("IOC_CONSOLE_SHOTS"):
         shot(w.window, tmp_path, "workspace-map-hostile.png")
+
+
+@engine_noise
+def test_the_map_reads_its_reports_in_parts_and_draws_them_all(qtbot, with_map, monkeypatch) -> None:
+    from ioc_console.gui import workspace
+
+    parts: list[int] = []
+    read_part = workspace.read_map_part
+
+    def counted(store, clock, after, limit=workspace.MAP_PART):  # type: ignore[no-untyped-def]
+        found = read_part(store, clock, after, limit)
+        parts.append(len(found))
+        return found
+
+    monkeypatch.setattr(workspace, "MAP_PART", 120)
+    monkeypatch.setattr(workspace, "read_map_part", counted)
+    w = with_map()
+    located = [r for r in w.store.query(ReportQuery()) if r.lat is not None and r.lon is not None]
+    assert len(parts) == len(located) // 120 + 1 and sum(parts) == len(located)
+    assert w.map_loads == [len(located)] and w.ws.map.report_count() == len(located)
+    assert state(qtbot, w.ws.map)["count"] == len(located)
