@@ -235,6 +235,14 @@ class StatisticsView(QWidget):
         self.export_button = QPushButton(self.tr("&Xuất Excel/CSV…"), self)
         self.export_button.setObjectName("export_button")
         self.export_button.clicked.connect(self._on_export_button_clicked)
+        # The month's report (PDF for A4, or a workbook), for the IOC: this month or the last.
+        self.monthly_button = QPushButton(self.tr("Báo cáo &tháng…"), self)
+        self.monthly_button.setObjectName("monthly_button")
+        self.monthly_button.setToolTip(
+            self.tr("Báo cáo tình hình tiếp nhận, xử lý phản ánh của tháng đang chọn, in được trên khổ A4")
+        )
+        self.monthly_button.clicked.connect(self._on_monthly_button_clicked)
+        self.monthly_button.setVisible(agency_scope is None)
         for box in (
             self.period_box,
             self.by_box,
@@ -293,6 +301,7 @@ class StatisticsView(QWidget):
         ):
             filters.addWidget(w)
         filters.addStretch(1)
+        filters.addWidget(self.monthly_button)
         filters.addWidget(self.export_button)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.chart_view)
@@ -481,6 +490,45 @@ class StatisticsView(QWidget):
         )
         if path:
             self.export_to(path)
+
+    def chosen_month(self) -> tuple[int, int] | None:
+        """The month the period box names (this month or the last), else None."""
+        if self.period_box.currentData() not in ("month", "last_month"):
+            return None
+        start = self.current_period().start.astimezone(self.names.tz)
+        return start.year, start.month
+
+    def _on_monthly_button_clicked(self) -> None:
+        from ioc_console.exports import monthly_file_name
+
+        month = self.chosen_month()
+        if month is None:
+            now = self.clock.now().astimezone(self.names.tz)
+            month = (now.year, now.month)
+        path = ask_save_path(
+            self,
+            self.tr("Lưu báo cáo tháng"),
+            monthly_file_name(*month),
+            self.tr("Tệp PDF (*.pdf);;Bảng tính Excel (*.xlsx)"),
+        )
+        if path:
+            self.save_monthly(path, *month)
+
+    def save_monthly(self, path: Path, year: int, month: int) -> None:
+        """The month's report at ``path`` (.pdf or .xlsx) on the worker: :attr:`exported` or
+        :attr:`export_failed`."""
+        from ioc_console import exports
+
+        store, now, lang = self.store, self.clock.now(), self.names.lang
+        province = self.names.jurisdiction.name
+
+        def write() -> Path:
+            return exports.monthly_report(path, store, year, month, now, province=province)
+
+        def failed(error: BaseException) -> None:
+            self.export_failed.emit(words_of(error, lang))
+
+        Op(write, self).on_success(lambda p: self.exported.emit(str(p))).on_failure(failed).run(self.executor)
 
     def export_to(self, path: Path) -> None:
         """Write the rows on screen to ``path`` (.xlsx or .csv) on the worker."""

@@ -1472,7 +1472,7 @@
     <name>MapWidget</name>
     <message>
         <source>Bản đồ nền ngoại tuyến</source>
-        <extracomment>Reports per message when a full set is sent. The kind of unit a name begins with, as the map writes it: districts by their name alone (as maps of Vietnam do), cities and towns abbreviated, so that names fit between the reports. The page&apos;s own timing of the last full load, in ms: index build, total (first chunk to drawn), putting rows into columns, parsing, first chunk to last.</extracomment>
+        <extracomment>Reports per message when a full set is sent. The kind of unit a name begins with, as the map writes it: districts by their name alone (as maps of Vietnam do), cities and towns abbreviated, so that names fit between the reports. A full set is arriving in parts (begin_reports ... end_reports). The page&apos;s own timing of the last full load, in ms: index build, total (first chunk to drawn), putting rows into columns, parsing, first chunk to last.</extracomment>
         <translation>Offline base map</translation>
     </message>
     <message>
@@ -2490,6 +2490,14 @@
         <translation>&amp;Export Excel/CSV…</translation>
     </message>
     <message>
+        <source>Báo cáo &amp;tháng…</source>
+        <translation>&amp;Monthly report…</translation>
+    </message>
+    <message>
+        <source>Báo cáo tình hình tiếp nhận, xử lý phản ánh của tháng đang chọn, in được trên khổ A4</source>
+        <translation>The chosen month&apos;s report on the reports received and handled, printable on A4</translation>
+    </message>
+    <message>
         <source>Từ %1 đến %2 · %3 phản ánh tiếp nhận</source>
         <extracomment>The totals of the rows on screen (the export&apos;s &quot;Tổng cộng&quot; line).</extracomment>
         <translation>From %1 to %2 · %3 reports received</translation>
@@ -2533,6 +2541,14 @@
     <message>
         <source>Bảng tính Excel (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel workbook (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Lưu báo cáo tháng</source>
+        <translation>Save the monthly report</translation>
+    </message>
+    <message>
+        <source>Tệp PDF (*.pdf);;Bảng tính Excel (*.xlsx)</source>
+        <translation>PDF file (*.pdf);;Excel workbook (*.xlsx)</translation>
     </message>
 </context>
 <context>
@@ -2958,7 +2974,7 @@
     <name>Workspace</name>
     <message>
         <source>chờ gửi</source>
-        <extracomment>More changed reports than this at once are shown by reading the whole set again. The agency counts are taken again this long after the last of a run of changes. The hotline intake&apos;s shortcut. Whether the hub answers now (None: no hub, the demo on this machine alone); said when a call is saved, since its number comes from the hub. Provisional numbers of calls typed in here that the hub has not numbered yet.</extracomment>
+        <extracomment>More changed reports than this at once are shown by reading the whole set again. The agency counts are taken again this long after the last of a run of changes. The hotline intake&apos;s shortcut. Reports read per worker job when the map&apos;s full set is read: the page takes each part while the next is read, and the queue&apos;s own queries slip in between the parts. Whether the hub answers now (None: no hub, the demo on this machine alone); said when a call is saved, since its number comes from the hub. Provisional numbers of calls typed in here that the hub has not numbered yet.</extracomment>
         <translation>waiting to send</translation>
     </message>
     <message>

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from ioc_console.store import LocalStore
 from ioc_console.store import statistics as st
@@ -199,3 +200,27 @@ def test_esc_and_ctrl_w_close_the_statistics_window(qtbot, view_for):
         assert view.isWindow() and view.isVisible()
         QTest.keyClick(view, key, modifier)
         qtbot.waitUntil(lambda view=view: not view.isVisible(), timeout=5000)
+
+
+def test_the_monthly_report_from_the_statistics(qtbot, view_for, store, tmp_path):
+    from pypdf import PdfReader
+
+    from ioc_console.gui.files import documents_dir
+
+    view = view_for()
+    assert view.monthly_button.isVisible() and view.chosen_month() == (2026, 11)
+    offered: list[str] = []
+    original = QFileDialog.getSaveFileName
+    QFileDialog.getSaveFileName = staticmethod(lambda _p, _c, where, _f: (offered.append(where), ("", ""))[1])  # type: ignore[method-assign]
+    try:
+        view.monthly_button.click()
+    finally:
+        QFileDialog.getSaveFileName = original  # type: ignore[method-assign]
+    assert offered == [str(documents_dir() / "bao-cao-thang-2026-11.pdf")]
+    with qtbot.waitSignal(view.exported, timeout=TIMEOUT) as done:
+        view.save_monthly(tmp_path / "thang.pdf", 2026, 11)
+    text = "\n".join(page.extract_text() for page in PdfReader(done.args[0]).pages)
+    summary = st.summary(store, st.Period.month(2026, 11), NOW)
+    assert "BÁO CÁO THÁNG 11/2026" in text and f"Tiếp nhận trong kỳ {summary.figures.received}" in text
+    liaison_view = view_for(agency_scope=next(iter(view.names.jurisdiction.agencies)))
+    assert not liaison_view.monthly_button.isVisible()  # the province's report is the IOC's
