@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import logging
 import multiprocessing
+import os
 import sys
 import time
 from pathlib import Path
+
+from ioc_console import __version__
 
 STARTED = time.perf_counter()
 
@@ -79,6 +82,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="màn hình thứ N (đếm từ 1) cho --wall / the screen (counted from 1) for --wall",
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="ghi nhật ký chi tiết / verbose log")
+    parser.add_argument("--version", action="version", version=f"IOC Console {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=(
+            "tự kiểm tra rồi thoát: mở máy chủ mẫu không cần màn hình, vẽ bản đồ, nhận một phản ánh mới / "
+            "check this install and exit: the embedded demo offscreen, the map drawn, one live report"
+        ),
+    )
     return parser.parse_args(argv)
 
 
@@ -88,6 +100,24 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.self_test:
+        from ioc_console.gui.self_test import run_self_test
+
+        code = run_self_test(data_dir=args.data_dir, lang=args.lang)
+        # The verdict is in: end here, before the interpreter's own teardown of Qt and QtWebEngine
+        # (which can crash a frozen build after everything was checked).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    from ioc_console import site_file
+
+    site, site_problem = None, None
+    if not (args.demo or args.offline_demo):
+        try:
+            site = site_file.find()
+        except site_file.SiteFileError as error:
+            site_problem = error
+            logging.getLogger("ioc_console").warning("%s", error.message("en"))
     from ioc_console.gui.app import AUTO, EMBEDDED_DEMO, HUB, LOCAL_DEMO, Options, run
 
     if args.offline_demo:
@@ -108,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         feed_rate=args.feed_rate,
         wall=args.wall,
         screen=args.screen,
+        site=site,
+        site_problem=site_problem,
     )
     return run(options, [sys.argv[0]], started=STARTED)
 

@@ -27,6 +27,14 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không khởi động được máy chủ mẫu trên {path}: {detail}. Dữ liệu mẫu không bị thay đổi.",
         "en": "Could not serve the demo hub on {path}: {detail}. The demo data was not changed.",
     },
+    "console.outdated": {
+        "vi": "Phiên bản IOC Console này ({version}) đã cũ: máy chủ IOC chỉ phục vụ từ phiên bản {oldest} "
+        "trở lên. Hãy cập nhật IOC Console (cài bản mới do bộ phận công nghệ thông tin cung cấp) rồi mở lại. "
+        "Dữ liệu và các thao tác chưa gửi trên máy này vẫn được giữ.",
+        "en": "This IOC Console ({version}) is too old: the IOC hub serves version {oldest} and newer. "
+        "Update IOC Console (install the new version your IT department provides) and open it again. "
+        "The data and unsent actions on this machine are kept.",
+    },
     "transition.not_allowed": {
         "vi": "Không thể {action} khi phản ánh đang ở trạng thái «{status}».",
         "en": "Cannot {action} while the report is “{status}”.",

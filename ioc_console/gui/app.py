@@ -50,12 +50,14 @@ from ioc_console.gui.qt_compat import GuiThreadCollector, protect_bool_singleton
 if TYPE_CHECKING:
     from ioc_console.demo.embedded import EmbeddedHub
     from ioc_console.demo.simulator import CitizenFeed
+    from ioc_console.site_file import Site, SiteFileError
     from ioc_console.sync.credentials import Credentials
     from ioc_console.sync.session import SignedIn
     from ioc_console.sync.wire import UserInfo
 
     from ioc_console.gui.connection import HubSession
     from ioc_console.gui.datasource import DemoData
+    from ioc_console.gui.map import MapConfig
     from ioc_console.gui.supervisor import SupervisorDesk
     from ioc_console.gui.workspace import Workspace
 
@@ -103,6 +105,10 @@ class Options:
     #: The full-screen wall display for supervisors, on screen ``screen`` (counted from 1).
     wall: bool = False
     screen: int | None = None
+    #: The organisation's site file (hub, CA bundle, language, basemap), read when none is chosen,
+    #: and the reason one was found but not used (shown once the window is up).
+    site: Site | None = None
+    site_problem: SiteFileError | None = None
 
 
 def default_data_dir() -> Path:
@@ -183,7 +189,9 @@ class Console(QObject):
         self.settings = QSettings(str(self.data_dir / SETTINGS_FILE), QSettings.Format.IniFormat)
 
         self._log_step("language")
-        wanted = i18n.resolve_language(options.lang, options.env, self.settings.value(LANGUAGE_KEY))
+        site = options.site
+        saved = self.settings.value(LANGUAGE_KEY) or (site.language if site is not None else None)
+        wanted = i18n.resolve_language(options.lang, options.env, saved)
         self.lang, self._translators = i18n.install_translators(app, wanted)
         stretching = i18n.install_stretching(app, options.env, self._translators)
         if stretching is not None:
@@ -210,9 +218,16 @@ class Console(QObject):
     def start(self) -> None:
         """Show the window in its loading state and open the data (on the worker, or through a hub)."""
         self.window.open_on_screen()
+        site = self.options.site
+        if self.options.site_problem is not None:
+            title = QCoreApplication.translate("Console", "Tệp cấu hình của cơ quan có lỗi")
+            self.window.show_warning(title, self.options.site_problem.message(self.lang))
         if self.options.source == AUTO:
-            known = bool(self.settings.value(HUB_URL_KEY))
+            # The last hub used, else the one the installer's site file names, else the demo.
+            known = bool(self.settings.value(HUB_URL_KEY)) or (site is not None and site.hub is not None)
             self.options = replace(self.options, source=HUB if known else EMBEDDED_DEMO)
+        if site is not None and self.options.ca_bundle is None and site.ca_bundle is not None:
+            self.options = replace(self.options, ca_bundle=site.ca_bundle)
         if self.options.source != LOCAL_DEMO:
             self._log_step("window shown, connecting to the hub")
             self._hub_task = asyncio.ensure_future(self._start_hub())
@@ -338,7 +353,8 @@ class Console(QObject):
 
         credentials, problem = await asyncio.to_thread(system_credentials)
         self._credentials = credentials
-        url = self.options.hub_url or str(self.settings.value(HUB_URL_KEY) or "")
+        site_hub = self.options.site.hub if self.options.site is not None else None
+        url = self.options.hub_url or str(self.settings.value(HUB_URL_KEY) or "") or site_hub or ""
         user = str(self.settings.value(HUB_USER_KEY) or "")
         ca = self.options.ca_bundle
         if url and user and not problem:
@@ -543,6 +559,9 @@ class Console(QObject):
 
             session.ca_bundle = self.options.ca_bundle
             extra["photo_source"] = hub_photo_source(session)  # the demo draws its own photos
+        map_config = self.map_config()
+        if map_config is not None:
+            extra["map_config"] = map_config
         self.workspace = build_workspace(
             self.window,
             data.store,
@@ -565,6 +584,20 @@ class Console(QObject):
             self._open_desk(names)
         self._hold_for_undo()
 
+    def map_config(self) -> MapConfig | None:
+        """The site file's basemap (tiles from an address, or a local MBTiles file); None: the default."""
+        site = self.options.site
+        if site is None or site.basemap is None:
+            return None
+        from ioc_console.gui.map import MapConfig, TileSource
+
+        cache = self.data_dir / "cache" / "map"
+        attribution = site.basemap_attribution
+        if site.mbtiles is not None:
+            return MapConfig(tiles=(), mbtiles=site.mbtiles, mbtiles_attribution=attribution, cache_dir=cache)
+        name = QCoreApplication.translate("Console", "Bản đồ nền của cơ quan")
+        return MapConfig(tiles=(TileSource(site.basemap, attribution, name=name),), cache_dir=cache)
+
     def _open_desk(self, names: Names) -> None:
         """The supervisor's desk in the Reports menu: re-route and escalate the report on show."""
         from ioc_console.gui.supervisor import SupervisorDesk
@@ -585,7 +618,7 @@ class Console(QObject):
             self.executor,
             names,
             with_map=self.window.with_map,  # tests without QtWebEngine turn the map off
-            map_config=MapConfig(cache_dir=self.data_dir / "cache" / "map"),
+            map_config=self.map_config() or MapConfig(cache_dir=self.data_dir / "cache" / "map"),
         )
         self.wall = wall
         self.hub_changes.connect(wall.refresh)

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ioc_console.domain.versions import CONSOLE_HEADER, OLDEST_HEADER, is_served
 from ioc_console.hub import api, open311, public_stats
 from ioc_console.hub import basemap as hub_basemap
 from ioc_console.hub import metrics as hub_metrics
@@ -105,6 +106,37 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+class ConsoleVersions:
+    """The staff API states the oldest console version it serves in every answer, and refuses the
+    requests of a console that says it is older (426, ``console.outdated``, in words)."""
+
+    def __init__(self, app: ASGIApp, oldest: str) -> None:
+        self.app = app
+        self.oldest = oldest.strip()
+        self.header = (OLDEST_HEADER.lower().encode(), self.oldest.encode())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.oldest or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        wanted = CONSOLE_HEADER.lower().encode()
+        version = next((v.decode("latin-1") for k, v in scope["headers"] if k == wanted), None)
+        if version is not None and not is_served(version, self.oldest):
+            hub = HubError(426, "console.outdated", version=version[:40], oldest=self.oldest)
+            response = JSONResponse(
+                hub.body(), status_code=426, headers={OLDEST_HEADER: self.oldest, "Upgrade": "ioc-console"}
+            )
+            await response(scope, receive, send)
+            return
+
+        async def stated(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), self.header]}
+            await send(message)
+
+        await self.app(scope, receive, stated)
 
 
 def _error_for(path: str, error: StarletteHTTPException | None) -> Response:
@@ -215,6 +247,7 @@ def create_app(settings: HubSettings) -> FastAPI:
     )
     metrics = HubMetrics()
     app.add_middleware(RequestMetrics, metrics=metrics)
+    app.add_middleware(ConsoleVersions, oldest=settings.oldest_console)
 
     @app.exception_handler(HubError)
     async def on_hub_error(request: Request, error: HubError) -> Response:

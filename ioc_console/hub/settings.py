@@ -17,6 +17,7 @@ from typing import Any
 from limits import parse
 
 from ioc_console.domain.report import MAX_PHOTO_PIXELS
+from ioc_console.domain.versions import parse_version
 
 
 def utc_now() -> datetime:
@@ -94,6 +95,8 @@ class HubSettings:
     password_check_wait: float = 10.0
     #: A burst of failed sign-ins is written to the audit log as one entry once it has been quiet this long.
     signin_burst_quiet: timedelta = timedelta(minutes=10)
+    #: The oldest console version served (``0.2.0``); older consoles are told to update. Empty: any.
+    oldest_console: str = ""
     #: Where ``ioc-hub serve`` listens.
     host: str = "127.0.0.1"
     port: int = 8311
@@ -189,6 +192,12 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
         raise SettingsError(f"log_level: expected one of {', '.join(LOG_LEVELS)}")
     if values.get("log_format", "text") not in LOG_FORMATS:
         raise SettingsError(f"log_format: expected one of {', '.join(LOG_FORMATS)}")
+    oldest = values.get("oldest_console", "")
+    if oldest:
+        try:
+            parse_version(oldest)
+        except ValueError:
+            raise SettingsError("oldest_console: expected a version number such as 0.2.0") from None
     for name in (
         "port",
         "pool_size",

@@ -24,8 +24,10 @@ from urllib.parse import quote
 
 import httpx
 
+from ioc_console import __version__
 from ioc_console.domain.lifecycle import Action
 from ioc_console.domain.report import Contact, Report
+from ioc_console.domain.versions import CONSOLE_HEADER
 from ioc_console.sync.errors import (
     CertificateError,
     HubBusy,
@@ -167,7 +169,8 @@ class HubClient:
         headers = {
             "Accept": "application/json",
             "Accept-Encoding": "gzip" if compress else "identity",
-            "User-Agent": "ioc-console",
+            "User-Agent": f"ioc-console/{__version__}",
+            CONSOLE_HEADER: __version__,
         }
         if console_id:
             headers["X-Console-Id"] = console_id

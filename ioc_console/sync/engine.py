@@ -55,6 +55,7 @@ from ioc_console.sync.errors import (
     HubUnavailable,
     MalformedAnswer,
     NotFound,
+    Outdated,
     SyncError,
     Unauthorized,
 )
@@ -798,7 +799,7 @@ class SyncEngine:
         try:
             return await call
         except HubRefused as error:
-            if isinstance(error, Unauthorized):
+            if isinstance(error, Unauthorized | Outdated):  # (kept for after sign-in, or the update)
                 self._went_wrong(error)
                 raise
             await self._refused(entry, error)
@@ -853,7 +854,7 @@ class SyncEngine:
         try:
             result = await self.client.intake(key=entry.key, payload=payload)
         except HubRefused as error:
-            if isinstance(error, Unauthorized):
+            if isinstance(error, Unauthorized | Outdated):  # (kept for after sign-in, or the update)
                 self._went_wrong(error)
                 raise
             await self._refused(entry, error)

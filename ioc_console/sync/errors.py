@@ -141,6 +141,11 @@ class NotFound(HubRefused):
     """404: no such report, or not one this user may see."""
 
 
+class Outdated(HubRefused):
+    """426: the hub no longer serves this console's version; the console must be updated. Nothing is
+    lost: the local copy and the outbox stay for the updated console."""
+
+
 def refused(refusal: Refusal) -> HubRefused:
     """The typed error for a refusal's status."""
     kind: type[HubRefused]
@@ -152,6 +157,8 @@ def refused(refusal: Refusal) -> HubRefused:
         kind = Forbidden
     elif refusal.status == 404:
         kind = NotFound
+    elif refusal.status == 426:
+        kind = Outdated
     else:
         kind = Invalid
     return kind(refusal)
@@ -166,6 +173,7 @@ __all__ = [
     "Invalid",
     "MalformedAnswer",
     "NotFound",
+    "Outdated",
     "SyncError",
     "Unauthorized",
     "refused",

@@ -389,8 +389,12 @@
 <context>
     <name>Console</name>
     <message>
+        <source>Tệp cấu hình của cơ quan có lỗi</source>
+        <extracomment>Changes applied by sync are shown together when they come this close (a first sync brings thousands). Where the console&apos;s data comes from (:attr:`Options.source`). New citizens&apos; reports per minute from the embedded demo&apos;s simulator (0: none). Reports of history in a newly built embedded demo hub (None: the demo&apos;s year). The full-screen wall display for supervisors, on screen ``screen`` (counted from 1). The organisation&apos;s site file (hub, CA bundle, language, basemap), read when none is chosen, and the reason one was found but not used (shown once the window is up). Reports the hub changed in the local copy (batched), for the parts that follow them live.</extracomment>
+        <translation>The organisation&apos;s site file has a problem</translation>
+    </message>
+    <message>
         <source>Đang khởi động máy chủ mẫu của tỉnh Ninh Thuận…</source>
-        <extracomment>Changes applied by sync are shown together when they come this close (a first sync brings thousands). Where the console&apos;s data comes from (:attr:`Options.source`). New citizens&apos; reports per minute from the embedded demo&apos;s simulator (0: none). Reports of history in a newly built embedded demo hub (None: the demo&apos;s year). The full-screen wall display for supervisors, on screen ``screen`` (counted from 1). Reports the hub changed in the local copy (batched), for the parts that follow them live.</extracomment>
         <translation>Starting the Ninh Thuận demo hub…</translation>
     </message>
     <message>
@@ -472,6 +476,10 @@
     <message>
         <source>Dữ liệu mẫu trên máy: %s</source>
         <translation>Local demo data: %s</translation>
+    </message>
+    <message>
+        <source>Bản đồ nền của cơ quan</source>
+        <translation>The organisation&apos;s basemap</translation>
     </message>
     <message>
         <source>Phản ánh mới được chuyển đến đơn vị: %s</source>

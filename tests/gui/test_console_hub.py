@@ -394,3 +394,63 @@ def test_the_wall_display_replaces_the_window_and_closing_it_ends_the_console(
     finally:
         console.shutdown()
         window.deleteLater()
+
+
+def test_a_first_start_with_the_installers_site_file_signs_in_to_its_hub_without_typing_a_url(
+    qtbot, qapp, loop: QEventLoop, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ioc_console import site_file
+    from ioc_console.demo.embedded import EmbeddedHub
+
+    from ioc_console.gui.app import AUTO, HUB, HUB_URL_KEY
+    from ioc_console.gui.signin import SignInDialog
+
+    hub = EmbeddedHub(tmp_path / "hub", count=5).start()
+    (tmp_path / "site").mkdir()
+    import certifi  # (a real bundle: the organisation's would be its own CA)
+
+    (tmp_path / "site" / "ca.pem").write_bytes(Path(certifi.where()).read_bytes())
+    path = tmp_path / "site" / "site.toml"
+    path.write_text(
+        f'hub = "{hub.url}"\nca_bundle = "ca.pem"\nlanguage = "en"\n'
+        'basemap = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"\nbasemap_attribution = "Sở KH&CN"\n',
+        encoding="utf-8",
+    )
+    site = site_file.find({site_file.ENV_VAR: str(path)})
+    console = Console(qapp, Options(data_dir=tmp_path / "console", env={}, source=AUTO, site=site))
+    window = console.window
+    window.with_map = False
+    assert console.lang == "en"  # the site's language on a first start
+
+    async def steps() -> None:
+        console.start()
+        assert console.options.source == HUB  # not the demo: the site names a hub
+        dialog = await _until(lambda: window.findChild(SignInDialog), 30, "the sign-in dialog")
+        assert dialog.ui.hub_edit.text() == hub.url  # nobody typed it
+        assert dialog.ui.ca_edit.text() == str(tmp_path.resolve() / "site" / "ca.pem")
+        config = console.map_config()
+        assert config is not None and config.tiles[0].url.startswith("http://127.0.0.1:9/tiles/")
+        assert config.tiles[0].attribution == "Sở KH&CN"
+        ui = dialog.ui
+        ui.user_edit.setText(hub.operator_name)
+        ui.password_edit.setText(hub.operator_password)
+        ui.button_box.button(QDialogButtonBox.StandardButton.Ok).click()
+        await _until(lambda: console.session is not None, 30, "signing in")
+        await _until(lambda: all_reports(window) >= 5, 30, "the hub's reports in the queue")
+        assert console.settings.value(HUB_URL_KEY) == hub.url
+
+    async def scenario() -> None:
+        try:
+            await steps()
+        finally:
+            window.close()
+            await console._close_hub()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        console.shutdown()
+        window.deleteLater()
+        hub.stop()

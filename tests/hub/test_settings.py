@@ -48,7 +48,12 @@ def _sample(name: str, kind: Any) -> tuple[Any, str, str]:
         return ("3/minute", "9/hour"), '["3/minute", "9/hour"]', "3/minute, 9/hour"
     if typing.get_origin(kind) is tuple:
         return ("image/png", "image/gif"), '["image/png", "image/gif"]', "image/png, image/gif"
-    values = {"log_level": "debug", "log_format": "json", "database_url": "sqlite:////srv/hub.sqlite3"}
+    values = {
+        "log_level": "debug",
+        "log_format": "json",
+        "database_url": "sqlite:////srv/hub.sqlite3",
+        "oldest_console": "0.2.0",
+    }
     value = values.get(name, f"giá trị {name}")
     return value, json.dumps(value, ensure_ascii=False), value
 
