@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Set up and run IOC Console from a fresh clone: ``python3 run.py demo`` or ``python3 run.py test``.
 
-Needs only Python 3.11+. It uses uv (installed into ``.tools/`` when it is not on PATH) to create
-``.venv`` exactly as ``uv.lock`` says, then runs the console on the demo or the whole test-suite.
+Needs only Python 3.11+ (and, for a window on Linux, the X11 libraries Qt links: it names any that
+are missing). It uses uv (installed into ``.tools/`` when it is not on PATH) to create ``.venv``
+exactly as ``uv.lock`` says, then runs the console on the demo or the whole test-suite.
+``python3 run.py package`` builds the frozen console and its Linux package (see packaging/).
 """
 
 from __future__ import annotations
@@ -35,14 +37,14 @@ def _uv() -> str:
     return str(uv)
 
 
-def _sync(uv: str, extras: tuple[str, ...]) -> None:
-    """Bring ``.venv`` to ``uv.lock`` with these extras. Without extras (the console, the hub) it
-    only adds what is missing: a demo needs no test or lint tools, and a venv that already has them
-    keeps them for the next test run."""
+def _sync(uv: str, extras: tuple[str, ...], exact: bool) -> None:
+    """Bring ``.venv`` to ``uv.lock`` with these extras. Not ``exact`` (the console, the hub, the
+    package build) it only adds what is missing: a demo needs no test or lint tools, and a venv that
+    already has them keeps them for the next test run."""
     env = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
     chosen = [arg for extra in extras for arg in ("--extra", extra)]
     subprocess.run(
-        [uv, "sync", "--locked", *chosen, *([] if extras else ["--inexact"]), "--python", sys.executable],
+        [uv, "sync", "--locked", *chosen, *([] if exact else ["--inexact"]), "--python", sys.executable],
         cwd=ROOT,
         check=True,
         env=env,
@@ -61,13 +63,17 @@ def _check_system_libraries() -> bool:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test", "console", "hub", "setup"}:
+    if not argv or argv[0] not in {"demo", "test", "console", "hub", "setup", "package"}:
         print(__doc__)
-        print("usage: python3 run.py demo | test [pytest args] | console [args] | hub [args] | setup")
+        print(
+            "usage: python3 run.py demo | test [pytest args] | console [args] | hub [args] | setup"
+            " | package [--site FILE]"
+        )
         return 2
     command, rest = argv[0], argv[1:]
     uv = _uv()
-    _sync(uv, ("test",) if command in {"test", "setup"} else ())
+    testing = command in {"test", "setup"}
+    _sync(uv, ("test",) if testing else ("package",) if command == "package" else (), exact=testing)
     run = [uv, "run", "--no-sync", "--python", sys.executable]
     if command == "setup":
         return 0
@@ -78,6 +84,8 @@ def main(argv: list[str]) -> int:
         args = [*run, "ioc-console", "--demo", *rest]
     elif command == "console":
         args = [*run, "ioc-console", *rest]
+    elif command == "package":  # the frozen console, its self-test, the Linux package
+        args = [*run, "python", str(ROOT / "packaging" / "build.py"), *rest]
     elif command == "hub":
         args = [*run, "ioc-hub", *rest]
     elif rest:
