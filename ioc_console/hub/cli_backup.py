@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ioc_console.hub.backup import BackupError, Summary, backup, restore
-from ioc_console.hub.cli_server import _add_db, _db_url, _fail
+from ioc_console.hub.cli_server import add_db_option, db_url_of, fail
 from ioc_console.hub.db import DatabaseError
 
 _METHODS = {
@@ -23,26 +23,26 @@ def _print(summary: Summary) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    url = _db_url(args)
+    url = db_url_of(args)
     try:
         summary = backup(url, Path(args.out))
     except (BackupError, DatabaseError, OSError) as error:
-        return _fail(f"sao lưu không được / backup failed: {error}")
+        return fail(f"sao lưu không được / backup failed: {error}")
     except Exception as error:  # the database refused (unreachable, no permission)
-        return _fail(f"sao lưu không được / backup failed: {str(error).splitlines()[0][:300]}")
+        return fail(f"sao lưu không được / backup failed: {str(error).splitlines()[0][:300]}")
     print(f"Đã sao lưu / backed up: {args.out}")
     _print(summary)
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    url = _db_url(args)
+    url = db_url_of(args)
     try:
         summary = restore(Path(args.file), url)
     except (BackupError, DatabaseError, OSError) as error:
-        return _fail(f"khôi phục không được / restore failed: {error}")
+        return fail(f"khôi phục không được / restore failed: {error}")
     except Exception as error:
-        return _fail(f"khôi phục không được / restore failed: {str(error).splitlines()[0][:300]}")
+        return fail(f"khôi phục không được / restore failed: {str(error).splitlines()[0][:300]}")
     print(f"Đã khôi phục / restored into {url.split('@')[-1]}")
     _print(summary)
     return 0
@@ -55,9 +55,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "a logical dump of the hub's tables)",
     )
     b.add_argument("--out", required=True, help="the backup file to write")
-    _add_db(b)
+    add_db_option(b)
     b.set_defaults(handler=cmd_backup)
     r = subparsers.add_parser("restore", help="restore a backup into a new, empty database")
     r.add_argument("file", help="a file made by `ioc-hub backup`")
-    _add_db(r)
+    add_db_option(r)
     r.set_defaults(handler=cmd_restore)

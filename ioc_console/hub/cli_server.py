@@ -26,7 +26,7 @@ from ioc_console.hub.settings import (
 from ioc_console.resources import default_pack_path
 
 
-def _add_db(parser: argparse.ArgumentParser) -> None:
+def add_db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         default=None,
@@ -46,11 +46,11 @@ def hub_settings(args: argparse.Namespace, **overrides: Any) -> HubSettings:
     return load_settings(getattr(args, "config", None), database_url=getattr(args, "db", None), **overrides)
 
 
-def _db_url(args: argparse.Namespace) -> str:
+def db_url_of(args: argparse.Namespace) -> str:
     return hub_settings(args).database_url
 
 
-def _fail(message: str) -> int:
+def fail(message: str) -> int:
     print(f"ioc-hub: {message}", file=sys.stderr)
     return 1
 
@@ -69,7 +69,7 @@ def _service(url: str) -> HubService:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    url = _db_url(args)
+    url = db_url_of(args)
     db = Database(url, pool_size=2)
     try:
         db.migrate()
@@ -83,9 +83,9 @@ def cmd_init(args: argparse.Namespace) -> int:
             print(f"Đã nạp địa bàn / jurisdiction loaded: {j.name} ({j.id})")
         print(f"Cơ sở dữ liệu sẵn sàng / database ready: {db.safe_url}")
     except PackError as error:
-        return _fail(error.message("vi") + "\n" + error.message("en"))
+        return fail(error.message("vi") + "\n" + error.message("en"))
     except DatabaseError as error:
-        return _fail(str(error))
+        return fail(str(error))
     finally:
         db.dispose()
     return 0
@@ -105,13 +105,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
             access_log=args.access_log or None,
         )
     except SettingsError as error:
-        return _fail(str(error))
+        return fail(str(error))
     url = settings.database_url
     db = Database(url, pool_size=1)
     try:
         db.check_schema()
     except DatabaseError as error:
-        return _fail(str(error))
+        return fail(str(error))
     finally:
         db.dispose()
     print(
@@ -135,15 +135,15 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_user_add(args: argparse.Namespace) -> int:
     service: HubService | None = None
     try:
-        service = _service(_db_url(args))
+        service = _service(db_url_of(args))
         password = _read_password(args)
         user = service.add_user(
             args.name, Role(args.role), args.agency, password, display_name=args.display_name
         )
     except (DatabaseError, ValueError) as error:
-        return _fail(str(error))
+        return fail(str(error))
     except (DomainError, HubError) as error:
-        return _fail(error.message("vi") + " / " + error.message("en"))
+        return fail(error.message("vi") + " / " + error.message("en"))
     finally:
         if service is not None:
             service.db.dispose()
@@ -156,7 +156,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_channel_add(args: argparse.Namespace) -> int:
     service: HubService | None = None
     try:
-        service = _service(_db_url(args))
+        service = _service(db_url_of(args))
         kind = (
             Channel(args.kind)
             if args.kind
@@ -164,9 +164,9 @@ def cmd_channel_add(args: argparse.Namespace) -> int:
         )
         channel = service.add_channel(args.name, kind)
     except (DatabaseError, ValueError) as error:
-        return _fail(str(error))
+        return fail(str(error))
     except (DomainError, HubError) as error:
-        return _fail(error.message("vi") + " / " + error.message("en"))
+        return fail(error.message("vi") + " / " + error.message("en"))
     finally:
         if service is not None:
             service.db.dispose()
@@ -178,12 +178,12 @@ def cmd_channel_add(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = subparsers.add_parser("init", help="create or upgrade the database and load a jurisdiction pack")
-    _add_db(init)
+    add_db_option(init)
     init.add_argument("--pack", help="jurisdiction pack folder (default on a new database: the demo pack)")
     init.set_defaults(handler=cmd_init)
 
     serve = subparsers.add_parser("serve", help="run the hub (Open311, staff API, live events)")
-    _add_db(serve)
+    add_db_option(serve)
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8311)")
     serve.add_argument("--public-url", help="base URL announced in the Open311 discovery document")
@@ -200,7 +200,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add.add_argument("--agency", help="agency code (required for a liaison)")
     add.add_argument("--display-name", default="")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    _add_db(add)
+    add_db_option(add)
     add.set_defaults(handler=cmd_user_add)
 
     channel = subparsers.add_parser("channel", help="manage citizen channel adapters (Open311 API keys)")
@@ -208,5 +208,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     cadd = channel_commands.add_parser("add", help="create a channel and print its API key once")
     cadd.add_argument("name")
     cadd.add_argument("--kind", choices=[c.value for c in Channel if c is not Channel.HOTLINE])
-    _add_db(cadd)
+    add_db_option(cadd)
     cadd.set_defaults(handler=cmd_channel_add)

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ioc_console.exports import ExportError, handover_file_name, monthly_file_name
 from ioc_console.hub import cli as hub_cli
-from ioc_console.hub.cli_server import _add_db, _db_url
+from ioc_console.hub.cli_server import add_db_option, db_url_of
 from ioc_console.hub.db import DatabaseError
 from ioc_console.hub.settings import utc_now
 from ioc_console.reporting import Written, handover_from_hub, monthly_from_hub
@@ -103,14 +103,14 @@ def _handover(args: argparse.Namespace) -> int:
     # A shift is reported up to now at most (the report says so): never "made" before its end.
     period = Period(start, min(end, max(start, now)))
     out = _target(args.out, handover_file_name(period, ".pdf"), "handover")
-    url = _db_url(args)
+    url = db_url_of(args)
     return _run(lambda: handover_from_hub(url, period, now, out))
 
 
 def _monthly(args: argparse.Namespace) -> int:
     year, month = _month(args.month)
     out = _target(args.out, monthly_file_name(year, month, ".pdf"), "monthly")
-    url, now = _db_url(args), utc_now()
+    url, now = db_url_of(args), utc_now()
     return _run(lambda: monthly_from_hub(url, year, month, now, out))
 
 
@@ -156,7 +156,7 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="tệp .pdf, .xlsx hoặc .csv, hoặc một thư mục / a .pdf, .xlsx or .csv file, or a folder",
     )
-    _add_db(handover)
+    add_db_option(handover)
     handover.set_defaults(handler=_guarded(_handover))
     monthly = commands.add_parser(
         "monthly",
@@ -169,7 +169,7 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="tệp .pdf hoặc .xlsx, hoặc một thư mục / a .pdf or .xlsx file, or a folder",
     )
-    _add_db(monthly)
+    add_db_option(monthly)
     monthly.set_defaults(handler=_guarded(_monthly))
 
 
