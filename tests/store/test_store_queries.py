@@ -12,7 +12,7 @@ from store_support import CITY, COMMUNE_PHUONG_HAI, NINH_HAI, T0, WARD_DO_VINH, 
 
 from ioc_console.domain.deadlines import DeadlineState, deadline_state
 from ioc_console.domain.jurisdiction import Jurisdiction
-from ioc_console.domain.lifecycle import Channel, Priority, Status
+from ioc_console.domain.lifecycle import Action, Channel, Priority, Status
 from ioc_console.domain.report import Report
 from ioc_console.store import SORT_KEYS, LocalStore, ReportQuery, local
 
@@ -460,6 +460,10 @@ def test_map_points_are_every_placed_report_with_its_deadline_state(
             assert p.pending is False
             states.add(p.deadline_state)
         assert states == set(DeadlineState)
+        # An action waiting for the hub marks its report pending on the map.
+        waiting = next(iter(expected))
+        store.enqueue_action(waiting, Action.LOG_CALL, {"outcome": "Đã gọi"}, base_version=None)
+        assert [p.number for p in store.map_points(now, boundary) if p.pending] == [waiting]
     finally:
         store.close()
 
