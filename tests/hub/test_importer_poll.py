@@ -772,7 +772,9 @@ def test_an_unreadable_record_is_listed_kept_for_the_next_run_and_the_run_exits_
     assert hub_db.reports() == 56 and "1129792" in hub_db.marked("sf311")
 
 
-def test_a_body_with_a_utf8_byte_order_mark_is_read(serve: Callable[..., SampleServer], hub_db: HubDb) -> None:
+def test_a_body_with_a_utf8_byte_order_mark_is_read(
+    serve: Callable[..., SampleServer], hub_db: HubDb
+) -> None:
     feed = Feed("sf_2012_get_requests.xml", zone=LA)
     feed.head = "\ufeff" + feed.head
     server = serve(sf=feed)
@@ -780,3 +782,38 @@ def test_a_body_with_a_utf8_byte_order_mark_is_read(serve: Callable[..., SampleS
     report = run(poller(hub_db, source), datetime(2012, 5, 1, tzinfo=UTC))
     assert (report.received, report.created, report.record_errors) == (56, 56, [])
     assert report.tolerated.counts["utf8_bom"] == 3  # one mark a page
+
+
+def test_open_requests_held_by_an_agency_of_the_pack_are_forwarded_once(
+    serve: Callable[..., SampleServer], hub_db: HubDb
+) -> None:
+    feed = Feed("toronto_2018_get_requests.xml")
+    # The first is held at the source by an agency of the pack (its short name, written another way);
+    # the second keeps the capture's "311 Toronto", which is none.
+    feed.records[0] = feed.records[0].replace("311 Toronto", "SỞ XÂY DỰNG")
+    server = serve(tor=feed)
+    source = source_from_url(server.url("tor"), name="toronto")
+    state = hub_db.state()
+    now = datetime(2018, 8, 10, tzinfo=UTC)
+    since = datetime(2018, 7, 1, tzinfo=UTC)
+
+    first = run(poller(hub_db, source, state=state, now=now, editor="op"), since)
+    assert first.created == 2
+    numbers = hub_db.marked("toronto")
+    held = hub_db.doc(numbers["101005420892"])
+    assert (held["status"], held["agency"]) == ("forwarded", "so-xd")
+    assert [(h["action"], h["actor"]) for h in held["history"]] == [
+        ("submit", "Open311 toronto"),
+        ("forward", "op"),
+    ]
+    assert hub_db.doc(numbers["101005420894"])["status"] == "new"
+
+    # A later run, the source changed (a status note) and with a lost state file: still one forward.
+    feed.records[0] = feed.records[0].replace("has been scheduled", "is being repaired")
+    again = run(poller(hub_db, source, state=state, now=now, editor="op"), since)
+    assert again.updated == 1
+    lost = run(poller(hub_db, source, state=hub_db.state("other.sqlite3"), now=now, editor="op"), since)
+    assert lost.created == 0
+    history = hub_db.doc(numbers["101005420892"])["history"]
+    assert [h["action"] for h in history] == ["submit", "forward"]
+    assert hub_db.reports() == 2

@@ -10,6 +10,9 @@
 * later, when the source's fields changed: the category and the location are brought up to date
   (``classify``/``relocate`` by the configured staff account) as long as the report is still with
   the IOC and staff have not changed them meanwhile; a change made by staff is kept;
+* a request open at the source whose ``agency_responsible`` names an agency of the pack (by folded
+  code, name or short name) is forwarded to it by the configured staff account, once, while the
+  report is still new;
 * unchanged fields: nothing is written.
 
 The link (source, external id) → number and what was last applied also lives in the importer's
@@ -35,6 +38,7 @@ from sqlalchemy import select
 from ioc_console.domain.errors import DomainError, ValidationError
 from ioc_console.domain.lifecycle import RULES, Action, Actor, Channel, Role, Status
 from ioc_console.domain.report import Location
+from ioc_console.domain.text import fold
 from ioc_console.hub import schema
 from ioc_console.hub.errors import HubError
 from ioc_console.hub.importer.parse import ServiceRequest
@@ -278,6 +282,7 @@ class HubImportSink:
             )
         applied = _Applied(category, _location_json(intake.location))
         self._save(source, external_id, report.number, fingerprint, applied, fields)
+        self._route(report.number, external_id, fields)
         return report.number
 
     def _save(
@@ -376,7 +381,33 @@ class HubImportSink:
             if self._change(doc, ext, Action.RELOCATE, payload, untouched):
                 applied.location = wanted
         self._save(link.source, ext, number, fields.fingerprint(), applied, fields)
+        self._route(number, ext, fields)
         return number
+
+    def _agency_of(self, name: str | None) -> str | None:
+        """The pack's agency named ``agency_responsible`` (its code, name or short name, folded)."""
+        wanted = fold(name)
+        if not wanted:
+            return None
+        for code, agency in self.service.pack.jurisdiction.agencies.items():
+            if wanted in (fold(code), fold(agency.name), fold(agency.short_name)):
+                return code
+        return None
+
+    def _route(self, number: str, ext: str, fields: ExternalFields) -> None:
+        """A request still open at the source and held there by an agency of the pack is forwarded to
+        it by the importing account, once: only while the report is new (staff have not acted on it),
+        and with a key made of the report, the action and the agency, so a rerun adds no event."""
+        if fields.status.strip().lower() != "open" or not fields.agency_responsible:
+            return
+        # An agency of the source's own (most sources name theirs) is no reason to note anything.
+        agency = self._agency_of(fields.agency_responsible)
+        if agency is None:
+            return
+        doc = self._doc(number)
+        if Status(doc["status"]) is not Status.NEW or doc.get("agency") == agency:
+            return
+        self._change(doc, ext, Action.FORWARD, {"agency": agency}, True)
 
     def _change(
         self, doc: dict[str, Any], ext: str, action: Action, payload: dict[str, Any], untouched: bool
