@@ -817,3 +817,30 @@ def test_open_requests_held_by_an_agency_of_the_pack_are_forwarded_once(
     history = hub_db.doc(numbers["101005420892"])["history"]
     assert [h["action"] for h in history] == ["submit", "forward"]
     assert hub_db.reports() == 2
+
+
+def test_a_later_closure_at_the_source_is_reported_once(
+    serve: Callable[..., SampleServer], hub_db: HubDb
+) -> None:
+    feed = Feed("toronto_2018_get_requests.xml")
+    server = serve(tor=feed)
+    source = source_from_url(server.url("tor"), name="toronto")
+    state = hub_db.state()
+    now = datetime(2018, 8, 10, tzinfo=UTC)
+    since = datetime(2018, 7, 1, tzinfo=UTC)
+
+    def closures() -> list[str]:
+        report = run(poller(hub_db, source, state=state, now=now, editor="op"), since)
+        return [f"{n.external_id}: {n.detail}" for n in report.notes if n.kind == "closed_at_source"]
+
+    assert closures() == []
+    number = hub_db.marked("toronto")["101005420892"]
+    feed.records[0] = (
+        feed.records[0]
+        .replace("<status>open</status>", "<status>closed</status>")
+        .replace("In progress - The request has been scheduled.", "Closed - The pot hole was filled.")
+    )
+    assert closures() == [
+        f"101005420892: {number} is closed at the source: Closed - The pot hole was filled."
+    ]
+    assert closures() == []  # seen closed before: not listed again

@@ -21,7 +21,8 @@ itself and takes in each pair once, so an intent found on the next run (a crash 
 writes) or a lost state file is resolved from the hub, never by a second report.
 
 What the hub has no place for (the source's status, status notes, agency, expected time) is kept
-in the link only.
+in the link only; a request first seen closed at the source is listed in the run's notes
+(``closed_at_source``, with its status notes) for staff to close.
 """
 
 from __future__ import annotations
@@ -283,6 +284,7 @@ class HubImportSink:
         applied = _Applied(category, _location_json(intake.location))
         self._save(source, external_id, report.number, fingerprint, applied, fields)
         self._route(report.number, external_id, fields)
+        self._closed_at_source(report.number, external_id, fields, None)
         return report.number
 
     def _save(
@@ -382,7 +384,15 @@ class HubImportSink:
                 applied.location = wanted
         self._save(link.source, ext, number, fields.fingerprint(), applied, fields)
         self._route(number, ext, fields)
+        self._closed_at_source(number, ext, fields, link.external_status)
         return number
+
+    def _closed_at_source(self, number: str, ext: str, fields: ExternalFields, before: str | None) -> None:
+        """A request closed at the source is listed in the run's report when it is first seen closed
+        (the lifecycle has no step by which the IOC closes a report itself; staff close it)."""
+        if _closed(fields.status) and not _closed(before):
+            notes = f": {fields.status_notes[:200]}" if fields.status_notes else ""
+            self._note("closed_at_source", ext, f"{number} is closed at the source{notes}")
 
     def _agency_of(self, name: str | None) -> str | None:
         """The pack's agency named ``agency_responsible`` (its code, name or short name, folded)."""
@@ -441,6 +451,10 @@ class HubImportSink:
             self._note("refused", ext, f"{doc['number']}: {what}: {error.message('en')}")
             return False
         return True
+
+
+def _closed(status: str | None) -> bool:
+    return (status or "").strip().lower() == "closed"
 
 
 def summarise(notes: Sequence[SinkNote], examples: int = 3) -> list[str]:
