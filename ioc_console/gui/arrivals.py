@@ -39,6 +39,10 @@ class ArrivalsBar(QPushButton):
         font.setBold(True)
         self.setFont(font)
         self.setToolTip(self.tr("Phản ánh mới không tự chen vào danh sách đang xem; bấm để hiện chúng"))
+        # Its place is kept while it is hidden: the queue below must not move when it appears.
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.setVisible(False)
         model.arrivals_changed.connect(self._on_model_arrivals_changed)
         self.clicked.connect(self._on_clicked)

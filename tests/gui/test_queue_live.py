@@ -64,6 +64,7 @@ def test_arrivals_wait_behind_the_bar_and_nothing_moves_under_the_pointer(
     assert selected(w) == [chosen]
     bar = w.window.arrivals_bar
     assert not bar.isVisible()
+    where = view.viewport().mapToGlobal(QPoint(0, 0))
 
     for batch in (["PA-LIVE-1", "PA-LIVE-2"], ["PA-LIVE-3"]):
         arrive(w, jurisdiction, batch)
@@ -75,6 +76,8 @@ def test_arrivals_wait_behind_the_bar_and_nothing_moves_under_the_pointer(
         assert model.total == total
         assert model.row_of("PA-LIVE-1") is None
     assert bar.isVisible() and bar.text() == "▲ 3 phản ánh mới — hiện"
+    # The bar took a place kept for it: the queue itself did not move down on the screen.
+    assert view.viewport().mapToGlobal(QPoint(0, 0)) == where
     shot(w.window, tmp_path, "queue-arrivals-bar.png")
 
     # On demand they come in at the top; the selected report stays selected.
