@@ -743,9 +743,8 @@ class _Generator:
             return  # resolved, reply never published
         p.office(p.delay(1.5, 0.8))
         op = self.operator()
-        p.add(
-            Action.PUBLISH_REPLY, op, {"reply": texts.reply(rng, issue, result, who=who, province=s.province)}
-        )
+        letter, public = texts.reply(rng, issue, result, who=who, province=s.province)
+        p.add(Action.PUBLISH_REPLY, op, {"reply": public, "letter": letter})
         if rng.random() < 0.35:
             p.wall(p.delay(20.0, 1.0))
             satisfied = rng.random() < 0.78

@@ -20,6 +20,7 @@ from ioc_console.demo.people import Person, typed_phone
 from ioc_console.demo.places import Spot
 from ioc_console.demo.style import chat, lower_first, sentence, strip_tones
 from ioc_console.domain.lifecycle import Channel
+from ioc_console.domain.replies import PUBLIC_CITIZEN
 
 VOICES = ("polite", "plain", "chatty", "angry")
 #: Voices per channel (hotline calls are written down by the operator).
@@ -362,9 +363,20 @@ def you(who: Person | None) -> str:
     return f"{who.honorific} {who.full_name}"
 
 
-def reply(rng: random.Random, issue: Issue, result_text: str, *, who: Person | None, province: str) -> str:
-    """The IOC's published reply to the citizen, quoting the agency's result."""
+def reply(
+    rng: random.Random, issue: Issue, result_text: str, *, who: Person | None, province: str
+) -> tuple[str, str]:
+    """The IOC's reply quoting the agency's result: the letter to the citizen (by name) and the
+    public reply (which speaks of "người phản ánh"), worded alike."""
+    opening, closing = pick(rng, _REPLY_OPEN), pick(rng, _REPLY_CLOSE)
+    topic = lower_first(issue.title)
     addressee = you(who)
-    opening = pick(rng, _REPLY_OPEN).format(province=province, you=addressee, topic=lower_first(issue.title))
-    closing = pick(rng, _REPLY_CLOSE).format(you=addressee.split(" ")[0] if who else addressee)
-    return f"{opening} {result_text} {closing}"
+    letter = (
+        f"{opening.format(province=province, you=addressee, topic=topic)} {result_text} "
+        f"{closing.format(you=addressee.split(' ')[0] if who else addressee)}"
+    )
+    public = (
+        f"{opening.format(province=province, you=PUBLIC_CITIZEN, topic=topic)} {result_text} "
+        f"{closing.format(you=PUBLIC_CITIZEN)}"
+    )
+    return letter, public
