@@ -300,6 +300,12 @@ class Console(QObject):
         self.session = session
         self._attach_session(session)
         self._hold_for_undo()
+        if session.session_only:  # closing would lose what its outbox holds: send it, else ask
+            from ioc_console.gui.unsent import UnsentGuard
+
+            self.window.close_guard = UnsentGuard(
+                self.window, lambda: self.session, self._hold_for_undo
+            ).allow_close
         self._basemap_task = asyncio.ensure_future(self._use_hub_basemap(session))
         if kept is None:
             data = DemoData(

@@ -108,6 +108,9 @@ class HubSession(QObject):
         self.jurisdiction = jurisdiction
         self.path = path
         self.ca_bundle: Path | None = None
+        #: The local copy is encrypted with a key of this session only (no usable keyring): the next
+        #: start cannot read it, and what waits in its outbox is lost when the console closes.
+        self.session_only = False
         self._unsubscribe: list[Callable[[], None]] = [
             engine.on_status(self._relay_status),
             engine.on_changes(self._relay_changes),
@@ -224,11 +227,12 @@ async def connect(
     folder = copy_folder(data_dir, who)
     store: LocalStore | None = kept.store if kept is not None else None
     path = folder / STORE_NAME
+    key: bytes | None = None
+    kept_key = True
     try:
         if store is None:
             await asyncio.to_thread(private_folder, folder)
             say("open")
-            key = None
             if credentials is not None:
                 key, kept_key = await asyncio.to_thread(local_copy_key, credentials, who)
                 if not kept_key:
@@ -255,7 +259,9 @@ async def connect(
             await signed_in.client.aclose()
         raise
     log.info("connected to %s as %s; local copy %s", signed_in.client.base_url, signed_in.user.name, path)
-    return HubSession(signed_in, store, engine, jurisdiction, path)
+    session = HubSession(signed_in, store, engine, jurisdiction, path)
+    session.session_only = key is not None and not kept_key
+    return session
 
 
 __all__ = ["HubSession", "KeptCopy", "connect", "copy_folder", "hub_photo_source", "open_kept_copy"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         #: Whether the workspace docks the live map (QtWebEngine); the console always does, tests
         #: that run without QtWebEngine turn it off before the data opens.
         self.with_map = with_map
+        # Asked before the window closes; False keeps it open (see gui/unsent.py).
+        self.close_guard: Callable[[], bool] | None = None
         self._wanted_report: str | None = None
         self.queue_model: ReportQueueModel | None = None
         self.queue_view: QTableView | None = None
@@ -901,6 +904,9 @@ class MainWindow(QMainWindow):
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.close_guard is not None and not self.close_guard():
+            event.ignore()  # the guard keeps the window open (it may close it later)
+            return
         self._refresh_timer.stop()
         self.save_geometry()
         super().closeEvent(event)

@@ -2855,6 +2855,29 @@
     </message>
 </context>
 <context>
+    <name>UnsentGuard</name>
+    <message>
+        <source>Đang gửi các thao tác chưa gửi lên máy chủ…</source>
+        <translation>Sending the actions not yet sent to the hub…</translation>
+    </message>
+    <message>
+        <source>Còn %s thao tác chưa gửi lên máy chủ. Máy này không có kho mật khẩu nên bản dữ liệu trên máy chỉ dùng được trong phiên này: nếu đóng bây giờ, các thao tác đó sẽ mất.</source>
+        <translation>%s actions have not been sent to the hub yet. This computer has no password store, so the local copy of the data can only be used in this session: if you close now, those actions will be lost.</translation>
+    </message>
+    <message>
+        <source>Thao tác chưa gửi</source>
+        <translation>Actions not sent</translation>
+    </message>
+    <message>
+        <source>Chờ gửi</source>
+        <translation>Wait to send</translation>
+    </message>
+    <message>
+        <source>Vẫn đóng</source>
+        <translation>Close anyway</translation>
+    </message>
+</context>
+<context>
     <name>WallWindow</name>
     <message>
         <source>Màn hình tổng hợp — IOC Console</source>
