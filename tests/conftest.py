@@ -13,7 +13,10 @@ pytest_plugins = ["timeouts"]
 # A 1920×1080 screen (the offscreen platform's own is 800×800): windows keep the sizes tests give
 # them, and a window is maximised only where a test asks for a small screen of its own.
 _SCREEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "offscreen-screen.json")
-os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
+# A plain "offscreen" set in the shell (as many a CI does) gets the same screen; another platform
+# or offscreen options of one's own are kept.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 os.environ.setdefault("IOC_CONSOLE_LANG", "vi")
