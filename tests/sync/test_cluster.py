@@ -73,7 +73,9 @@ def test_a_change_through_one_process_is_announced_by_the_other_at_once(
             number_box["number"] = await asyncio.to_thread(other.submit, "Cây đổ chắn ngang đường")
             posted = time.monotonic()
             arrived = await asyncio.wait_for(heard, 10)
-            assert arrived - posted < 1.0
+            # Within a second on a quiet machine (benchmarks/bench_load.py); a shared CI machine may be
+            # slower, but polling would take a minute.
+            assert arrived - posted < 3.0
 
     asyncio.run(scenario())
 
