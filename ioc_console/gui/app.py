@@ -844,5 +844,15 @@ def run(options: Options, argv: list[str] | None = None, started: float | None =
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     console = Console(app, options, started)
-    with asyncio.Runner(loop_factory=lambda: QEventLoop(app)) as runner:
-        return runner.run(console.main())
+    # One run of the loop, not closed afterwards: the end of a qasync run emits aboutToQuit, on which
+    # QtWebEngine tears itself down, and a second run (asyncio.Runner's clean-up, which cancels what
+    # is left and closes async generators) crashed the process in it, after every close of the
+    # window. Console.main() has stopped everything of its own by the time it returns; closing the
+    # loop (which does not run it) ends the threads of its executor, which Qt would otherwise abort
+    # on as the process ends.
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(console.main())
+    finally:
+        loop.close()
