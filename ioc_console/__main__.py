@@ -94,12 +94,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _ca_bundle_problem(path: Path) -> str | None:
+    """Why ``--ca-bundle`` cannot be used, in both languages (None when it can): a file that is not
+    PEM certificates is refused here, before any window or connection is made of it."""
+    import ssl
+
+    from ioc_console.sync.client import tls_context
+
+    try:
+        tls_context(path)
+    except (ssl.SSLError, OSError) as error:
+        return (
+            f"tệp chứng chỉ {path} không dùng được ({error}) / "
+            f"the CA bundle {path} cannot be used ({error})"
+        )
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.ca_bundle is not None:
+        problem = _ca_bundle_problem(args.ca_bundle)
+        if problem is not None:
+            print(f"ioc-console: {problem}", file=sys.stderr)
+            return 2
     if args.self_test:
         from ioc_console.gui.self_test import run_self_test
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ioc_console.__main__ import parse_args
 
 from ioc_console.gui import i18n
@@ -43,3 +45,16 @@ def test_the_shipped_english_catalog_loads(qapp) -> None:
         for translator in translators:
             qapp.removeTranslator(translator)
         i18n.install_translators(qapp, "vi")
+
+
+def test_a_ca_bundle_that_is_not_pem_is_refused_in_words_before_anything_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ioc_console.__main__ import main
+
+    bad = tmp_path / "ca.pem"
+    bad.write_text("đây không phải chứng chỉ / not a certificate\n", encoding="utf-8")
+    assert main(["--hub", "https://ioc.example.gov.vn", "--ca-bundle", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"tệp chứng chỉ {bad} không dùng được" in err and f"the CA bundle {bad} cannot be used" in err
+    assert main(["--hub", "https://ioc.example.gov.vn", "--ca-bundle", str(tmp_path / "none.pem")]) == 2
