@@ -54,8 +54,12 @@ def demo_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, di
                 raise RuntimeError((folder / "hub.log").read_text(errors="replace"))
             time.sleep(0.3)
         secrets = json.loads((folder / "demo-hub.json").read_text(encoding="utf-8"))
-        # The demo's accounts are named where it starts, and that they share the password.
-        said = (folder / "hub.log").read_text(encoding="utf-8")
+        # The demo's accounts are named where it starts, and that they share the password (printed
+        # just after it starts serving, so on a busy machine a moment after discovery answers).
+        said = ""
+        while "dùng chung mật khẩu" not in said and time.monotonic() < deadline:
+            time.sleep(0.1)
+            said = (folder / "hub.log").read_text(encoding="utf-8")
         for user in secrets["liaisons"]:
             assert f"Liên lạc đơn vị / agency liaison: {user}" in said
         assert "dùng chung mật khẩu" in said and secrets["password"] not in said
